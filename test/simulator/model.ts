@@ -1,0 +1,77 @@
+// Plain data model of a simulated Shopify store. The generator produces it,
+// the GraphQL API and webhook emitter read and mutate it. Money is kept in
+// integer minor units of the named currency so sums are exact.
+
+export type Plan = "standard" | "advanced" | "plus" | "enterprise";
+
+export interface SimMoney {
+  /** Integer minor units (cents). */
+  minor: number;
+  currency: string;
+}
+
+export interface SimMetafield {
+  namespace: string;
+  key: string;
+  type: string; // e.g. "number_decimal", "single_line_text_field", "date_time"
+  value: string;
+  updatedAt: string;
+}
+
+export interface SimCustomer {
+  /** Numeric legacy id; the GraphQL id is gid://shopify/Customer/{id}. */
+  id: number;
+  createdAt: string;
+  updatedAt: string;
+  /** Merchant and app tags, in Shopify's order (sorted, unique). */
+  tags: string[];
+  metafields: SimMetafield[];
+  deleted?: boolean;
+}
+
+export interface SimLineItem {
+  id: number;
+  productId: number | null;
+  productType: string | null;
+  quantity: number;
+  /** Line total in shop currency. */
+  shopMinor: number;
+}
+
+export interface SimRefund {
+  id: number;
+  createdAt: string;
+  /** Refunded amount in shop currency. */
+  shopMinor: number;
+  presentmentMinor: number;
+}
+
+export interface SimOrder {
+  id: number;
+  name: string; // "#1001"
+  customerId: number | null; // null for guest checkouts
+  createdAt: string;
+  processedAt: string;
+  updatedAt: string;
+  cancelledAt: string | null;
+  test: boolean;
+  shopCurrency: string;
+  presentmentCurrency: string;
+  /** Original total in shop and presentment currency (before refunds). */
+  totalShopMinor: number;
+  totalPresentmentMinor: number;
+  discountCodes: string[];
+  lineItems: SimLineItem[];
+  refunds: SimRefund[];
+}
+
+export interface SimShop {
+  domain: string; // "{name}.myshopify.com"
+  name: string;
+  currency: string;
+  plan: Plan;
+  /** Scopes the merchant granted (read_all_orders may be missing). */
+  grantedScopes: string[];
+  customers: Map<number, SimCustomer>;
+  orders: Map<number, SimOrder>;
+}
