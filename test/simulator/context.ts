@@ -1,0 +1,68 @@
+// Shared runtime context of the local Shopify simulator. The server half
+// (GraphQL, OAuth, bulk, throttle) and the events half (generator, webhook
+// emitter, /_sim control endpoints) both build against this type.
+import type { SimShop } from "./model";
+
+export interface SimulatorConfig {
+  apiKey: string;
+  apiSecret: string;
+  /** Where the embedded app lives, e.g. http://127.0.0.1:3000 */
+  appUrl: string;
+  /** Admin API version the app pins, e.g. "2026-01" (any version path is accepted). */
+  apiVersion: string;
+  /** Base URL of the simulator itself, e.g. http://127.0.0.1:PORT */
+  baseUrl: string;
+}
+
+export interface FlowTriggerRecord {
+  shop: string;
+  handle: string;
+  payload: unknown;
+  receivedAt: string;
+}
+
+export type BulkErrorCode = "ACCESS_DENIED" | "INTERNAL_SERVER_ERROR" | "TIMEOUT";
+
+/** Server-side helpers the control endpoints (and tests) may call. Set by startSimulator. */
+export interface SimulatorHooks {
+  /** Issue an offline Admin API access token for a shop (what OAuth would return). */
+  issueAccessToken(shopDomain: string): string;
+  /** A fresh HS256 session token (id_token) for the shop, as App Bridge would give. */
+  sessionToken(shopDomain: string, userId?: number): Promise<string>;
+  /** Make the next bulk operation(s) of the shop FAIL with the given error code. */
+  failNextBulkOperation(shopDomain: string, errorCode: BulkErrorCode): void;
+  /** Expire all bulk result URLs (of one shop or of all shops) now. */
+  expireBulkUrls(shopDomain?: string): void;
+  /** Finish every running bulk operation now instead of after its simulated delay. */
+  completeBulkOperations(shopDomain?: string): void;
+}
+
+export interface SimulatorContext {
+  config: SimulatorConfig;
+  shops: Map<string, SimShop>; // by domain
+  /** Emit a webhook for a shop (the events helper's emitter implements it; default no-op until set). */
+  emitWebhook(shopDomain: string, topic: string, payload: unknown): void;
+  flowTriggers: FlowTriggerRecord[];
+  /** Which shops have an enabled workflow using the app's trigger (from the lifecycle callback simulation). */
+  flowEnabledShops: Set<string>;
+  now(): Date;
+  nextId(): number; // monotonically increasing numeric ids for new objects
+  /** Filled in by startSimulator; undefined on a bare context. */
+  hooks?: SimulatorHooks;
+}
+
+export function createContext(
+  config: SimulatorConfig,
+  opts: { now?: () => Date; firstId?: number } = {},
+): SimulatorContext {
+  let id = opts.firstId ?? 1_000_000;
+  return {
+    config,
+    shops: new Map(),
+    emitWebhook: () => {},
+    flowTriggers: [],
+    flowEnabledShops: new Set(),
+    now: opts.now ?? (() => new Date()),
+    nextId: () => ++id,
+  };
+}
