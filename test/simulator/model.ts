@@ -34,7 +34,16 @@ export interface SimLineItem {
   productId: number | null;
   productType: string | null;
   quantity: number;
-  /** Line total in shop currency. */
+  /** Line total in shop currency (net of discounts). */
+  shopMinor: number;
+  /** Optional (events half): discount allocated to this line, shop currency; gross = shopMinor + discountMinor. */
+  discountMinor?: number;
+}
+
+/** Optional (events half): which line items a refund covered. */
+export interface SimRefundLineItem {
+  lineItemId: number;
+  quantity: number;
   shopMinor: number;
 }
 
@@ -44,6 +53,8 @@ export interface SimRefund {
   /** Refunded amount in shop currency. */
   shopMinor: number;
   presentmentMinor: number;
+  /** Optional (events half): refunded line items; empty/absent = amount-only refund. */
+  lineItems?: SimRefundLineItem[];
 }
 
 export interface SimOrder {
@@ -54,6 +65,8 @@ export interface SimOrder {
   processedAt: string;
   updatedAt: string;
   cancelledAt: string | null;
+  /** Optional (events half): "customer" | "fraud" | "inventory" | "declined" | "other". */
+  cancelReason?: string | null;
   test: boolean;
   shopCurrency: string;
   presentmentCurrency: string;
@@ -74,4 +87,8 @@ export interface SimShop {
   grantedScopes: string[];
   customers: Map<number, SimCustomer>;
   orders: Map<number, SimOrder>;
+  /** Optional (events half): numeric shop id used in compliance payloads. */
+  id?: number;
+  /** Optional (events half): set when the app was uninstalled (no more webhooks but shop/redact). */
+  uninstalledAt?: string | null;
 }
