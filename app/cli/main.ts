@@ -1,0 +1,166 @@
+/**
+ * Scoring CLI (DESIGN §5), for benchmarks and checks outside the app.
+ *   score --input FILE --as-of YYYY-MM-DD [--horizon-days 90]   JSONL, one line per scored customer
+ *   fit --input FILE --as-of YYYY-MM-DD                          fitted parameters (days)
+ *   fit --summary FILE [--time-unit days|weeks]                  fitted parameters (file's unit)
+ *   convert-cdnow --input CDNOW_master.txt [--output FILE]       CDNOW → transactions CSV
+ * Bad input exits 2 with FILE:LINE:COLUMN on stderr and nothing on stdout: all input is
+ * parsed and validated before the first byte of output.
+ */
+import { compressTuples, fitBgNbd } from "../domain/bgnbd";
+import { fitGammaGamma, spendData } from "../domain/gamma-gamma";
+import { scoreFacts } from "../domain/score-shop";
+import { SEGMENT_KEYS } from "../domain/segment-map";
+import { buildFacts } from "./build-facts";
+import { convertCdnow } from "./convert-cdnow";
+import { InputError, UsageError } from "./input-error";
+import { parseAsOf } from "./parse-date";
+import { readSummary } from "./read-summary";
+import { readTransactions } from "./read-transactions";
+
+const USAGE = `usage:
+  cli score --input FILE --as-of YYYY-MM-DD [--horizon-days 90]
+  cli fit --input FILE --as-of YYYY-MM-DD
+  cli fit --summary FILE [--time-unit days|weeks]
+  cli convert-cdnow --input CDNOW_master.txt [--output FILE]`;
+
+type Options = Record<string, string>;
+
+function parseArgs(argv: string[]): { command: string; options: Options } {
+  const [command, ...rest] = argv;
+  if (!command) throw new UsageError("missing command");
+  const options: Options = {};
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i];
+    if (!arg.startsWith("--")) throw new UsageError(`unexpected argument ${JSON.stringify(arg)}`);
+    const eq = arg.indexOf("=");
+    if (eq > 0) options[arg.slice(2, eq)] = arg.slice(eq + 1);
+    else {
+      const value = rest[i + 1];
+      if (value === undefined || value.startsWith("--")) throw new UsageError(`option ${arg} needs a value`);
+      options[arg.slice(2)] = value;
+      i++;
+    }
+  }
+  return { command, options };
+}
+
+function requireOption(options: Options, name: string): string {
+  const v = options[name];
+  if (v === undefined) throw new UsageError(`missing --${name}`);
+  return v;
+}
+
+function asOfOption(options: Options): number {
+  const text = requireOption(options, "as-of");
+  const ms = parseAsOf(text);
+  if (Number.isNaN(ms)) throw new UsageError(`--as-of: not a date: ${JSON.stringify(text)} (expected YYYY-MM-DD)`);
+  return ms;
+}
+
+const round6 = (v: number) => Math.round(v * 1e6) / 1e6;
+
+async function writeOut(text: string): Promise<void> {
+  if (!process.stdout.write(text)) await new Promise<void>((resolve) => process.stdout.once("drain", () => resolve()));
+}
+
+async function score(options: Options): Promise<void> {
+  const file = requireOption(options, "input");
+  const asOfMs = asOfOption(options);
+  const horizonText = options["horizon-days"] ?? "90";
+  const horizonDays = Number(horizonText);
+  if (!/^\d+(\.\d+)?$/.test(horizonText) || !(horizonDays > 0)) throw new UsageError(`--horizon-days must be a positive number, got ${JSON.stringify(horizonText)}`);
+  const tx = await readTransactions(file);
+  const { facts, customerIds } = buildFacts(tx, asOfMs);
+  const { columns: c, state } = scoreFacts(facts, { asOf: new Date(asOfMs), horizonDays });
+  process.stderr.write(
+    `scored ${facts.n} customers with model ${state.model}${state.fallbackReason ? ` (${state.fallbackReason})` : ""}, spend from ${state.spendModel}\n`,
+  );
+  const model = JSON.stringify(state.model);
+  const segmentJson = SEGMENT_KEYS.map((k) => JSON.stringify(k));
+  let buf = "";
+  for (let i = 0; i < facts.n; i++) {
+    // Integer cents divided by 100 prints as the exact 2-decimal amount (correctly rounded division).
+    buf +=
+      `{"customerId":${JSON.stringify(customerIds[i])},"frequency":${facts.frequency[i]},"recencyDays":${facts.recencyDays[i]},` +
+      `"monetary":${facts.monetaryMinor[i] / 100},"r":${c.r[i]},"f":${c.f[i]},"m":${c.m[i]},"segment":${segmentJson[c.segment[i]]},` +
+      `"x":${facts.x[i]},"tx":${facts.tx[i]},"T":${facts.T[i]},"pAlive":${round6(c.pAlive[i])},` +
+      `"churnProbability":${round6(c.churnProbability[i])},"expectedPurchases90d":${round6(c.expectedPurchases90d[i])},` +
+      `"predictedClv12m":${Math.round(c.predictedClv12mMinor[i]) / 100},"model":${model}}\n`;
+    if (buf.length > 1 << 20) {
+      await writeOut(buf);
+      buf = "";
+    }
+  }
+  if (buf) await writeOut(buf);
+}
+
+interface FitOutput {
+  bgnbd: { r: number; alpha: number; a: number; b: number; logLik: number };
+  gammaGamma: { p: number; q: number; gamma: number } | null;
+  customers: number;
+}
+
+/** Fits both models; the contract's JSON carries parameters only, convergence goes to stderr. */
+function fitAll(x: ArrayLike<number>, tx: ArrayLike<number>, T: ArrayLike<number>, spend: ArrayLike<number> | null): FitOutput {
+  const bg = fitBgNbd(compressTuples(x, tx, T));
+  const notes = [`BG/NBD ${bg.converged ? "converged" : "did NOT converge"} (${bg.evaluations} evaluations)`];
+  let gammaGamma: FitOutput["gammaGamma"] = null;
+  if (spend) {
+    const data = spendData(x, spend);
+    if (data.count > 0) {
+      const gg = fitGammaGamma(data);
+      gammaGamma = { ...gg.params };
+      notes.push(`Gamma-Gamma on ${gg.customers} repeat buyers ${gg.converged ? "converged" : "did NOT converge"}`);
+    } else notes.push("Gamma-Gamma: no repeat buyers with positive spend");
+  } else notes.push("Gamma-Gamma: no spend column");
+  process.stderr.write(`${notes.join("; ")}\n`);
+  const { r, alpha, a, b } = bg.params;
+  return { bgnbd: { r, alpha, a, b, logLik: bg.logLik }, gammaGamma, customers: x.length };
+}
+
+async function fit(options: Options): Promise<void> {
+  let result: FitOutput;
+  if (options.summary !== undefined) {
+    if (options.input !== undefined) throw new UsageError("give either --summary or --input, not both");
+    const unit = options["time-unit"] ?? "days";
+    if (unit !== "days" && unit !== "weeks") throw new UsageError(`--time-unit must be days or weeks, got ${JSON.stringify(unit)}`);
+    const s = await readSummary(options.summary);
+    result = fitAll(s.x, s.tx, s.T, s.spend); // parameters in the file's time unit
+  } else {
+    const file = requireOption(options, "input");
+    const asOfMs = asOfOption(options);
+    const tx = await readTransactions(file);
+    const { facts } = buildFacts(tx, asOfMs);
+    result = fitAll(facts.x, facts.tx, facts.T, facts.repeatDayMeanMinor);
+    // Spend was fitted in minor units; report gamma in currency units like the amounts in the file.
+    if (result.gammaGamma) result.gammaGamma.gamma /= 100;
+  }
+  await writeOut(`${JSON.stringify(result)}\n`);
+}
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    const { command, options } = parseArgs(argv);
+    if (command === "score") await score(options);
+    else if (command === "fit") await fit(options);
+    else if (command === "convert-cdnow") await convertCdnow(requireOption(options, "input"), options.output);
+    else throw new UsageError(`unknown command ${JSON.stringify(command)}`);
+    return 0;
+  } catch (e) {
+    if (e instanceof InputError) {
+      process.stderr.write(`error: ${e.message}\n`);
+      return 2;
+    }
+    if (e instanceof UsageError) {
+      process.stderr.write(`error: ${e.message}\n${USAGE}\n`);
+      return 2;
+    }
+    process.stderr.write(`internal error: ${(e as Error).stack ?? String(e)}\n`);
+    return 1;
+  }
+}
+
+main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

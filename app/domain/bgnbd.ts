@@ -1,0 +1,214 @@
+/**
+ * BG/NBD (Fader, Hardie & Lee 2005, "Counting your customers the easy way").
+ * Time unit is whatever the summaries use (days in the app, weeks for the CDNOW file).
+ */
+import gammaln from "@stdlib/math-base-special-gammaln";
+import betaln from "@stdlib/math-base-special-betaln";
+import { hyp2f1 } from "./hyp2f1";
+import { minimize } from "./optimize";
+
+export interface BgNbdParams {
+  r: number;
+  alpha: number;
+  a: number;
+  b: number;
+}
+
+export interface BgNbdFit {
+  params: BgNbdParams;
+  logLik: number;
+  converged: boolean;
+  customers: number;
+  evaluations: number;
+}
+
+/**
+ * Unique (x, t_x, T) tuples with multiplicities, plus index arrays into the distinct x, t_x
+ * and T values: the log-likelihood then needs one log per distinct value, not per customer.
+ * Exact: the likelihood is a weighted sum over identical summaries.
+ */
+export interface BtydTuples {
+  count: number;
+  customers: number;
+  weight: Float64Array;
+  xIdx: Int32Array;
+  txIdx: Int32Array;
+  TIdx: Int32Array;
+  xValues: Float64Array;
+  txValues: Float64Array;
+  TValues: Float64Array;
+}
+
+class ValueIndex {
+  private map = new Map<number, number>();
+  values: number[] = [];
+  get(v: number): number {
+    let i = this.map.get(v);
+    if (i === undefined) {
+      i = this.values.length;
+      this.map.set(v, i);
+      this.values.push(v);
+    }
+    return i;
+  }
+}
+
+export function compressTuples(x: ArrayLike<number>, tx: ArrayLike<number>, T: ArrayLike<number>): BtydTuples {
+  const n = x.length;
+  const xs = new ValueIndex();
+  const txs = new ValueIndex();
+  const Ts = new ValueIndex();
+  const xi = new Int32Array(n);
+  const ti = new Int32Array(n);
+  const Ti = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    xi[i] = xs.get(x[i]);
+    ti[i] = txs.get(tx[i]);
+    Ti[i] = Ts.get(T[i]);
+  }
+  // Distinct-value indices are small integers, so a tuple key packs into one safe integer.
+  const nx = xs.values.length;
+  const ntx = txs.values.length;
+  const nT = Ts.values.length;
+  const tupleOf = new Map<number, number>();
+  const wXs: number[] = [];
+  const wTx: number[] = [];
+  const wT: number[] = [];
+  const w: number[] = [];
+  const packable = nx * ntx * nT < 2 ** 52;
+  const strMap = new Map<string, number>();
+  for (let i = 0; i < n; i++) {
+    let slot: number | undefined;
+    if (packable) {
+      const key = (xi[i] * ntx + ti[i]) * nT + Ti[i];
+      slot = tupleOf.get(key);
+      if (slot === undefined) tupleOf.set(key, (slot = w.length));
+      else {
+        w[slot]++;
+        continue;
+      }
+    } else {
+      const key = `${xi[i]},${ti[i]},${Ti[i]}`;
+      slot = strMap.get(key);
+      if (slot === undefined) strMap.set(key, (slot = w.length));
+      else {
+        w[slot]++;
+        continue;
+      }
+    }
+    wXs.push(xi[i]);
+    wTx.push(ti[i]);
+    wT.push(Ti[i]);
+    w.push(1);
+  }
+  return {
+    count: w.length,
+    customers: n,
+    weight: Float64Array.from(w),
+    xIdx: Int32Array.from(wXs),
+    txIdx: Int32Array.from(wTx),
+    TIdx: Int32Array.from(wT),
+    xValues: Float64Array.from(xs.values),
+    txValues: Float64Array.from(txs.values),
+    TValues: Float64Array.from(Ts.values),
+  };
+}
+
+/**
+ * Total log-likelihood. Per customer
+ *   ln L = lnΓ(r+x) − lnΓ(r) + r ln α + lnB(a, b+x) − lnB(a, b)
+ *        + ln[ (α+T)^−(r+x) + [x>0] a/(b+x−1) (α+t_x)^−(r+x) ]
+ * with the last term evaluated by log-sum-exp, so large x or T never under/overflow.
+ */
+export function logLikelihood(params: BgNbdParams, data: BtydTuples): number {
+  const { r, alpha, a, b } = params;
+  if (!(r > 0 && alpha > 0 && a > 0 && b > 0)) return -Infinity;
+  const nx = data.xValues.length;
+  const constX = new Float64Array(nx);
+  const logOddsX = new Float64Array(nx);
+  const base = -gammaln(r) + r * Math.log(alpha) - betaln(a, b);
+  const logA = Math.log(a);
+  for (let j = 0; j < nx; j++) {
+    const x = data.xValues[j];
+    constX[j] = base + gammaln(r + x) + betaln(a, b + x);
+    logOddsX[j] = x > 0 ? logA - Math.log(b + x - 1) : -Infinity;
+  }
+  const logAT = data.TValues.map((T) => Math.log(alpha + T));
+  const logAtx = data.txValues.map((tx) => Math.log(alpha + tx));
+  const { weight, xIdx, txIdx, TIdx, xValues } = data;
+  let total = 0;
+  for (let i = 0; i < data.count; i++) {
+    const j = xIdx[i];
+    const rx = r + xValues[j];
+    const termT = -rx * logAT[TIdx[i]];
+    let ll: number;
+    if (xValues[j] > 0) {
+      const termTx = logOddsX[j] - rx * logAtx[txIdx[i]];
+      ll = termT > termTx ? termT + Math.log1p(Math.exp(termTx - termT)) : termTx + Math.log1p(Math.exp(termT - termTx));
+    } else {
+      ll = termT;
+    }
+    total += weight[i] * (constX[j] + ll);
+  }
+  return total;
+}
+
+/** Maximum-likelihood fit over log-parameters (keeps all four positive without constraints). */
+export function fitBgNbd(data: BtydTuples): BgNbdFit {
+  const n = Math.max(1, data.customers);
+  // Start alpha at the mean observation length: alpha is a time scale, so this puts the
+  // start in the right units whatever the data's unit is.
+  let meanT = 0;
+  for (let i = 0; i < data.count; i++) meanT += data.weight[i] * data.TValues[data.TIdx[i]];
+  meanT = Math.max(1e-6, meanT / n);
+  const objective = (v: number[]) =>
+    -logLikelihood({ r: Math.exp(v[0]), alpha: Math.exp(v[1]), a: Math.exp(v[2]), b: Math.exp(v[3]) }, data) / n;
+  const res = minimize(objective, [0, Math.log(meanT), 0, 0]);
+  const params = { r: Math.exp(res.x[0]), alpha: Math.exp(res.x[1]), a: Math.exp(res.x[2]), b: Math.exp(res.x[3]) };
+  const logLik = logLikelihood(params, data);
+  const sane = Object.values(params).every((p) => Number.isFinite(p) && p > 1e-8 && p < 1e8);
+  return { params, logLik, converged: res.converged && sane && Number.isFinite(logLik), customers: data.customers, evaluations: res.evaluations };
+}
+
+/** P(alive | x, t_x, T). Exactly 1 for x = 0 (a model assumption). */
+export function pAlive(p: BgNbdParams, x: number, tx: number, T: number): number {
+  if (x === 0) return 1;
+  // a/(b+x−1) · ((α+T)/(α+t_x))^(r+x), computed in logs to avoid overflow for large x.
+  const logOdds = Math.log(p.a) - Math.log(p.b + x - 1) + (p.r + x) * (Math.log(p.alpha + T) - Math.log(p.alpha + tx));
+  return 1 / (1 + Math.exp(logOdds));
+}
+
+/** Probability of no purchase in the next H time units: 1 − pAlive + pAlive·((α+T)/(α+T+H))^(r+x). */
+export function churnProbability(p: BgNbdParams, x: number, tx: number, T: number, horizon: number): number {
+  const alive = pAlive(p, x, tx, T);
+  const noPurchaseIfAlive = Math.exp((p.r + x) * (Math.log(p.alpha + T) - Math.log(p.alpha + T + horizon)));
+  return 1 - alive + alive * noPurchaseIfAlive;
+}
+
+/**
+ * The part of the conditional expectation that does not depend on t_x:
+ * (a+b+x−1)/(a−1) · [1 − ((α+T)/(α+T+t))^(r+x) · 2F1(r+x, b+x; a+b+x−1; t/(α+T+t))].
+ * Multiply by pAlive to get E[Y(t) | x, t_x, T]. Split out so callers can cache it on (x, T).
+ */
+export function expectedPurchasesIfAlive(p: BgNbdParams, x: number, T: number, t: number): number {
+  if (t <= 0) return 0;
+  const { r, alpha, a, b } = p;
+  const z = t / (alpha + T + t);
+  const f = hyp2f1(r + x, b + x, a + b + x - 1, z);
+  const lead = Math.exp((r + x) * (Math.log(alpha + T) - Math.log(alpha + T + t)));
+  return ((a + b + x - 1) / (a - 1)) * (1 - lead * f);
+}
+
+/** E[Y(t) | x, t_x, T]: expected purchases in the next t time units (FHL 2005 eq. 10). */
+export function conditionalExpectedPurchases(p: BgNbdParams, x: number, tx: number, T: number, t: number): number {
+  return pAlive(p, x, tx, T) * expectedPurchasesIfAlive(p, x, T, t);
+}
+
+/** Unconditional E[X(t)] for a new customer (FHL 2005 eq. 7):
+ *  (a+b−1)/(a−1) · [1 − (α/(α+t))^r · 2F1(r, b; a+b−1; t/(α+t))]. */
+export function unconditionalExpectedPurchases(p: BgNbdParams, t: number): number {
+  if (t <= 0) return 0;
+  const { r, alpha, a, b } = p;
+  const z = t / (alpha + t);
+  return ((a + b - 1) / (a - 1)) * (1 - Math.pow(alpha / (alpha + t), r) * hyp2f1(r, b, a + b - 1, z));
+}
