@@ -25,7 +25,7 @@ export function runPrisma(args: string[], url: string): void {
     stdio: "inherit",
     env: { ...process.env, DATABASE_URL: url },
   });
-  if (result.status !== 0) process.exit(result.status ?? 1);
+  if (result.status !== 0) throw new Error(`prisma ${args.join(" ")} failed with exit code ${result.status}`);
 }
 
 async function main() {
@@ -40,4 +40,9 @@ async function main() {
   process.exit(2);
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await main();
+if (import.meta.url === `file://${process.argv[1]}`) {
+  await main().catch((error) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,44 @@
+// Environment, validated once at boot. Every other module reads `env` from
+// here; nothing else touches process.env.
+import { z } from "zod";
+import { DEFAULT_DATABASE_URL } from "./db-url";
+
+const LOCAL_API_KEY = "rfm-churn-local-client-id";
+const LOCAL_API_SECRET = "local-dev-secret";
+
+const schema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    DATABASE_URL: z.string().url().default(DEFAULT_DATABASE_URL),
+    REDIS_URL: z.string().url().default("redis://127.0.0.1:6379"),
+    SHOPIFY_API_KEY: z.string().min(1).default(LOCAL_API_KEY),
+    SHOPIFY_API_SECRET: z.string().min(1).default(LOCAL_API_SECRET),
+    SHOPIFY_APP_URL: z.string().url().default("http://127.0.0.1:3000"),
+    SCOPES: z.string().default("read_customers,write_customers,read_orders,read_all_orders"),
+    /**
+     * The one explicit setting that points all outbound Shopify traffic (web
+     * and worker) at the local simulator instead of https://{shop}.
+     */
+    SHOPIFY_SIMULATOR_URL: z.string().url().optional(),
+    /** Prefix for BullMQ keys so parallel test runs never share queues. */
+    QUEUE_PREFIX: z.string().default("rfm"),
+    WORKER_CONCURRENCY: z.coerce.number().int().positive().default(4),
+  })
+  .superRefine((value, ctx) => {
+    if (value.NODE_ENV === "production" && value.SHOPIFY_API_SECRET === LOCAL_API_SECRET) {
+      ctx.addIssue({ code: "custom", path: ["SHOPIFY_API_SECRET"], message: "must be set in production" });
+    }
+  });
+
+export type Env = z.infer<typeof schema>;
+
+function parseEnv(source: NodeJS.ProcessEnv): Env {
+  const result = schema.safeParse(source);
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+    throw new Error(`Invalid environment: ${problems}`);
+  }
+  return result.data;
+}
+
+export const env: Env = parseEnv(process.env);

@@ -1,0 +1,68 @@
+// Worker process entry (`npm run worker`): one BullMQ Worker per queue, each
+// dispatching by job name to the named processors. Shuts down gracefully on
+// SIGTERM/SIGINT: stops taking jobs, lets running ones finish, closes IO.
+import { Worker, type Job } from "bullmq";
+import { env } from "../env.server";
+import prisma from "../db.server";
+import { routeShopifyTraffic } from "../shopify/outbound.server";
+import { QUEUES, createRedisConnection, closeQueues, type JobName, type QueueName } from "./queue.server";
+import { processors, type ProcessorDefinition } from "./processors.server";
+import { startJobRun, finishJobRun } from "../models/job-runs.server";
+
+async function dispatch(job: Job): Promise<unknown> {
+  const definition = processors[job.name as JobName] as ProcessorDefinition<JobName> | undefined;
+  if (!definition) throw new Error(`No processor for job "${job.name}" on queue "${job.queueName}"`);
+  if (!definition.recordRun) return definition.handle(job.data, job);
+  const shopDomain = typeof job.data?.shop === "string" ? job.data.shop : undefined;
+  const runId = await startJobRun({ shopDomain, queue: job.queueName, name: job.name, jobId: job.id });
+  try {
+    const stats = await definition.handle(job.data, job);
+    await finishJobRun(runId, { stats });
+    return stats;
+  } catch (error) {
+    await finishJobRun(runId, { error: error instanceof Error ? error.message : String(error) });
+    throw error;
+  }
+}
+
+export function startWorkers(queueNames: QueueName[] = Object.values(QUEUES)): Worker[] {
+  routeShopifyTraffic(env.SHOPIFY_SIMULATOR_URL);
+  return queueNames.map(
+    (name) =>
+      new Worker(name, dispatch, {
+        connection: createRedisConnection(),
+        prefix: env.QUEUE_PREFIX,
+        concurrency: env.WORKER_CONCURRENCY,
+      }),
+  );
+}
+
+export async function stopWorkers(workers: Worker[]): Promise<void> {
+  await Promise.all(workers.map((w) => w.close()));
+  await closeQueues();
+  await prisma.$disconnect();
+}
+
+function isMain(): boolean {
+  return import.meta.url === `file://${process.argv[1]}`;
+}
+
+if (isMain()) {
+  const workers = startWorkers();
+  console.log(`worker ${process.pid} started: queues ${Object.values(QUEUES).join(", ")}`);
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`worker ${process.pid} received ${signal}, finishing running jobs`);
+    stopWorkers(workers).then(
+      () => process.exit(0),
+      (error) => {
+        console.error("worker shutdown failed", error);
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+  process.on("SIGINT", () => shutdown("SIGINT"));
+}

@@ -1,0 +1,100 @@
+// Webhook payload schemas. Parsing keeps only what scoring needs, so names,
+// emails and addresses in Shopify's payloads are never stored (zod strips
+// unknown keys). A payload that fails its schema is rejected and recorded.
+import { z } from "zod";
+
+const id = z.union([z.number().int(), z.string().regex(/^\d+$/)]).transform((v) => String(v));
+const timestamp = z.string().datetime({ offset: true });
+const decimal = z.string().regex(/^-?\d+(\.\d+)?$/, "expected a decimal amount");
+const money = z.object({ amount: decimal, currency_code: z.string() });
+const moneySet = z.object({ shop_money: money, presentment_money: money.optional() });
+
+export const orderPayload = z.object({
+  id,
+  updated_at: timestamp,
+  created_at: timestamp,
+  processed_at: timestamp.nullish(),
+  cancelled_at: timestamp.nullish(),
+  test: z.boolean().default(false),
+  currency: z.string(),
+  presentment_currency: z.string().nullish(),
+  total_price_set: moneySet,
+  current_total_price_set: moneySet.optional(),
+  customer: z.object({ id }).nullish(),
+  discount_codes: z.array(z.object({ code: z.string() })).default([]),
+  line_items: z.array(z.object({ product_id: id.nullish() })).default([]),
+  refunds: z
+    .array(z.object({ id, created_at: timestamp, transactions: z.array(z.object({ amount: decimal, kind: z.string(), status: z.string().nullish() })).default([]) }))
+    .default([]),
+});
+
+export const refundPayload = z.object({
+  id,
+  order_id: id,
+  created_at: timestamp,
+  transactions: z
+    .array(z.object({ amount: decimal, kind: z.string(), status: z.string().nullish(), currency: z.string().nullish() }))
+    .default([]),
+});
+
+export const customerPayload = z.object({ id, created_at: timestamp.nullish(), updated_at: timestamp.nullish() });
+export const customerDeletePayload = z.object({ id });
+export const appUninstalledPayload = z.object({ id: id.nullish(), myshopify_domain: z.string().nullish() });
+export const bulkOperationFinishPayload = z.object({
+  admin_graphql_api_id: z.string(),
+  completed_at: timestamp.nullish(),
+  created_at: timestamp.nullish(),
+  error_code: z.string().nullish(),
+  status: z.string(),
+  type: z.string(),
+});
+export const customersDataRequestPayload = z.object({
+  shop_id: id,
+  shop_domain: z.string(),
+  customer: z.object({ id }),
+  orders_requested: z.array(id).default([]),
+  data_request: z.object({ id }).optional(),
+});
+export const customersRedactPayload = z.object({
+  shop_id: id,
+  shop_domain: z.string(),
+  customer: z.object({ id }),
+  orders_to_redact: z.array(id).default([]),
+});
+export const shopRedactPayload = z.object({ shop_id: id, shop_domain: z.string() });
+
+export const PAYLOAD_SCHEMAS = {
+  "orders/create": orderPayload,
+  "orders/updated": orderPayload,
+  "orders/cancelled": orderPayload,
+  "refunds/create": refundPayload,
+  "customers/create": customerPayload,
+  "customers/update": customerPayload,
+  "customers/delete": customerDeletePayload,
+  "app/uninstalled": appUninstalledPayload,
+  "bulk_operations/finish": bulkOperationFinishPayload,
+  "customers/data_request": customersDataRequestPayload,
+  "customers/redact": customersRedactPayload,
+  "shop/redact": shopRedactPayload,
+} as const;
+
+export type WebhookTopic = keyof typeof PAYLOAD_SCHEMAS;
+export type OrderPayload = z.infer<typeof orderPayload>;
+export type RefundPayload = z.infer<typeof refundPayload>;
+
+
+export type ParsedPayload =
+  | { ok: true; topic: WebhookTopic; payload: unknown }
+  | { ok: false; topic: string; error: string };
+
+export function parseWebhookPayload(rawTopic: string, payload: unknown): ParsedPayload {
+  const topic = rawTopic.toLowerCase();
+  const schema = (PAYLOAD_SCHEMAS as Record<string, z.ZodTypeAny>)[topic];
+  if (!schema) return { ok: false, topic, error: `unsupported topic ${topic}` };
+  const result = schema.safeParse(payload);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    return { ok: false, topic, error: `${topic} payload invalid at ${issue.path.join(".") || "(root)"}: ${issue.message}` };
+  }
+  return { ok: true, topic: topic as WebhookTopic, payload: result.data };
+}
