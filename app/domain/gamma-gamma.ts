@@ -3,7 +3,8 @@
  * fitted on repeat buyers only (x > 0, m̄ > 0), m̄ = mean value of the repeat purchase days.
  */
 import gammaln from "@stdlib/math-base-special-gammaln";
-import { minimize } from "./optimize";
+import digamma from "@stdlib/math-base-special-digamma";
+import { bfgs, minimize } from "./optimize";
 
 export interface GammaGammaParams {
   p: number;
@@ -57,16 +58,70 @@ export function gammaGammaLogLikelihood(params: GammaGammaParams, data: SpendDat
   return total;
 }
 
+/**
+ * Log-likelihood and gradient with respect to (ln p, ln q, ln γ):
+ *   ∂/∂p = x[ψ(px+q) − ψ(px) + ln x + ln m̄ − ln(γ + x m̄)]
+ *   ∂/∂q = ψ(px+q) − ψ(q) + ln γ − ln(γ + x m̄)
+ *   ∂/∂γ = q/γ − (px+q)/(γ + x m̄)
+ */
+export function gammaGammaLogLikelihoodWithGradient(params: GammaGammaParams, data: SpendData, gradLog: number[]): number {
+  const { p, q, gamma } = params;
+  gradLog.fill(0);
+  if (!(p > 0 && q > 0 && gamma > 0)) return -Infinity;
+  const perX = new Map<number, { c: number; dp: number; dq: number }>();
+  const base = -gammaln(q) + q * Math.log(gamma);
+  const psiQ = digamma(q);
+  const logGamma = Math.log(gamma);
+  let total = 0;
+  let gp = 0;
+  let gq = 0;
+  let gg = 0;
+  for (let i = 0; i < data.count; i++) {
+    const x = data.x[i];
+    let k = perX.get(x);
+    if (k === undefined) {
+      const psiPxq = digamma(p * x + q);
+      k = {
+        c: base + gammaln(p * x + q) - gammaln(p * x) + p * x * Math.log(x),
+        dp: x * (psiPxq - digamma(p * x) + Math.log(x)),
+        dq: psiPxq - psiQ + logGamma,
+      };
+      perX.set(x, k);
+    }
+    const lm = data.logMean[i];
+    const denom = gamma + x * data.mean[i];
+    const ld = Math.log(denom);
+    total += k.c + (p * x - 1) * lm - (p * x + q) * ld;
+    gp += k.dp + x * (lm - ld);
+    gq += k.dq - ld;
+    gg += q / gamma - (p * x + q) / denom;
+  }
+  gradLog[0] = gp * p;
+  gradLog[1] = gq * q;
+  gradLog[2] = gg * gamma;
+  return total;
+}
+
+const fromLog = (v: number[]): GammaGammaParams => ({ p: Math.exp(v[0]), q: Math.exp(v[1]), gamma: Math.exp(v[2]) });
+
+/** MLE on log-parameters: BFGS on the analytic gradient, Nelder-Mead if that does not converge. */
 export function fitGammaGamma(data: SpendData): GammaGammaFit {
   const n = Math.max(1, data.count);
   let meanSpend = 0;
   for (let i = 0; i < data.count; i++) meanSpend += data.mean[i];
   meanSpend = data.count > 0 ? meanSpend / data.count : 1;
-  const objective = (v: number[]) =>
-    -gammaGammaLogLikelihood({ p: Math.exp(v[0]), q: Math.exp(v[1]), gamma: Math.exp(v[2]) }, data) / n;
   // Start where the implied mean spend γp/(q−1) equals the observed mean (p = 1, q = 2).
-  const res = minimize(objective, [0, Math.log(2), Math.log(meanSpend)]);
-  const params = { p: Math.exp(res.x[0]), q: Math.exp(res.x[1]), gamma: Math.exp(res.x[2]) };
+  const start = [0, Math.log(2), Math.log(meanSpend)];
+  const fg = (v: number[], grad: number[]) => {
+    const ll = gammaGammaLogLikelihoodWithGradient(fromLog(v), data, grad);
+    for (let i = 0; i < 3; i++) grad[i] = -grad[i] / n;
+    return -ll / n;
+  };
+  let res = bfgs(fg, start);
+  if (!res.converged) {
+    res = minimize((v) => -gammaGammaLogLikelihood(fromLog(v), data) / n, res.fx < fg(start, [0, 0, 0]) ? res.x : start);
+  }
+  const params = fromLog(res.x);
   const logLik = gammaGammaLogLikelihood(params, data);
   const sane = Object.values(params).every((v) => Number.isFinite(v) && v > 1e-8 && v < 1e10);
   return { params, logLik, converged: res.converged && sane && data.count > 0, customers: data.count };
