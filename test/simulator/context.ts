@@ -34,7 +34,13 @@ export interface SimulatorHooks {
   /** Expire all bulk result URLs (of one shop or of all shops) now. */
   expireBulkUrls(shopDomain?: string): void;
   /** Finish every running bulk operation now instead of after its simulated delay. */
-  completeBulkOperations(shopDomain?: string): void;
+  completeBulkOperations(shopDomain?: string): Promise<void>;
+  /** Override the leaky bucket of a shop ("*" = every shop); resets its current bucket. */
+  setRateLimit(shopDomain: string, o: { restoreRate?: number; maximumAvailable?: number }): void;
+  /** Invalidate every access token of a shop (e.g. on uninstall). */
+  revokeTokens(shopDomain: string): void;
+  /** Where to open the embedded app for a shop: {baseUrl}/store/{shop}/admin/apps/{apiKey}{path}. */
+  adminUrl(shopDomain: string, path?: string): string;
 }
 
 export interface SimulatorContext {
