@@ -34,12 +34,13 @@ CREATE TABLE "Shop" (
     "grantedScopes" TEXT NOT NULL DEFAULT '',
     "syncStatus" TEXT NOT NULL DEFAULT 'pending',
     "syncError" TEXT,
-    "syncBulkOpId" TEXT,
+    "syncState" JSONB,
     "syncRowsTotal" INTEGER,
     "syncRowsDone" INTEGER NOT NULL DEFAULT 0,
     "syncStartedAt" TIMESTAMP(3),
     "syncCompletedAt" TIMESTAMP(3),
     "lastIncrementalSyncAt" TIMESTAMP(3),
+    "historyLimited" BOOLEAN NOT NULL DEFAULT false,
     "modelState" JSONB,
     "modelKind" TEXT,
     "lastScoredAt" TIMESTAMP(3),
@@ -189,6 +190,16 @@ CREATE TABLE "JobRun" (
     "stats" JSONB,
 
     CONSTRAINT "JobRun_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "BulkLineItemStage" (
+    "shopId" TEXT NOT NULL,
+    "lineItemId" BIGINT NOT NULL,
+    "orderId" BIGINT NOT NULL,
+    "productType" TEXT NOT NULL,
+
+    CONSTRAINT "BulkLineItemStage_pkey" PRIMARY KEY ("shopId","lineItemId")
 );
 
 -- CreateIndex

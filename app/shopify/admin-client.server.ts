@@ -1,0 +1,126 @@
+// The one gateway to the Admin GraphQL API for background work. It paces
+// itself from `throttleStatus` and retries THROTTLED responses after the wait
+// the bucket needs, so a job never fails because Shopify throttled it.
+import { GraphqlQueryError } from "@shopify/shopify-api";
+import { SessionNotFoundError } from "@shopify/shopify-app-remix/server";
+import { unauthenticated } from "../shopify.server";
+import { requestedCostOf, throttleStatusOf, waitBeforeRequestMs, type ThrottleStatus } from "./throttle-pacing";
+
+const MAX_THROTTLE_RETRIES = 50;
+const MAX_TRANSIENT_RETRIES = 4;
+
+export class ShopifyUserError extends Error {
+  constructor(
+    readonly operation: string,
+    readonly userErrors: { field?: string[] | null; message: string; code?: string | null }[],
+  ) {
+    super(`${operation}: ${userErrors.map((e) => `${(e.field ?? []).join(".")} ${e.message}`.trim()).join("; ")}`);
+  }
+}
+
+export class ShopNotInstalledError extends Error {
+  name = "ShopNotInstalledError";
+}
+
+interface GraphqlBody {
+  data?: unknown;
+  errors?: { message: string; extensions?: { code?: string } }[] | { graphQLErrors?: { message: string; extensions?: { code?: string } }[] };
+  extensions?: unknown;
+}
+
+function graphQLErrorsOf(body: GraphqlBody): { message: string; extensions?: { code?: string } }[] {
+  if (!body.errors) return [];
+  return Array.isArray(body.errors) ? body.errors : (body.errors.graphQLErrors ?? []);
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export interface AdminRequestStats {
+  requests: number;
+  throttledResponses: number;
+  waitedMs: number;
+}
+
+export class ShopifyAdminClient {
+  private status: ThrottleStatus | undefined;
+  private statusAt = 0;
+  private lastCost = 10;
+  readonly stats: AdminRequestStats = { requests: 0, throttledResponses: 0, waitedMs: 0 };
+
+  constructor(
+    readonly shop: string,
+    private readonly graphql: GraphqlFunction,
+  ) {}
+
+  /** Last throttle status Shopify reported (for pacing and benchmarks). */
+  get throttleStatus(): ThrottleStatus | undefined {
+    return this.status;
+  }
+
+  async request<T>(query: string, variables?: Record<string, unknown>, expectedCost?: number): Promise<T> {
+    let throttled = 0;
+    let transient = 0;
+    for (;;) {
+      const cost = expectedCost ?? this.lastCost;
+      const wait = waitBeforeRequestMs(this.status, cost, Date.now() - this.statusAt);
+      if (wait > 0) {
+        this.stats.waitedMs += wait;
+        await sleep(wait);
+      }
+      this.stats.requests++;
+      let body: GraphqlBody;
+      try {
+        body = (await (await this.graphql(query, { variables })).json()) as GraphqlBody;
+      } catch (error) {
+        if (error instanceof GraphqlQueryError) {
+          body = error.body as GraphqlBody;
+        } else if (transient < MAX_TRANSIENT_RETRIES && isTransient(error)) {
+          transient++;
+          await sleep(250 * 2 ** transient);
+          continue;
+        } else {
+          throw error;
+        }
+      }
+      this.remember(body.extensions);
+      const errors = graphQLErrorsOf(body);
+      if (errors.some((e) => e.extensions?.code === "THROTTLED")) {
+        this.stats.throttledResponses++;
+        if (++throttled > MAX_THROTTLE_RETRIES) throw new Error(`${this.shop}: still THROTTLED after ${throttled} retries`);
+        if (!this.status) await sleep(1000);
+        continue;
+      }
+      if (errors.length > 0) throw new Error(`${this.shop}: GraphQL error: ${errors.map((e) => e.message).join("; ")}`);
+      return body.data as T;
+    }
+  }
+
+  private remember(extensions: unknown): void {
+    const status = throttleStatusOf(extensions);
+    if (status) {
+      this.status = status;
+      this.statusAt = Date.now();
+    }
+    this.lastCost = requestedCostOf(extensions) ?? this.lastCost;
+  }
+}
+
+function isTransient(error: unknown): boolean {
+  const message = error instanceof Error ? error.message : String(error);
+  return /ECONNRESET|ETIMEDOUT|socket hang up|fetch failed|50[234]/.test(message);
+}
+
+type GraphqlFunction = (query: string, options: { variables?: Record<string, unknown> }) => Promise<Response>;
+
+/** A client on the shop's offline session, or ShopNotInstalledError. */
+export async function adminClientFor(shop: string): Promise<ShopifyAdminClient> {
+  try {
+    const { admin } = await unauthenticated.admin(shop);
+    return new ShopifyAdminClient(shop, admin.graphql as GraphqlFunction);
+  } catch (error) {
+    if (error instanceof SessionNotFoundError) {
+      throw new ShopNotInstalledError(`${shop} has no offline session (not installed)`);
+    }
+    throw error;
+  }
+}
