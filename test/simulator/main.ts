@@ -1,5 +1,23 @@
 // `npm run simulator`: the local Shopify simulator as a standalone process.
+// Env: SIMULATOR_PORT (4000), SHOPIFY_API_KEY, SHOPIFY_API_SECRET, SHOPIFY_APP_URL,
+// SIMULATOR_SHOP (demo-store.myshopify.com), SIMULATOR_CUSTOMERS (500), SIMULATOR_SEED (1),
+// SIMULATOR_LOG=1 to log requests.
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { startSimulator } from "./server";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const optional = async (file: string): Promise<Record<string, any> | null> => {
+  const f = join(here, file);
+  if (!existsSync(f)) return null;
+  try {
+    return await import(pathToFileURL(f).href);
+  } catch (e) {
+    console.error(`[simulator] could not load ${file}:`, (e as Error).message);
+    return null;
+  }
+};
 
 const port = Number(process.env.SIMULATOR_PORT ?? 4000);
 const sim = await startSimulator({
@@ -11,13 +29,21 @@ const sim = await startSimulator({
   log: process.env.SIMULATOR_LOG === "1",
 });
 
-// Seed shops with the events half's generator when it is there.
-try {
-  const gen = (await import("./generator")) as Record<string, unknown>;
-  const seed = (gen.seedSimulator ?? gen.seedContext ?? gen.populateContext) as ((ctx: unknown, opts?: unknown) => unknown) | undefined;
-  if (typeof seed === "function") await seed(sim.ctx, { seed: Number(process.env.SIMULATOR_SEED ?? 1) });
-} catch (e) {
-  console.error("[simulator] generator not used:", (e as Error).message);
+// Signed webhook delivery to the app (events half) when available.
+const emitter = await optional("webhook-emitter.ts");
+if (typeof emitter?.attachWebhookEmitter === "function") emitter.attachWebhookEmitter(sim.ctx);
+
+// A seeded demo store (events half's generator) when available.
+const gen = await optional("generator.ts");
+if (typeof gen?.generateStore === "function") {
+  const domain = process.env.SIMULATOR_SHOP ?? "demo-store.myshopify.com";
+  const { shop } = gen.generateStore({
+    domain,
+    seed: process.env.SIMULATOR_SEED ?? 1,
+    customers: Number(process.env.SIMULATOR_CUSTOMERS ?? 500),
+    asOf: sim.ctx.now(),
+  });
+  sim.ctx.shops.set(domain, shop);
 }
 
 console.log(`Shopify simulator listening on ${sim.url}`);

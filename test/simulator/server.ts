@@ -120,6 +120,15 @@ export async function startSimulator(opts: StartOptions = {}): Promise<RunningSi
     files: new Map(),
     stagedUploads: new Map(),
   };
+  const payloads = join(here, "webhook-payloads.ts");
+  if (existsSync(payloads)) {
+    try {
+      const mod = (await import(/* @vite-ignore */ pathToFileURL(payloads).href)) as { customerPayload?: ServerState["customerPayload"] };
+      if (typeof mod.customerPayload === "function") state.customerPayload = mod.customerPayload;
+    } catch {
+      /* fall back to the minimal payload */
+    }
+  }
   ctx.hooks = {
     issueAccessToken: (shop) => issueAccessToken(state, shop).token,
     sessionToken: (shop, userId) => signSessionToken(state, shop, userId),

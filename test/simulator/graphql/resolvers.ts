@@ -438,6 +438,10 @@ function normalizeTags(tags: string[]): string[] {
 }
 
 function customerUpdatedWebhook(env: Env, c: SimCustomer) {
+  if (env.state.customerPayload) {
+    env.state.ctx.emitWebhook(env.shop.domain, "customers/update", env.state.customerPayload(env.shop, c));
+    return;
+  }
   env.state.ctx.emitWebhook(env.shop.domain, "customers/update", {
     id: c.id,
     created_at: c.createdAt,
@@ -457,6 +461,7 @@ function tagsMutation(env: Env, args: { id: string; tags: string[] }, add: boole
   const tooLong = tags.find((t) => t.length > 255);
   if (tooLong) return { node: null, userErrors: [{ field: ["tags"], message: "Tags is too long (maximum is 255 characters)" }] };
   const before = c.tags.join("\u0000");
+  c.tags = [...c.tags]; // the generator may share one frozen empty array
   if (add) {
     const lower = new Set(c.tags.map((t) => t.toLowerCase()));
     for (const t of tags) if (!lower.has(t.toLowerCase())) { c.tags.push(t); lower.add(t.toLowerCase()); }
@@ -545,7 +550,7 @@ function metafieldsSet(env: Env, args: { metafields: MfInput[] }) {
       mf.updatedAt = now;
     } else {
       mf = { namespace: p.ns, key: p.key, type: p.type, value: p.value, updatedAt: now };
-      p.c.metafields.push(mf);
+      p.c.metafields = [...p.c.metafields, mf]; // may be a shared frozen array
     }
     return metafieldView(env, gid("Customer", p.c.id), mf);
   });

@@ -104,6 +104,8 @@ export interface ServerState {
   extras: Map<string, ShopExtras>;
   files: Map<string, StoredFile>;
   stagedUploads: Map<string, { shop: string; key: string; data?: string }>;
+  /** REST-shaped customer webhook payload builder (webhook-payloads.ts when present). */
+  customerPayload?: (shop: SimShop, c: SimCustomer) => Record<string, unknown>;
 }
 
 export function extrasOf(state: ServerState, shop: string): ShopExtras {
