@@ -1,0 +1,140 @@
+import { describe, expect, it } from "vitest";
+import {
+  convertMinor,
+  createRng,
+  customerStats,
+  formatMinor,
+  generateStore,
+  orderNet,
+  parseMinor,
+  truthFor,
+} from "./generator";
+
+const asOf = "2026-11-22T00:00:00Z";
+const asOfMs = Date.parse(asOf);
+
+function serialize(shop: ReturnType<typeof generateStore>["shop"]): string {
+  return JSON.stringify({
+    ...shop,
+    customers: [...shop.customers.values()],
+    orders: [...shop.orders.values()],
+  });
+}
+
+describe("generateStore", () => {
+  const { shop, truth } = generateStore({ domain: "gen.myshopify.com", seed: 42, customers: 6000, asOf });
+  const orders = [...shop.orders.values()];
+
+  it("is deterministic: same seed gives byte-identical data and truth", () => {
+    const again = generateStore({ domain: "gen.myshopify.com", seed: 42, customers: 6000, asOf });
+    expect(serialize(again.shop)).toBe(serialize(shop));
+    expect(JSON.stringify(again.truth)).toBe(JSON.stringify(truth));
+    const other = generateStore({ domain: "gen.myshopify.com", seed: 43, customers: 6000, asOf });
+    expect(serialize(other.shop)).not.toBe(serialize(shop));
+  });
+
+  it("has the requested customers, some without orders, and ids in creation order", () => {
+    expect(shop.customers.size).toBe(6000);
+    const withOrders = new Set(orders.map((o) => o.customerId).filter((x) => x !== null));
+    const without = [...shop.customers.keys()].filter((id) => !withOrders.has(id));
+    expect(without.length).toBeGreaterThan(300);
+    const cs = [...shop.customers.values()];
+    for (let i = 1; i < cs.length; i++) {
+      expect(cs[i].id).toBeGreaterThan(cs[i - 1].id);
+      expect(cs[i].createdAt >= cs[i - 1].createdAt).toBe(true);
+    }
+  });
+
+  it("keeps every order before asOf, ids and names growing with time", () => {
+    for (let i = 0; i < orders.length; i++) {
+      const o = orders[i];
+      expect(Date.parse(o.createdAt)).toBeLessThan(asOfMs);
+      expect(Date.parse(o.updatedAt)).toBeLessThan(asOfMs);
+      expect(o.updatedAt >= o.createdAt).toBe(true);
+      if (o.cancelledAt) expect(o.cancelledAt >= o.createdAt).toBe(true);
+      if (i > 0) {
+        expect(o.id).toBeGreaterThan(orders[i - 1].id);
+        expect(o.createdAt >= orders[i - 1].createdAt).toBe(true);
+      }
+      expect(o.name).toBe(`#${1001 + i}`);
+    }
+  });
+
+  it("line items sum exactly to the total; refunds never exceed it", () => {
+    for (const o of orders) {
+      expect(o.lineItems.reduce((a, l) => a + l.shopMinor, 0)).toBe(o.totalShopMinor);
+      for (const l of o.lineItems) {
+        expect(Number.isInteger(l.shopMinor)).toBe(true);
+        expect(l.shopMinor % l.quantity).toBe(0);
+      }
+      const refunded = o.refunds.reduce((a, r) => a + r.shopMinor, 0);
+      expect(refunded).toBeLessThanOrEqual(o.totalShopMinor);
+      if (o.discountCodes.length) expect(o.lineItems.every((l) => (l.discountMinor ?? 0) >= 0)).toBe(true);
+      expect(o.totalPresentmentMinor).toBe(convertMinor(o.totalShopMinor, o.shopCurrency, o.presentmentCurrency));
+    }
+  });
+
+  it("contains the noise a real store has, in plausible shares", () => {
+    const n = orders.length;
+    const share = (f: (o: (typeof orders)[number]) => boolean) => orders.filter(f).length / n;
+    expect(share((o) => o.customerId === null)).toBeGreaterThan(0.02);
+    expect(share((o) => o.customerId === null)).toBeLessThan(0.1);
+    expect(share((o) => o.test)).toBeGreaterThan(0.001);
+    expect(share((o) => o.cancelledAt !== null)).toBeGreaterThan(0.005);
+    const refunded = orders.filter((o) => o.refunds.length > 0);
+    expect(refunded.length / n).toBeGreaterThan(0.03);
+    expect(refunded.some((o) => orderNet(o).netShopMinor === 0)).toBe(true); // full
+    expect(refunded.some((o) => orderNet(o).netShopMinor > 0)).toBe(true); // partial
+    expect(share((o) => o.discountCodes.length > 0)).toBeGreaterThan(0.08);
+    expect(share((o) => o.presentmentCurrency !== o.shopCurrency)).toBeGreaterThan(0.05);
+    expect(orders.some((o) => o.lineItems.length > 1)).toBe(true);
+    expect(new Set(orders.flatMap((o) => o.lineItems.map((l) => l.productType))).size).toBeGreaterThan(5);
+
+    const stats = customerStats(shop);
+    const oneTime = [...stats.values()].filter((s) => s.countedOrders === 1).length / stats.size;
+    expect(oneTime).toBeGreaterThan(0.3);
+    expect(oneTime).toBeLessThan(0.75);
+    expect(truth.summary.customersWithoutOrders).toBeGreaterThan(0);
+  });
+
+  it("ground truth matches the store and simulates the future", () => {
+    expect(truthFor(shop)).toBe(truth);
+    const stats = customerStats(shop);
+    let future = 0;
+    let alive = 0;
+    for (const c of truth.customers) {
+      expect(shop.customers.has(c.id)).toBe(true);
+      expect(stats.get(c.id)?.countedOrders ?? 0).toBe(c.countedOrdersBeforeAsOf);
+      future += c.purchasesNextHorizon;
+      if (c.alive) alive++;
+      if (!c.alive) expect(c.purchasesNextHorizon).toBe(0);
+    }
+    expect(alive).toBe(truth.summary.aliveAtAsOf);
+    expect(future).toBe(truth.summary.futureCountedOrders);
+    expect(future).toBeGreaterThan(0);
+    expect(alive / truth.customers.length).toBeGreaterThan(0.3);
+    expect(alive / truth.customers.length).toBeLessThan(0.98);
+    // Customers with a future purchase are alive, and more active customers buy more in the future.
+    const act = truth.customers.filter((c) => c.lambda > 0.02);
+    const lazy = truth.customers.filter((c) => c.lambda < 0.002);
+    const mean = (xs: typeof act) => xs.reduce((a, c) => a + c.purchasesNextHorizon, 0) / Math.max(1, xs.length);
+    expect(mean(act)).toBeGreaterThan(mean(lazy));
+  });
+});
+
+describe("money helpers", () => {
+  it("formats and parses minor units exactly", () => {
+    expect(formatMinor(0)).toBe("0.00");
+    expect(formatMinor(1230)).toBe("12.30");
+    expect(formatMinor(5)).toBe("0.05");
+    expect(formatMinor(-250)).toBe("-2.50");
+    expect(parseMinor("11.77")).toBe(1177);
+    expect(parseMinor("12")).toBe(1200);
+    expect(parseMinor("0.1")).toBe(10);
+  });
+  it("rng is seeded", () => {
+    const a = createRng("x");
+    const b = createRng("x");
+    expect([a(), a(), a()]).toEqual([b(), b(), b()]);
+  });
+});
