@@ -202,6 +202,31 @@ CREATE TABLE "BulkLineItemStage" (
     CONSTRAINT "BulkLineItemStage_pkey" PRIMARY KEY ("shopId","lineItemId")
 );
 
+-- CreateTable
+CREATE TABLE "ShopSegment" (
+    "shopId" TEXT NOT NULL,
+    "segmentKey" TEXT NOT NULL,
+    "shopifySegmentId" TEXT NOT NULL,
+    "name" TEXT NOT NULL,
+    "query" TEXT NOT NULL,
+    "updatedAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "ShopSegment_pkey" PRIMARY KEY ("shopId","segmentKey")
+);
+
+-- CreateTable
+CREATE TABLE "WriteBackOperation" (
+    "bulkOperationId" TEXT NOT NULL,
+    "shopId" TEXT NOT NULL,
+    "status" TEXT NOT NULL DEFAULT 'running',
+    "lines" INTEGER NOT NULL,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "finishedAt" TIMESTAMP(3),
+    "error" TEXT,
+
+    CONSTRAINT "WriteBackOperation_pkey" PRIMARY KEY ("bulkOperationId")
+);
+
 -- CreateIndex
 CREATE INDEX "Session_shop_idx" ON "Session"("shop");
 
@@ -237,6 +262,9 @@ CREATE INDEX "WebhookEvent_shopDomain_topic_idx" ON "WebhookEvent"("shopDomain",
 
 -- CreateIndex
 CREATE INDEX "JobRun_shopDomain_name_startedAt_idx" ON "JobRun"("shopDomain", "name", "startedAt");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "ShopSegment_shopId_shopifySegmentId_key" ON "ShopSegment"("shopId", "shopifySegmentId");
 
 -- AddForeignKey
 ALTER TABLE "ShopSettings" ADD CONSTRAINT "ShopSettings_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop"("id") ON DELETE CASCADE ON UPDATE CASCADE;

@@ -1,0 +1,184 @@
+// Initial sync: two bulk exports (customers, orders), each imported as a
+// stream in batches with a line checkpoint, so a crash or restart resumes
+// without duplicates. Completion arrives by the bulk_operations/finish webhook
+// or by polling; both land on the same de-duplicated job id.
+import { DelayedError, type Job } from "bullmq";
+import { adminClientFor } from "../../shopify/admin-client.server";
+import {
+  BulkResultExpiredError,
+  CUSTOMERS_BULK_QUERY,
+  ORDERS_BULK_QUERY,
+  fetchBulkOperation,
+  startBulkQuery,
+  streamBulkResult,
+} from "../../shopify/bulk-export.server";
+import { legacyId } from "../../shopify/gid";
+import { customerFromNode, orderFromNode, type OrderRecord, type CustomerRecord } from "../../models/order-records";
+import { mergeStagedLineItems, stageLineItems, upsertOrders } from "../../models/orders.server";
+import { ensureCustomersExist, upsertCustomers } from "../../models/customers.server";
+import {
+  findShopOrThrow,
+  freshSyncState,
+  saveSyncState,
+  syncStateOf,
+  type ExportKind,
+  type SyncState,
+} from "../../models/shops.server";
+import { enqueue, type JobPayloads } from "../queue.server";
+
+const BATCH_SIZE = 5000;
+const POLL_DELAY_MS = 1000;
+const MAX_EXPORT_RESTARTS = 2;
+const QUERIES: Record<ExportKind, string> = { customers: CUSTOMERS_BULK_QUERY, orders: ORDERS_BULK_QUERY };
+
+export function bulkJobId(bulkOperationId: string): string {
+  return `bulk-${bulkOperationId.replace(/[^A-Za-z0-9]/g, "_")}`;
+}
+
+async function startExport(shop: string, state: SyncState, kind: ExportKind): Promise<void> {
+  const client = await adminClientFor(shop);
+  const id = await startBulkQuery(client, QUERIES[kind]);
+  state.exports[kind] = { ...state.exports[kind], bulkOperationId: id, status: "running", linesDone: 0, objectCount: 0, error: undefined };
+}
+
+async function schedulePoll(shop: string, bulkOperationId: string): Promise<void> {
+  await enqueue("bulk-finished", { shop, bulkOperationId }, { jobId: bulkJobId(bulkOperationId), delay: POLL_DELAY_MS });
+}
+
+export async function initialSync(data: JobPayloads["initial-sync"]): Promise<unknown> {
+  const shop = await findShopOrThrow(data.shop);
+  const resuming = shop.syncStatus === "running" && shop.syncState !== null;
+  const state = resuming ? syncStateOf(shop) : freshSyncState();
+  for (const kind of Object.keys(state.exports) as ExportKind[]) {
+    const current = state.exports[kind];
+    if (current.status === "completed") continue;
+    if (!current.bulkOperationId) await startExport(shop.domain, state, kind);
+  }
+  await saveSyncState(shop.id, state, {
+    syncStatus: "running",
+    syncError: null,
+    ...(resuming ? {} : { syncStartedAt: new Date(), syncCompletedAt: null }),
+  });
+  for (const kind of Object.keys(state.exports) as ExportKind[]) {
+    const id = state.exports[kind].bulkOperationId;
+    if (id && state.exports[kind].status !== "completed") await schedulePoll(shop.domain, id);
+  }
+  return { resumed: resuming, exports: state.exports };
+}
+
+export async function bulkFinished(
+  data: JobPayloads["bulk-finished"],
+  job: Job<JobPayloads["bulk-finished"]>,
+  token?: string,
+): Promise<unknown> {
+  const shop = await findShopOrThrow(data.shop);
+  const state = syncStateOf(shop);
+  const kind = (Object.keys(state.exports) as ExportKind[]).find(
+    (k) => state.exports[k].bulkOperationId === data.bulkOperationId,
+  );
+  if (!kind || state.exports[kind].status === "completed") return { ignored: true };
+
+  const client = await adminClientFor(shop.domain);
+  const operation = await fetchBulkOperation(client, data.bulkOperationId);
+  const current = state.exports[kind];
+
+  if (operation.status === "CREATED" || operation.status === "RUNNING") {
+    await job.moveToDelayed(Date.now() + POLL_DELAY_MS, token);
+    throw new DelayedError();
+  }
+  if (operation.status !== "COMPLETED") {
+    return restartOrFail(shop.domain, shop.id, state, kind, `bulk export ${operation.status} (${operation.errorCode ?? "no error code"})`, operation.errorCode !== "ACCESS_DENIED");
+  }
+
+  current.status = "importing";
+  current.objectCount = Number(operation.objectCount);
+  await saveSyncState(shop.id, state);
+  if (operation.url) {
+    try {
+      await importResult(shop.id, state, kind, operation.url);
+    } catch (error) {
+      if (error instanceof BulkResultExpiredError) {
+        return restartOrFail(shop.domain, shop.id, state, kind, `result file expired: ${error.message}`, true);
+      }
+      throw error;
+    }
+  }
+  if (kind === "orders") await mergeStagedLineItems(shop.id);
+  current.status = "completed";
+  const allDone = Object.values(state.exports).every((e) => e.status === "completed");
+  await saveSyncState(
+    shop.id,
+    state,
+    allDone
+      ? { syncStatus: "completed", syncCompletedAt: new Date(), lastIncrementalSyncAt: shop.syncStartedAt ?? new Date() }
+      : {},
+  );
+  if (allDone) {
+    await enqueue("recompute-shop", { shop: shop.domain, reason: "initial sync" }, { jobId: `recompute-${shop.domain}-initial` });
+  }
+  return { kind, lines: current.linesDone, allDone };
+}
+
+async function restartOrFail(
+  domain: string,
+  shopId: string,
+  state: SyncState,
+  kind: ExportKind,
+  reason: string,
+  retryable: boolean,
+): Promise<unknown> {
+  const current = state.exports[kind];
+  if (retryable && current.restarts < MAX_EXPORT_RESTARTS) {
+    current.restarts++;
+    await startExport(domain, state, kind);
+    await saveSyncState(shopId, state, { syncError: `${kind}: ${reason}; restarted the export` });
+    await schedulePoll(domain, state.exports[kind].bulkOperationId!);
+    return { kind, restarted: true, reason };
+  }
+  current.status = "failed";
+  current.error = reason;
+  await saveSyncState(shopId, state, { syncStatus: "failed", syncError: `${kind}: ${reason}` });
+  return { kind, failed: true, reason };
+}
+
+async function importResult(shopId: string, state: SyncState, kind: ExportKind, url: string): Promise<void> {
+  const current = state.exports[kind];
+  let orders: OrderRecord[] = [];
+  let customers: CustomerRecord[] = [];
+  let lineItems: { lineItemId: bigint; orderId: bigint; productType: string }[] = [];
+  let pending = 0;
+  let lastLine = current.linesDone;
+
+  const flush = async () => {
+    if (pending === 0) return;
+    await upsertCustomers(shopId, customers);
+    const customerIds = [...new Set(orders.flatMap((o) => (o.customerId === null ? [] : [o.customerId])))];
+    await ensureCustomersExist(shopId, customerIds);
+    await upsertOrders(shopId, orders);
+    await stageLineItems(shopId, lineItems);
+    current.linesDone = lastLine;
+    await saveSyncState(shopId, state);
+    orders = [];
+    customers = [];
+    lineItems = [];
+    pending = 0;
+  };
+
+  await streamBulkResult(
+    url,
+    async (record, lineNumber) => {
+      lastLine = lineNumber;
+      pending++;
+      const id = String(record.id ?? "");
+      if (id.includes("/Order/")) orders.push(orderFromNode(record as never));
+      else if (id.includes("/Customer/")) customers.push(customerFromNode(record as never));
+      else if (id.includes("/LineItem/") && typeof record.__parentId === "string") {
+        const productType = (record.product as { productType?: string } | null)?.productType;
+        if (productType) lineItems.push({ lineItemId: legacyId(id), orderId: legacyId(record.__parentId), productType });
+      }
+      if (pending >= BATCH_SIZE) await flush();
+    },
+    current.linesDone,
+  );
+  await flush();
+}

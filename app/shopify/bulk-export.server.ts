@@ -1,0 +1,112 @@
+// Bulk export through bulkOperationRunQuery: start, poll, and stream the JSONL
+// result line by line (never the whole file in memory).
+import { Readable } from "node:stream";
+import split2 from "split2";
+import type { ShopifyAdminClient } from "./admin-client.server";
+import { ShopifyUserError } from "./admin-client.server";
+
+/** Every field scoring needs, plus discount codes and product types. */
+export const ORDERS_BULK_QUERY = `{
+  orders {
+    edges {
+      node {
+        id
+        createdAt
+        updatedAt
+        processedAt
+        cancelledAt
+        test
+        currencyCode
+        presentmentCurrencyCode
+        customer { id }
+        totalPriceSet { shopMoney { amount currencyCode } }
+        currentTotalPriceSet { shopMoney { amount currencyCode } }
+        discountCodes
+        lineItems {
+          edges { node { id product { productType } } }
+        }
+      }
+    }
+  }
+}`;
+
+export const CUSTOMERS_BULK_QUERY = `{
+  customers {
+    edges { node { id createdAt updatedAt } }
+  }
+}`;
+
+export interface BulkOperationState {
+  id: string;
+  status: "CREATED" | "RUNNING" | "COMPLETED" | "CANCELING" | "CANCELED" | "FAILED" | "EXPIRED";
+  errorCode: string | null;
+  objectCount: string;
+  url: string | null;
+  partialDataUrl: string | null;
+}
+
+export async function startBulkQuery(client: ShopifyAdminClient, query: string): Promise<string> {
+  const data = await client.request<{
+    bulkOperationRunQuery: { bulkOperation: { id: string } | null; userErrors: { field: string[] | null; message: string; code?: string }[] };
+  }>(
+    `mutation RunBulk($query: String!) {
+      bulkOperationRunQuery(query: $query) {
+        bulkOperation { id status }
+        userErrors { field message code }
+      }
+    }`,
+    { query },
+  );
+  const result = data.bulkOperationRunQuery;
+  if (result.userErrors.length > 0 || !result.bulkOperation) {
+    throw new ShopifyUserError("bulkOperationRunQuery", result.userErrors);
+  }
+  return result.bulkOperation.id;
+}
+
+export async function fetchBulkOperation(client: ShopifyAdminClient, id: string): Promise<BulkOperationState> {
+  const data = await client.request<{ bulkOperation: BulkOperationState | null }>(
+    `query BulkStatus($id: ID!) {
+      bulkOperation(id: $id) { id status errorCode objectCount url partialDataUrl }
+    }`,
+    { id },
+  );
+  if (!data.bulkOperation) throw new Error(`bulk operation ${id} not found`);
+  return data.bulkOperation;
+}
+
+export class BulkResultExpiredError extends Error {
+  name = "BulkResultExpiredError";
+}
+
+/**
+ * Streams a bulk result file, calling `onRecord` for each JSON line after
+ * `skipLines` lines (the resume checkpoint). Back-pressure: the next line is
+ * read only after `onRecord` resolves.
+ */
+export async function streamBulkResult(
+  url: string,
+  onRecord: (record: Record<string, unknown>, lineNumber: number) => Promise<void> | void,
+  skipLines = 0,
+): Promise<number> {
+  const response = await fetch(url);
+  if ([400, 403, 404, 410].includes(response.status)) {
+    throw new BulkResultExpiredError(`bulk result URL no longer available (HTTP ${response.status})`);
+  }
+  if (!response.ok || !response.body) throw new Error(`bulk result download failed: HTTP ${response.status}`);
+  const lines = Readable.fromWeb(response.body as import("node:stream/web").ReadableStream).pipe(split2());
+  let lineNumber = 0;
+  for await (const line of lines as AsyncIterable<string>) {
+    if (!line) continue;
+    lineNumber++;
+    if (lineNumber <= skipLines) continue;
+    let record: Record<string, unknown>;
+    try {
+      record = JSON.parse(line);
+    } catch {
+      throw new Error(`bulk result line ${lineNumber} is not JSON`);
+    }
+    await onRecord(record, lineNumber);
+  }
+  return lineNumber;
+}
