@@ -1,0 +1,554 @@
+// /_sim/* JSON control API of the simulator, for tests, the demo and
+// benchmarks running in another process. Bodies are validated with zod;
+// bad input → 400 with a message naming the field.
+//
+//   POST /_sim/shops                                   create (generate | cdnow | empty)
+//   GET  /_sim/shops                                   list summaries
+//   GET  /_sim/shops/{domain}                          summary
+//   GET  /_sim/shops/{domain}/truth                    ground truth (generated shops)
+//   GET  /_sim/shops/{domain}/stats[?perCustomer=1]    counts (+ per-customer counted orders / net minor)
+//   GET  /_sim/shops/{domain}/stats/customers          same per-customer rows as NDJSON (streamed)
+//   POST /_sim/shops/{domain}/orders                   place an order
+//   POST /_sim/shops/{domain}/orders/{id}/cancel|refund|update
+//   GET  /_sim/shops/{domain}/orders/{id}              order (model form)
+//   POST /_sim/shops/{domain}/customers                create a customer
+//   GET  /_sim/shops/{domain}/customers/{id}           tags, metafields (write-back checks)
+//   POST /_sim/shops/{domain}/customers/{id}/update|delete
+//   POST /_sim/shops/{domain}/uninstall | /reinstall
+//   POST /_sim/shops/{domain}/compliance/{topic}       customers/data_request | customers/redact | shop/redact
+//   POST /_sim/shops/{domain}/live                     {rate, seconds, maxOrders?, wait?}
+//   GET  /_sim/shops/{domain}/live                     stats of the current/last run
+//   POST /_sim/shops/{domain}/live/stop
+//   GET  /_sim/webhooks/log[?topic&shop&webhookId&sinceSeq&payloads=1]
+//   POST /_sim/webhooks/options                        fault/delivery options
+//   POST /_sim/webhooks/flush                          wait until all deliveries (incl. retries) are done
+//   POST /_sim/webhooks/clear                          forget the log
+//   POST /_sim/webhooks/emit                           {shop, topic, payload} raw emission
+//   GET  /_sim/flow-triggers[?shop=]
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { z } from "zod";
+import type { SimulatorContext } from "./context";
+import type { SimOrder, SimShop } from "./model";
+import { importCdnow } from "./cdnow-import";
+import { customerStats, emptyShop, generateStore, orderNet, parseMinor, truthFor } from "./generator";
+import { startLiveTraffic, LIVE_MAX_RATE, LIVE_MAX_SECONDS, type LiveTraffic } from "./live-traffic";
+import {
+  cancelOrder,
+  compliance,
+  createCustomer,
+  deleteCustomer,
+  emitAll,
+  placeOrder,
+  refundOrder,
+  reinstall,
+  SimEventError,
+  uninstall,
+  updateCustomer,
+  updateOrder,
+  type PendingWebhook,
+} from "./store-events";
+import { attachWebhookEmitter, emitterFor, type WebhookEmitter } from "./webhook-emitter";
+
+class HttpError extends Error {
+  constructor(
+    public status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const plan = z.enum(["standard", "advanced", "plus", "enterprise"]);
+const time = z.union([z.string().refine((s) => !Number.isNaN(Date.parse(s)), "must be an ISO date-time"), z.number()]);
+const amount = z.union([z.string().regex(/^\d+(\.\d{1,2})?$/, 'must be a decimal string like "12.34"'), z.number().nonnegative()]);
+const domainRe = /^[a-z0-9][a-z0-9-]*\.myshopify\.com$/;
+
+const createShopSchema = z
+  .object({
+    domain: z.string().regex(domainRe, "must look like name.myshopify.com"),
+    name: z.string().optional(),
+    plan: plan.optional(),
+    currency: z.string().regex(/^[A-Z]{3}$/).optional(),
+    grantedScopes: z.array(z.string()).optional(),
+    replace: z.boolean().optional(),
+    generate: z
+      .object({
+        seed: z.union([z.string(), z.number()]),
+        customers: z.number().int().min(0).max(4_000_000),
+        years: z.number().positive().max(20).optional(),
+        asOf: time.optional(),
+        horizonDays: z.number().int().positive().max(3650).optional(),
+        params: z
+          .object({
+            r: z.number().positive(),
+            alpha: z.number().positive(),
+            a: z.number().positive(),
+            b: z.number().positive(),
+            p: z.number().positive(),
+            q: z.number().positive(),
+            gamma: z.number().positive(),
+          })
+          .partial()
+          .optional(),
+        noOrderCustomerShare: z.number().min(0).max(1).optional(),
+        guestOrderShare: z.number().min(0).max(1).optional(),
+        testOrderShare: z.number().min(0).max(1).optional(),
+        cancelShare: z.number().min(0).max(1).optional(),
+        refundShare: z.number().min(0).max(1).optional(),
+        fullRefundShare: z.number().min(0).max(1).optional(),
+        discountShare: z.number().min(0).max(1).optional(),
+        foreignCurrencyShare: z.number().min(0).max(1).optional(),
+      })
+      .strict()
+      .optional(),
+    cdnow: z.union([z.boolean(), z.object({ asOf: time.optional(), path: z.string().optional() }).strict()]).optional(),
+  })
+  .strict()
+  .refine((v) => !(v.generate && v.cdnow), "give either generate or cdnow, not both");
+
+const placeOrderSchema = z
+  .object({
+    customerId: z.number().int().positive().optional(),
+    newCustomer: z.boolean().optional(),
+    guest: z.boolean().optional(),
+    amount: amount.optional(),
+    amountMinor: z.number().int().nonnegative().optional(),
+    at: time.optional(),
+    presentmentCurrency: z.string().regex(/^[A-Z]{3}$/).optional(),
+    discountCode: z.string().min(1).optional(),
+    test: z.boolean().optional(),
+    lineItems: z.number().int().min(1).max(5).optional(),
+  })
+  .strict()
+  .refine((v) => [v.customerId !== undefined, !!v.newCustomer, !!v.guest].filter(Boolean).length === 1, {
+    message: "give exactly one of customerId, newCustomer: true, guest: true",
+  })
+  .refine((v) => !(v.amount !== undefined && v.amountMinor !== undefined), "give amount or amountMinor, not both");
+
+const cancelSchema = z.object({ reason: z.string().optional(), refund: z.boolean().optional(), at: time.optional() }).strict();
+const refundSchema = z
+  .object({
+    full: z.boolean().optional(),
+    amount: amount.optional(),
+    amountMinor: z.number().int().positive().optional(),
+    lineItemIds: z.array(z.number().int().positive()).min(1).optional(),
+    at: time.optional(),
+  })
+  .strict()
+  .refine((v) => [!!v.full, v.amount !== undefined, v.amountMinor !== undefined, !!v.lineItemIds].filter(Boolean).length === 1, {
+    message: "give exactly one of full: true, amount, amountMinor, lineItemIds",
+  });
+const atSchema = z.object({ at: time.optional() }).strict();
+const customerCreateSchema = z.object({ at: time.optional(), tags: z.array(z.string()).optional() }).strict();
+const customerUpdateSchema = z.object({ at: time.optional(), tags: z.array(z.string()).optional() }).strict();
+const complianceSchema = z.object({ customerId: z.number().int().positive().optional() }).strict();
+const liveSchema = z
+  .object({
+    rate: z.number().positive().max(LIVE_MAX_RATE),
+    seconds: z.number().positive().max(LIVE_MAX_SECONDS),
+    maxOrders: z.number().int().positive().optional(),
+    newCustomerShare: z.number().min(0).max(1).optional(),
+    guestShare: z.number().min(0).max(1).optional(),
+    refundShare: z.number().min(0).max(1).optional(),
+    cancelShare: z.number().min(0).max(1).optional(),
+    seed: z.union([z.string(), z.number()]).optional(),
+    wait: z.boolean().optional(),
+  })
+  .strict();
+const webhookOptionsSchema = z
+  .object({
+    appUrl: z.string().url().optional(),
+    duplicateRate: z.number().min(0).max(1).optional(),
+    reorderWindowMs: z.number().min(0).max(600_000).optional(),
+    dropRate: z.number().min(0).max(1).optional(),
+    retry: z.boolean().optional(),
+    maxRetries: z.number().int().min(0).max(8).optional(),
+    timeFactor: z.number().min(0).max(1).optional(),
+    concurrency: z.number().int().min(1).max(256).optional(),
+    timeoutMs: z.number().int().min(1).max(60_000).optional(),
+    seed: z.union([z.string(), z.number()]).optional(),
+  })
+  .strict();
+const emitSchema = z.object({ shop: z.string().min(1), topic: z.string().min(1), payload: z.unknown() }).strict();
+const flushSchema = z.object({ timeoutMs: z.number().int().positive().max(600_000).optional() }).strict();
+
+function parse<T>(schema: z.ZodType<T>, body: unknown): T {
+  const r = schema.safeParse(body ?? {});
+  if (!r.success) {
+    const msg = r.error.issues.map((i) => `${i.path.length ? i.path.join(".") : "body"}: ${i.message}`).join("; ");
+    throw new HttpError(400, `invalid request body: ${msg}`);
+  }
+  return r.data;
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const c of req) {
+    size += (c as Buffer).length;
+    if (size > 10 * 1024 * 1024) throw new HttpError(413, "body larger than 10 MB");
+    chunks.push(c as Buffer);
+  }
+  const text = Buffer.concat(chunks).toString("utf8").trim();
+  if (!text) return {};
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new HttpError(400, "body is not valid JSON");
+  }
+}
+
+function send(res: ServerResponse, status: number, body: unknown) {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(text) });
+  res.end(text);
+}
+
+const toMinor = (a: string | number) => (typeof a === "number" ? Math.round(a * 100) : parseMinor(a));
+
+function getEmitter(ctx: SimulatorContext): WebhookEmitter {
+  return emitterFor(ctx) ?? attachWebhookEmitter(ctx);
+}
+
+const liveRuns = new WeakMap<SimulatorContext, Map<string, LiveTraffic>>();
+function runsOf(ctx: SimulatorContext) {
+  let m = liveRuns.get(ctx);
+  if (!m) liveRuns.set(ctx, (m = new Map()));
+  return m;
+}
+
+/** Stop all live traffic runs of a context (e.g. on server shutdown). */
+export function stopAllLiveTraffic(ctx: SimulatorContext): void {
+  for (const r of runsOf(ctx).values()) r.stop();
+}
+
+export function shopSummary(shop: SimShop) {
+  let counted = 0,
+    guests = 0,
+    tests = 0,
+    cancelled = 0,
+    refunded = 0,
+    deleted = 0;
+  for (const o of shop.orders.values()) {
+    if (o.customerId === null) guests++;
+    if (o.test) tests++;
+    if (o.cancelledAt) cancelled++;
+    if (o.refunds.length) refunded++;
+    if (!o.test && !o.cancelledAt) counted++;
+  }
+  for (const c of shop.customers.values()) if (c.deleted) deleted++;
+  const truth = truthFor(shop);
+  return {
+    domain: shop.domain,
+    name: shop.name,
+    id: shop.id ?? null,
+    plan: shop.plan,
+    currency: shop.currency,
+    grantedScopes: shop.grantedScopes,
+    uninstalledAt: shop.uninstalledAt ?? null,
+    customers: shop.customers.size - deleted,
+    deletedCustomers: deleted,
+    orders: shop.orders.size,
+    countedOrders: counted,
+    guestOrders: guests,
+    testOrders: tests,
+    cancelledOrders: cancelled,
+    refundedOrders: refunded,
+    hasTruth: !!truth,
+    asOf: truth?.asOf ?? null,
+  };
+}
+
+function orderView(o: SimOrder) {
+  const net = orderNet(o);
+  return { ...o, counted: net.counted, netShopMinor: net.netShopMinor };
+}
+
+function getShop(ctx: SimulatorContext, domain: string): SimShop {
+  const s = ctx.shops.get(domain);
+  if (!s) throw new HttpError(404, `shop ${domain} not found`);
+  return s;
+}
+
+function idParam(s: string, what: string): number {
+  if (!/^\d+$/.test(s)) throw new HttpError(400, `${what} id must be numeric, got ${JSON.stringify(s)}`);
+  return Number(s);
+}
+
+function emitted(ctx: SimulatorContext, shop: SimShop, webhooks: PendingWebhook[]) {
+  if (emitterFor(ctx) === undefined) getEmitter(ctx);
+  emitAll(ctx, shop, webhooks);
+  return webhooks.map((w) => w.topic);
+}
+
+/** Handle one /_sim/* request. Always answers (404 for unknown routes). */
+export async function handleControl(req: IncomingMessage, res: ServerResponse, ctx: SimulatorContext): Promise<void> {
+  try {
+    await route(req, res, ctx);
+  } catch (e) {
+    if (e instanceof HttpError || e instanceof SimEventError) return send(res, e.status, { error: e.message });
+    if (e instanceof RangeError) return send(res, 400, { error: e.message });
+    send(res, 500, { error: (e as Error).message ?? String(e) });
+  }
+}
+
+async function route(req: IncomingMessage, res: ServerResponse, ctx: SimulatorContext): Promise<void> {
+  const url = new URL(req.url ?? "/", "http://sim.local");
+  const parts = url.pathname.replace(/\/+$/, "").split("/").filter(Boolean).map(decodeURIComponent);
+  const method = (req.method ?? "GET").toUpperCase();
+  if (parts[0] !== "_sim") throw new HttpError(404, "not a /_sim route");
+  const p = parts.slice(1);
+  const body = method === "POST" || method === "PUT" ? await readJson(req) : undefined;
+  const q = url.searchParams;
+
+  // ---- shops ----
+  if (p[0] === "shops" && p.length === 1) {
+    if (method === "GET") return send(res, 200, [...ctx.shops.values()].map(shopSummary));
+    if (method === "POST") {
+      const b = parse(createShopSchema, body);
+      if (ctx.shops.has(b.domain) && !b.replace) throw new HttpError(409, `shop ${b.domain} exists (pass replace: true)`);
+      let shop: SimShop;
+      if (b.generate) {
+        shop = generateStore({
+          ...b.generate,
+          domain: b.domain,
+          name: b.name,
+          plan: b.plan,
+          currency: b.currency,
+          grantedScopes: b.grantedScopes,
+          asOf: b.generate.asOf ?? ctx.now(),
+        }).shop;
+      } else if (b.cdnow) {
+        const c = typeof b.cdnow === "object" ? b.cdnow : {};
+        shop = importCdnow({
+          domain: b.domain,
+          plan: b.plan,
+          grantedScopes: b.grantedScopes,
+          currency: b.currency,
+          asOf: c.asOf ?? ctx.now(),
+          path: c.path,
+        }).shop;
+        if (b.name) shop.name = b.name;
+      } else {
+        shop = emptyShop({ domain: b.domain, name: b.name, currency: b.currency, plan: b.plan, grantedScopes: b.grantedScopes });
+      }
+      const prev = runsOf(ctx).get(b.domain);
+      if (prev) prev.stop();
+      ctx.shops.set(b.domain, shop);
+      return send(res, 201, shopSummary(shop));
+    }
+  }
+  if (p[0] === "shops" && p.length >= 2) {
+    const shop = getShop(ctx, p[1]);
+    const rest = p.slice(2);
+    const r0 = rest[0];
+    if (rest.length === 0 && method === "GET") return send(res, 200, shopSummary(shop));
+    if (r0 === "truth" && method === "GET") {
+      const t = truthFor(shop);
+      if (!t) throw new HttpError(404, `shop ${shop.domain} has no ground truth (not generated)`);
+      return send(res, 200, t);
+    }
+    if (r0 === "stats" && rest.length === 1 && method === "GET") {
+      const summary = shopSummary(shop);
+      if (q.get("perCustomer") === "1" || q.get("perCustomer") === "true") {
+        return send(res, 200, { ...summary, perCustomer: [...customerStats(shop).values()] });
+      }
+      return send(res, 200, summary);
+    }
+    if (r0 === "stats" && rest[1] === "customers" && method === "GET") {
+      res.writeHead(200, { "Content-Type": "application/x-ndjson" });
+      const rows = customerStats(shop).values();
+      const writeSome = () => {
+        let buf = "";
+        for (let i = 0; i < 2000; i++) {
+          const n = rows.next();
+          if (n.done) {
+            res.end(buf);
+            return;
+          }
+          buf += JSON.stringify(n.value) + "\n";
+        }
+        if (res.write(buf)) setImmediate(writeSome);
+        else res.once("drain", writeSome);
+      };
+      writeSome();
+      return;
+    }
+    if (r0 === "orders" && rest.length === 1 && method === "POST") {
+      const b = parse(placeOrderSchema, body);
+      const r = placeOrder(ctx, shop, {
+        customer: b.guest ? null : b.newCustomer ? "new" : b.customerId!,
+        amountMinor: b.amountMinor ?? (b.amount !== undefined ? toMinor(b.amount) : undefined),
+        at: b.at,
+        presentmentCurrency: b.presentmentCurrency,
+        discountCode: b.discountCode,
+        test: b.test,
+        lineItems: b.lineItems,
+      });
+      return send(res, 201, { order: orderView(r.order), customerId: r.customer?.id ?? null, createdCustomer: r.createdCustomer, webhooks: emitted(ctx, shop, r.webhooks) });
+    }
+    if (r0 === "orders" && rest.length >= 2) {
+      const id = idParam(rest[1], "order");
+      const action = rest[2];
+      if (!action && method === "GET") {
+        const o = shop.orders.get(id);
+        if (!o) throw new HttpError(404, `order ${id} not found in ${shop.domain}`);
+        return send(res, 200, orderView(o));
+      }
+      if (method === "POST" && action === "cancel") {
+        const b = parse(cancelSchema, body);
+        const r = cancelOrder(ctx, shop, id, b);
+        return send(res, 200, { order: orderView(r.order), refund: r.refund, webhooks: emitted(ctx, shop, r.webhooks) });
+      }
+      if (method === "POST" && action === "refund") {
+        const b = parse(refundSchema, body);
+        const r = refundOrder(ctx, shop, id, {
+          full: b.full,
+          amountMinor: b.amountMinor ?? (b.amount !== undefined ? toMinor(b.amount) : undefined),
+          lineItemIds: b.lineItemIds,
+          at: b.at,
+        });
+        return send(res, 200, { order: orderView(r.order), refund: r.refund, webhooks: emitted(ctx, shop, r.webhooks) });
+      }
+      if (method === "POST" && action === "update") {
+        const b = parse(atSchema, body);
+        const r = updateOrder(ctx, shop, id, b);
+        return send(res, 200, { order: orderView(r.order), webhooks: emitted(ctx, shop, r.webhooks) });
+      }
+    }
+    if (r0 === "customers" && rest.length === 1 && method === "POST") {
+      const b = parse(customerCreateSchema, body);
+      const r = createCustomer(ctx, shop, b);
+      return send(res, 201, { customer: r.customer, webhooks: emitted(ctx, shop, r.webhooks) });
+    }
+    if (r0 === "customers" && rest.length >= 2) {
+      const id = idParam(rest[1], "customer");
+      const action = rest[2];
+      if (!action && method === "GET") {
+        const c = shop.customers.get(id);
+        if (!c) throw new HttpError(404, `customer ${id} not found in ${shop.domain}`);
+        const st = customerStats(shop).get(id);
+        return send(res, 200, {
+          id: c.id,
+          createdAt: c.createdAt,
+          updatedAt: c.updatedAt,
+          deleted: !!c.deleted,
+          tags: c.tags,
+          metafields: c.metafields,
+          countedOrders: st?.countedOrders ?? 0,
+          netMinor: st?.netMinor ?? 0,
+        });
+      }
+      if (method === "POST" && action === "update") {
+        const b = parse(customerUpdateSchema, body);
+        const r = updateCustomer(ctx, shop, id, b);
+        return send(res, 200, { customer: r.customer, webhooks: emitted(ctx, shop, r.webhooks) });
+      }
+      if (method === "POST" && action === "delete") {
+        const b = parse(atSchema, body);
+        const r = deleteCustomer(ctx, shop, id, b);
+        return send(res, 200, { customer: r.customer, webhooks: emitted(ctx, shop, r.webhooks) });
+      }
+    }
+    if (r0 === "uninstall" && method === "POST") {
+      const b = parse(atSchema, body);
+      const prev = runsOf(ctx).get(shop.domain);
+      if (prev) prev.stop();
+      const r = uninstall(ctx, shop, b);
+      return send(res, 200, { uninstalledAt: shop.uninstalledAt, webhooks: emitted(ctx, shop, r.webhooks) });
+    }
+    if (r0 === "reinstall" && method === "POST") {
+      reinstall(shop);
+      return send(res, 200, shopSummary(shop));
+    }
+    if (r0 === "compliance" && rest.length >= 2 && method === "POST") {
+      const topic = rest.slice(1).join("/");
+      if (!["customers/data_request", "customers/redact", "shop/redact"].includes(topic))
+        throw new HttpError(400, `unknown compliance topic ${JSON.stringify(topic)}; use customers/data_request, customers/redact or shop/redact`);
+      const b = parse(complianceSchema, body);
+      const r = compliance(ctx, shop, topic, b.customerId);
+      return send(res, 200, { webhooks: emitted(ctx, shop, r.webhooks), payload: r.webhooks[0]?.payload });
+    }
+    if (r0 === "live") {
+      const runs = runsOf(ctx);
+      if (rest.length === 1 && method === "POST") {
+        const b = parse(liveSchema, body);
+        const prev = runs.get(shop.domain);
+        if (prev?.stats.running) throw new HttpError(409, `live traffic already running on ${shop.domain}`);
+        getEmitter(ctx);
+        const { wait, ...opts } = b;
+        const run = startLiveTraffic(ctx, shop, opts);
+        runs.set(shop.domain, run);
+        if (wait) return send(res, 200, await run.done);
+        return send(res, 202, run.stats);
+      }
+      if (rest.length === 1 && method === "GET") {
+        const run = runs.get(shop.domain);
+        if (!run) throw new HttpError(404, `no live traffic run on ${shop.domain}`);
+        return send(res, 200, run.stats);
+      }
+      if (rest[1] === "stop" && method === "POST") {
+        const run = runs.get(shop.domain);
+        if (!run) throw new HttpError(404, `no live traffic run on ${shop.domain}`);
+        return send(res, 200, run.stop());
+      }
+    }
+  }
+
+  // ---- webhooks ----
+  if (p[0] === "webhooks") {
+    const em = getEmitter(ctx);
+    if (p[1] === "log" && method === "GET") {
+      const filter = {
+        topic: q.get("topic") ?? undefined,
+        shop: q.get("shop") ?? undefined,
+        webhookId: q.get("webhookId") ?? undefined,
+        sinceSeq: q.get("sinceSeq") ? Number(q.get("sinceSeq")) : undefined,
+      };
+      const withPayloads = q.get("payloads") === "1" || q.get("payloads") === "true";
+      const match = (w: { topic: string; shop: string; webhookId: string }) =>
+        (!filter.topic || w.topic === filter.topic) && (!filter.shop || w.shop === filter.shop) && (!filter.webhookId || w.webhookId === filter.webhookId);
+      const strip = <T extends { payload: unknown }>(w: T) => (withPayloads ? w : { ...w, payload: undefined });
+      return send(res, 200, {
+        pending: em.pendingCount,
+        attempts: em.getLog(filter),
+        emitted: em.emitted.filter(match).map(strip),
+        dropped: em.dropped.filter(match).map(strip),
+      });
+    }
+    if (p[1] === "options" && method === "POST") {
+      const b = parse(webhookOptionsSchema, body);
+      em.setOptions(b);
+      return send(res, 200, em.getOptions());
+    }
+    if (p[1] === "options" && method === "GET") return send(res, 200, em.getOptions());
+    if (p[1] === "flush" && method === "POST") {
+      const b = parse(flushSchema, body);
+      const timeout = b.timeoutMs ?? 120_000;
+      let timer: NodeJS.Timeout | undefined;
+      const ok = await Promise.race([
+        em.flush().then(() => true),
+        new Promise<boolean>((r) => (timer = setTimeout(() => r(false), timeout))),
+      ]);
+      clearTimeout(timer);
+      if (!ok) return send(res, 504, { error: `deliveries still pending after ${timeout} ms`, pending: em.pendingCount });
+      return send(res, 200, { pending: 0, attempts: em.log.length, emitted: em.emitted.length, dropped: em.dropped.length });
+    }
+    if (p[1] === "clear" && method === "POST") {
+      em.clearLog();
+      return send(res, 200, { cleared: true });
+    }
+    if (p[1] === "emit" && method === "POST") {
+      const b = parse(emitSchema, body);
+      const w = em.emit(b.shop, b.topic, b.payload);
+      return send(res, 202, { ...w, payload: undefined });
+    }
+  }
+
+  if (p[0] === "flow-triggers" && method === "GET") {
+    const shop = q.get("shop");
+    return send(res, 200, shop ? ctx.flowTriggers.filter((t) => t.shop === shop) : ctx.flowTriggers);
+  }
+
+  throw new HttpError(404, `no such control route: ${method} ${url.pathname}`);
+}
