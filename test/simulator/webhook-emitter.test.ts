@@ -204,5 +204,15 @@ describe("WebhookEmitter", () => {
     expect(received[0].valid).toBe(true);
     expect(received[0].path).toBe("/webhooks/app/uninstalled");
     expect(received[0].headers["x-shopify-triggered-at"]).toBe("2026-11-22T12:00:00.000Z");
+    // An uninstalled shop gets no more webhooks except compliance ones.
+    ctx.shops.set("c.myshopify.com", {
+      domain: "c.myshopify.com", name: "c", currency: "USD", plan: "standard", grantedScopes: [],
+      customers: new Map(), orders: new Map(), uninstalledAt: "2026-11-22T12:00:00Z",
+    });
+    received = [];
+    ctx.emitWebhook("c.myshopify.com", "orders/create", { id: 2 });
+    ctx.emitWebhook("c.myshopify.com", "shop/redact", { shop_id: 1 });
+    await e.flush();
+    expect(received.map((r) => r.headers["x-shopify-topic"])).toEqual(["shop/redact"]);
   });
 });

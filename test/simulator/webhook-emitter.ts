@@ -457,6 +457,7 @@ function post(url: string, body: string, headers: Record<string, string>, timeou
 }
 
 const emitters = new WeakMap<object, WebhookEmitter>();
+const ALWAYS_DELIVERED = new Set(["app/uninstalled", "customers/data_request", "customers/redact", "shop/redact"]);
 
 /** The emitter attached to a context, if any. */
 export function emitterFor(ctx: SimulatorContext): WebhookEmitter | undefined {
@@ -481,6 +482,9 @@ export function attachWebhookEmitter(
   });
   emitters.set(ctx, emitter);
   ctx.emitWebhook = (shopDomain, topic, payload) => {
+    // Shopify stops delivering to an uninstalled app (compliance topics excepted).
+    const shop = ctx.shops.get(shopDomain);
+    if (shop?.uninstalledAt && !ALWAYS_DELIVERED.has(topic)) return;
     emitter.emit(shopDomain, topic, payload);
   };
   return emitter;
