@@ -1,0 +1,106 @@
+import { describe, expect, it } from "vitest";
+import { desiredMetafields, desiredTags, hashAfter, planCustomerWrite, type DesiredState } from "./writeback-plan";
+
+const base: DesiredState = {
+  segment: "champions",
+  r: 5,
+  f: 4,
+  m: 5,
+  churnProbability: 0.123456,
+  predictedClv12m: 321.456,
+  expectedPurchases90d: 1.23456,
+  scoredAt: new Date("2026-11-22T00:00:00.000Z"),
+  holdout: false,
+  tagPrefix: "rfm:",
+};
+
+describe("writeback plan", () => {
+  it("first write adds exactly one segment tag and all metafields", () => {
+    const p = planCustomerWrite(base, { appTags: [], writtenHash: null });
+    expect(p.tagsToAdd).toEqual(["rfm:champions"]);
+    expect(p.tagsToRemove).toEqual([]);
+    expect(p.metafields.map((m) => m.key)).toEqual(["segment", "r", "f", "m", "churn_probability", "predicted_clv_12m", "expected_purchases_90d", "scored_at"]);
+    const byKey = Object.fromEntries(p.metafields.map((m) => [m.key, m]));
+    expect(byKey.segment).toMatchObject({ namespace: "$app:rfm", type: "single_line_text_field", value: "champions" });
+    expect(byKey.r).toMatchObject({ type: "number_integer", value: "5" });
+    expect(byKey.churn_probability).toMatchObject({ type: "number_decimal", value: "0.1235" });
+    expect(byKey.predicted_clv_12m.value).toBe("321.46");
+    expect(byKey.expected_purchases_90d.value).toBe("1.2346");
+    expect(byKey.scored_at).toMatchObject({ type: "date_time", value: "2026-11-22T00:00:00Z" });
+    expect(p.appTags).toEqual(["rfm:champions"]);
+    expect(p.changed).toBe(true);
+  });
+
+  it("a second plan with the same data makes zero writes (also with a later scoredAt)", () => {
+    const p1 = planCustomerWrite(base, { appTags: [], writtenHash: null });
+    const p2 = planCustomerWrite({ ...base, scoredAt: "2026-11-23T00:00:00Z" }, { appTags: p1.appTags, writtenHash: p1.hash });
+    expect(p2.changed).toBe(false);
+    expect(p2.tagsToAdd).toEqual([]);
+    expect(p2.tagsToRemove).toEqual([]);
+    expect(p2.metafields).toEqual([]);
+    expect(p2.hash).toBe(p1.hash);
+  });
+
+  it("a segment change replaces the tag: exactly one segment tag", () => {
+    const p1 = planCustomerWrite(base, { appTags: [], writtenHash: null });
+    const p2 = planCustomerWrite({ ...base, segment: "at_risk", r: 2 }, { appTags: p1.appTags, writtenHash: p1.hash });
+    expect(p2.tagsToAdd).toEqual(["rfm:at_risk"]);
+    expect(p2.tagsToRemove).toEqual(["rfm:champions"]);
+    expect(p2.appTags).toEqual(["rfm:at_risk"]);
+    expect(p2.metafields.length).toBe(8);
+  });
+
+  it("a value-only change writes metafields but no tags", () => {
+    const p1 = planCustomerWrite(base, { appTags: [], writtenHash: null });
+    const p2 = planCustomerWrite({ ...base, churnProbability: 0.5 }, { appTags: p1.appTags, writtenHash: p1.hash });
+    expect(p2.tagsToAdd).toEqual([]);
+    expect(p2.tagsToRemove).toEqual([]);
+    expect(p2.metafields.find((m) => m.key === "churn_probability")?.value).toBe("0.5000");
+  });
+
+  it("holdout adds and removes only the holdout tag", () => {
+    const p1 = planCustomerWrite(base, { appTags: [], writtenHash: null });
+    const p2 = planCustomerWrite({ ...base, holdout: true }, { appTags: p1.appTags, writtenHash: p1.hash });
+    expect(p2.tagsToAdd).toEqual(["rfm:holdout"]);
+    expect(p2.tagsToRemove).toEqual([]);
+    expect(p2.metafields).toEqual([]);
+    const p3 = planCustomerWrite(base, { appTags: p2.appTags, writtenHash: p2.hash });
+    expect(p3.tagsToRemove).toEqual(["rfm:holdout"]);
+    expect(desiredTags({ ...base, holdout: true })).toEqual(["rfm:champions", "rfm:holdout"]);
+  });
+
+  it("never removes tags the app does not own, even with the app's prefix", () => {
+    // The merchant's own "rfm:vip" and "rfm:at_risk" are not in appTags.
+    const p = planCustomerWrite({ ...base, segment: "promising" }, { appTags: ["rfm:champions"], writtenHash: null });
+    expect(p.tagsToRemove).toEqual(["rfm:champions"]);
+    expect(p.tagsToAdd).toEqual(["rfm:promising"]);
+  });
+
+  it("a prefix change moves the tags to the new prefix", () => {
+    const p1 = planCustomerWrite(base, { appTags: [], writtenHash: null });
+    const p2 = planCustomerWrite({ ...base, tagPrefix: "seg-" }, { appTags: p1.appTags, writtenHash: p1.hash });
+    expect(p2.tagsToAdd).toEqual(["seg-champions"]);
+    expect(p2.tagsToRemove).toEqual(["rfm:champions"]);
+  });
+
+  it("a customer without a score loses only the app's tags", () => {
+    const p = planCustomerWrite(null, { appTags: ["rfm:champions"], writtenHash: "v1:aa:bb" });
+    expect(p.tagsToRemove).toEqual(["rfm:champions"]);
+    expect(p.tagsToAdd).toEqual([]);
+    expect(p.appTags).toEqual([]);
+  });
+
+  it("partial acceptance keeps the failed part dirty", () => {
+    const p1 = planCustomerWrite(base, { appTags: [], writtenHash: null });
+    const h = hashAfter(p1, { appTags: [], writtenHash: null }, { tags: true, metafields: false });
+    const p2 = planCustomerWrite(base, { appTags: p1.appTags, writtenHash: h });
+    expect(p2.tagsToAdd).toEqual([]);
+    expect(p2.metafields.length).toBe(8);
+  });
+
+  it("number_decimal values never use exponent notation", () => {
+    const mfs = desiredMetafields({ ...base, churnProbability: 1e-9, predictedClv12m: -0.001 });
+    for (const m of mfs.filter((x) => x.type === "number_decimal")) expect(m.value).toMatch(/^-?\d+(\.\d+)?$/);
+    expect(mfs.find((m) => m.key === "predicted_clv_12m")?.value).toBe("0.00");
+  });
+});
