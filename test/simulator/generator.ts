@@ -209,26 +209,23 @@ export function isoSeconds(ms: number): string {
   const sec = Math.floor(ms / 1000);
   const day = Math.floor(sec / 86400);
   if (day !== isoDay) {
-    const prefix = new Date(day * DAY_MS).toISOString();
-    if (prefix.length !== 24) return prefix.slice(0, -5) + "Z"; // years outside 0000..9999
-    for (let i = 0; i < 11; i++) isoCodes[i] = prefix.charCodeAt(i);
+    const iso = new Date(day * DAY_MS).toISOString();
+    if (iso.length !== 24) return new Date(sec * 1000).toISOString().slice(0, -5) + "Z"; // years outside 0000..9999
+    isoPrefix = iso.slice(0, 11);
     isoDay = day;
   }
-  const s = sec - day * 86400;
-  const hh = Math.floor(s / 3600);
-  const mm = Math.floor((s % 3600) / 60);
-  const ss = s % 60;
-  isoCodes[11] = 48 + Math.floor(hh / 10);
-  isoCodes[12] = 48 + (hh % 10);
-  isoCodes[14] = 48 + Math.floor(mm / 10);
-  isoCodes[15] = 48 + (mm % 10);
-  isoCodes[17] = 48 + Math.floor(ss / 10);
-  isoCodes[18] = 48 + (ss % 10);
-  // One flat one-byte string (string concatenation would keep rope nodes alive).
-  return String.fromCharCode.apply(null, isoCodes);
+  // Two shared flat strings: one cheap rope node per timestamp.
+  return isoPrefix + (HMS ??= buildHms())[sec - day * 86400];
 }
 let isoDay = NaN;
-const isoCodes: number[] = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 58, 0, 0, 58, 0, 0, 90];
+let isoPrefix = "";
+let HMS: string[] | undefined;
+function buildHms(): string[] {
+  const two = (n: number) => (n < 10 ? "0" : "") + n;
+  const out = new Array<string>(86400);
+  for (let s = 0; s < 86400; s++) out[s] = `${two(Math.floor(s / 3600))}:${two(Math.floor((s % 3600) / 60))}:${two(s % 60)}Z`;
+  return out;
+}
 
 // --------------------------------------------------------------- options ----
 
