@@ -144,6 +144,9 @@ export interface EmittedWebhook {
   payload: unknown;
 }
 
+/** Emitted records older than this many keep no payload (dropped ones always keep it). */
+export const KEEP_PAYLOADS = 5000;
+
 interface Job {
   w: EmittedWebhook;
   body: string;
@@ -316,6 +319,9 @@ export class WebhookEmitter {
   private remember(w: EmittedWebhook) {
     this.emitted.push(w);
     this.byId.set(w.webhookId, w);
+    // Keep payloads only for the most recent records (and dropped ones) to bound memory.
+    const old = this.emitted[this.emitted.length - 1 - KEEP_PAYLOADS];
+    if (old && !old.dropped) old.payload = undefined;
     if (this.emitted.length > this.opts.maxLogEntries) {
       const old = this.emitted.splice(0, this.emitted.length - this.opts.maxLogEntries);
       for (const o of old) this.byId.delete(o.webhookId);
