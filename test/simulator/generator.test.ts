@@ -112,6 +112,7 @@ describe("generateStore", () => {
       if (!c.alive && c.purchasesNextHorizon !== 0) bad.push(c.id);
     }
     expect(bad).toEqual([]);
+    expect(truth.customers.every((c, i) => i === 0 || c.id > truth.customers[i - 1].id)).toBe(true);
     expect(alive).toBe(truth.summary.aliveAtAsOf);
     expect(future).toBe(truth.summary.futureCountedOrders);
     expect(future).toBeGreaterThan(0);

@@ -695,9 +695,12 @@ export function generateStore(opts: GenerateStoreOptions): { shop: SimShop; trut
   }
 
   // ---- 6. ground truth ------------------------------------------------------
-  const truthCustomers: GroundTruthCustomer[] = new Array(nBuyers);
-  for (let i = 0; i < nBuyers; i++) {
-    truthCustomers[i] = {
+  // In id order (creation rank), buyers only.
+  const truthCustomers: GroundTruthCustomer[] = [];
+  for (let r = 0; r < nCustomers; r++) {
+    const i = custOrder[r];
+    if (i >= nBuyers) continue;
+    truthCustomers.push({
       id: custIds[i],
       lambda: lambdas[i],
       p: ps[i],
@@ -705,9 +708,8 @@ export function generateStore(opts: GenerateStoreOptions): { shop: SimShop; trut
       alive: aliveArr[i] === 1,
       purchasesNextHorizon: future[i],
       countedOrdersBeforeAsOf: counted[i],
-    };
+    });
   }
-  truthCustomers.sort((x, y) => x.id - y.id);
   const truth: GroundTruth = {
     domain: opts.domain,
     seed,
