@@ -2,6 +2,7 @@ import "@shopify/shopify-app-remix/adapters/node";
 import {
   ApiVersion,
   AppDistribution,
+  LogSeverity,
   shopifyApp,
 } from "@shopify/shopify-app-remix/server";
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
@@ -25,6 +26,7 @@ const shopify = shopifyApp({
   sessionStorage: new PrismaSessionStorage(prisma),
   distribution: AppDistribution.AppStore,
   future: { unstable_newEmbeddedAuthStrategy: true },
+  logger: { level: env.NODE_ENV === "test" ? LogSeverity.Warning : LogSeverity.Info },
   hooks: {
     afterAuth: async ({ session }) => {
       await onShopInstalled({ shop: session.shop, scope: session.scope ?? "" });

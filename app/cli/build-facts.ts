@@ -17,18 +17,20 @@ export function buildFacts(tx: Transactions, asOfMs: number): PopulationFacts {
   const fill = start.slice(0, nCustomers);
   const times = new Float64Array(tx.orderCount);
   const amounts = new Float64Array(tx.orderCount);
+  const ids: string[] = new Array(tx.orderCount);
   for (let i = 0; i < tx.orderCount; i++) {
     const slot = fill[tx.orderCustomer[i]]++;
     times[slot] = tx.orderTimeMs[i];
     amounts[slot] = tx.orderAmountMinor[i];
+    ids[slot] = tx.orderIds[i];
   }
   const facts = allocateFactsColumns(nCustomers);
-  const ids: string[] = [];
+  const scoredIds: string[] = [];
   const row: CustomerFacts = { frequency: 0, recencyDays: 0, monetaryMinor: 0, x: 0, tx: 0, T: 0, repeatDayMeanMinor: 0 };
   let n = 0;
   for (let c = 0; c < nCustomers; c++) {
     const lo = start[c];
-    const hi = start[c + 1];
+    const hi = mergeSameOrderRows(times, amounts, ids, start[c], start[c + 1]);
     // Insertion sort by time: customers have few orders, usually already in file order.
     for (let i = lo + 1; i < hi; i++) {
       const t = times[i];
@@ -50,10 +52,49 @@ export function buildFacts(tx: Transactions, asOfMs: number): PopulationFacts {
     facts.tx[n] = row.tx;
     facts.T[n] = row.T;
     facts.repeatDayMeanMinor[n] = row.repeatDayMeanMinor;
-    ids.push(tx.customerIds[c]);
+    scoredIds.push(tx.customerIds[c]);
     n++;
   }
-  return { facts: truncate(facts, n), customerIds: ids };
+  return { facts: truncate(facts, n), customerIds: scoredIds };
+}
+
+/**
+ * Rows sharing an order id within one customer's range are one order: sum their amounts
+ * into the first row (keeping its time) and compact the range. Returns the new range end.
+ */
+function mergeSameOrderRows(times: Float64Array, amounts: Float64Array, ids: string[], lo: number, hi: number): number {
+  if (hi - lo < 2) return hi;
+  let end = lo;
+  if (hi - lo <= 16) {
+    for (let i = lo; i < hi; i++) {
+      let j = lo;
+      while (j < end && ids[j] !== ids[i]) j++;
+      if (j < end) amounts[j] += amounts[i];
+      else {
+        times[end] = times[i];
+        amounts[end] = amounts[i];
+        ids[end] = ids[i];
+        end++;
+      }
+    }
+  } else {
+    const seen = new Map<string, number>();
+    for (let i = lo; i < hi; i++) {
+      const j = seen.get(ids[i]);
+      if (j !== undefined) amounts[j] += amounts[i];
+      else {
+        seen.set(ids[i], end);
+        times[end] = times[i];
+        amounts[end] = amounts[i];
+        ids[end] = ids[i];
+        end++;
+      }
+    }
+  }
+  for (let i = lo; i < end; i++) {
+    if (!Number.isSafeInteger(amounts[i])) throw new RangeError(`order ${ids[i]}: total exceeds the exact money range`);
+  }
+  return end;
 }
 
 function truncate(f: FactsColumns, n: number): FactsColumns {

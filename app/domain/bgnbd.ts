@@ -6,7 +6,7 @@ import gammaln from "@stdlib/math-base-special-gammaln";
 import betaln from "@stdlib/math-base-special-betaln";
 import { hyp2f1 } from "./hyp2f1";
 import digamma from "@stdlib/math-base-special-digamma";
-import { bfgs, minimize } from "./optimize";
+import { type MinimizeResult, bfgs, minimize } from "./optimize";
 
 export interface BgNbdParams {
   r: number;
@@ -243,6 +243,39 @@ export function logLikelihoodWithGradient(params: BgNbdParams, data: BtydTuples,
   return total;
 }
 
+/** Tuple count above which the fit first runs on a subsample (see fitBgNbd). */
+const SUBSAMPLE_ABOVE_TUPLES = 40_000;
+
+/**
+ * Deterministic thinning of the tuples: each weight w becomes floor(w·fraction + u) with u a
+ * fixed pseudo-random number per tuple (unbiased stochastic rounding); zero weights drop out.
+ */
+export function subsampleTuples(data: BtydTuples, fraction: number): BtydTuples {
+  const keep: number[] = [];
+  const w: number[] = [];
+  let seed = 0x9e3779b9;
+  let customers = 0;
+  for (let i = 0; i < data.count; i++) {
+    seed = (Math.imul(seed ^ (seed >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0;
+    const u = seed / 4294967296;
+    const k = Math.floor(data.weight[i] * fraction + u);
+    if (k > 0) {
+      keep.push(i);
+      w.push(k);
+      customers += k;
+    }
+  }
+  return {
+    ...data,
+    count: keep.length,
+    customers,
+    weight: Float64Array.from(w),
+    xIdx: Int32Array.from(keep, (i) => data.xIdx[i]),
+    txIdx: Int32Array.from(keep, (i) => data.txIdx[i]),
+    TIdx: Int32Array.from(keep, (i) => data.TIdx[i]),
+  };
+}
+
 const fromLog = (v: number[]): BgNbdParams => ({ r: Math.exp(v[0]), alpha: Math.exp(v[1]), a: Math.exp(v[2]), b: Math.exp(v[3]) });
 
 /**
@@ -263,8 +296,28 @@ export function fitBgNbd(data: BtydTuples): BgNbdFit {
     for (let i = 0; i < 4; i++) grad[i] = -grad[i] / n;
     return -ll / n;
   };
-  let res = bfgs(fg, start);
-  let evaluations = res.evaluations;
+  let evaluations = 0;
+  let warm: { x: number[]; inverseHessian: number[][] } | null = null;
+  if (data.count > SUBSAMPLE_ABOVE_TUPLES) {
+    // Large shop: most iterations only need to get near the optimum, so take them on a
+    // subsample, then finish on the full (exact) likelihood from there with the learned
+    // curvature. The answer is still the full-data MLE; only the path is cheaper.
+    const sub = subsampleTuples(data, SUBSAMPLE_ABOVE_TUPLES / 2 / data.count);
+    const subN = Math.max(1, sub.customers);
+    const subRes = bfgs((v, grad) => {
+      const ll = logLikelihoodWithGradient(fromLog(v), sub, grad);
+      for (let i = 0; i < 4; i++) grad[i] = -grad[i] / subN;
+      return -ll / subN;
+    }, start);
+    evaluations += subRes.evaluations;
+    if (subRes.converged) warm = subRes;
+  }
+  let res: MinimizeResult = warm ? bfgs(fg, warm.x, { initialInverseHessian: warm.inverseHessian }) : bfgs(fg, start);
+  evaluations += res.evaluations;
+  if (!res.converged && warm) {
+    res = bfgs(fg, start);
+    evaluations += res.evaluations;
+  }
   if (!res.converged) {
     const nm = minimize((v) => -logLikelihood(fromLog(v), data) / n, res.fx < fg(start, [0, 0, 0, 0]) ? res.x : start);
     evaluations += nm.evaluations;

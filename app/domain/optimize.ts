@@ -125,8 +125,8 @@ export function minimize(f: (x: number[]) => number, x0: number[], maxRestarts =
 export function bfgs(
   fg: (x: number[], grad: number[]) => number,
   x0: number[],
-  opts: { maxIterations?: number; gradTolerance?: number } = {},
-): MinimizeResult {
+  opts: { maxIterations?: number; gradTolerance?: number; initialInverseHessian?: number[][] } = {},
+): MinimizeResult & { inverseHessian: number[][] } {
   const n = x0.length;
   const maxIterations = opts.maxIterations ?? 200;
   const gradTol = opts.gradTolerance ?? 1e-9;
@@ -139,9 +139,9 @@ export function bfgs(
   let x = x0.slice();
   let g = new Array<number>(n).fill(0);
   let fx = evaluate(x, g);
-  if (!Number.isFinite(fx)) return { x, fx, converged: false, evaluations, restarts: 0 };
-  // Inverse-Hessian approximation, starting at the identity.
-  let H = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 1 : 0)));
+  // Inverse-Hessian approximation: the identity, or a warm start (e.g. from a subsample fit).
+  let H: number[][] = opts.initialInverseHessian?.map((row) => row.slice()) ?? Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 1 : 0)));
+  if (!Number.isFinite(fx)) return { x, fx, converged: false, evaluations, restarts: 0, inverseHessian: H };
   let converged = false;
   for (let iter = 0; iter < maxIterations; iter++) {
     const gnorm = Math.sqrt(g.reduce((s, v) => s + v * v, 0));
@@ -194,5 +194,5 @@ export function bfgs(
       break;
     }
   }
-  return { x, fx, converged, evaluations, restarts: 0 };
+  return { x, fx, converged, evaluations, restarts: 0, inverseHessian: H };
 }

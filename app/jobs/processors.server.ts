@@ -3,9 +3,13 @@
 import type { Job } from "bullmq";
 import type { JobName, JobPayloads } from "./queue.server";
 import { ping } from "./processors/ping.server";
+import { flowTriggerJob, writeBackJob } from "./processors/writeback.server";
+import { applyWebhook } from "./processors/apply-webhook.server";
+import { bulkFinished, initialSync } from "./processors/backfill.server";
+import { incrementalSync, reconcileAllShops, sweepEvents } from "./processors/reconcile.server";
 
 export interface ProcessorDefinition<N extends JobName> {
-  handle: (data: JobPayloads[N], job: Job<JobPayloads[N]>) => Promise<unknown>;
+  handle: (data: JobPayloads[N], job: Job<JobPayloads[N]>, token?: string) => Promise<unknown>;
   /** Record a JobRun row (skip for high-volume jobs such as webhook apply). */
   recordRun: boolean;
 }
@@ -14,4 +18,12 @@ export type ProcessorRegistry = { [N in JobName]?: ProcessorDefinition<N> };
 
 export const processors: ProcessorRegistry = {
   ping: { handle: ping, recordRun: true },
+  "write-back": { handle: writeBackJob, recordRun: true },
+  "flow-trigger": { handle: flowTriggerJob, recordRun: false },
+  "apply-webhook": { handle: applyWebhook, recordRun: false },
+  "initial-sync": { handle: initialSync, recordRun: true },
+  "bulk-finished": { handle: bulkFinished, recordRun: true },
+  "incremental-sync": { handle: incrementalSync, recordRun: true },
+  "reconcile-all": { handle: reconcileAllShops, recordRun: false },
+  "sweep-events": { handle: sweepEvents, recordRun: false },
 };

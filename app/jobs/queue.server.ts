@@ -19,6 +19,7 @@ export interface JobPayloads {
   "bulk-finished": { shop: string; bulkOperationId: string };
   "incremental-sync": { shop: string };
   "sweep-events": Record<string, never>;
+  "reconcile-all": Record<string, never>;
   "recompute-shop": { shop: string; reason: string };
   "rescore-customer": { shop: string; customerId: string };
   "write-back": { shop: string; customerIds?: string[] };
@@ -33,6 +34,7 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   "bulk-finished": "sync",
   "incremental-sync": "sync",
   "sweep-events": "sync",
+  "reconcile-all": "sync",
   "recompute-shop": "scoring",
   "rescore-customer": "scoring",
   "write-back": "writeback",
@@ -72,8 +74,26 @@ export async function enqueue<N extends JobName>(
   data: JobPayloads[N],
   options: JobsOptions = {},
 ): Promise<string | undefined> {
-  const job = await getQueue(JOB_QUEUE[name]).add(name, data, options);
+  // BullMQ rejects ":" in custom ids (its key separator); shop domains and gids have none other.
+  const jobId = options.jobId?.replaceAll(":", "_");
+  const job = await getQueue(JOB_QUEUE[name]).add(name, data, { ...options, jobId });
   return job.id;
+}
+
+/** Repeating jobs. Idempotent; re-run periodically so a Redis flush heals. */
+export const SCHEDULES: { id: string; name: JobName; everyMs: number }[] = [
+  { id: "sweep-events", name: "sweep-events", everyMs: 30_000 },
+  { id: "reconcile-all", name: "reconcile-all", everyMs: 10 * 60_000 },
+];
+
+export async function ensureSchedules(): Promise<void> {
+  for (const schedule of SCHEDULES) {
+    await getQueue(JOB_QUEUE[schedule.name]).upsertJobScheduler(
+      schedule.id,
+      { every: schedule.everyMs },
+      { name: schedule.name, data: {} },
+    );
+  }
 }
 
 export async function closeQueues(): Promise<void> {

@@ -78,3 +78,21 @@ export async function mergeStagedLineItems(shopId: string): Promise<number> {
   await pool.query(`delete from "BulkLineItemStage" where "shopId" = $1`, [shopId]);
   return merged.rowCount ?? 0;
 }
+
+export interface CustomerOrderTotals {
+  customerId: bigint;
+  countedOrders: number;
+  netMinor: bigint;
+}
+
+/** Counted orders (not test, not cancelled) and net totals per customer. */
+export async function countedTotalsByCustomer(shopId: string): Promise<CustomerOrderTotals[]> {
+  const result = await pool.query<{ customer_id: string; orders: string; net: string }>(
+    `select o."customerId" as customer_id, count(*) as orders, sum(o."totalMinor" - o."refundedMinor") as net
+     from "Order" o join "Customer" c on c."shopId" = o."shopId" and c.id = o."customerId"
+     where o."shopId" = $1 and not o.test and o."cancelledAt" is null and c."deletedAt" is null
+     group by o."customerId"`,
+    [shopId],
+  );
+  return result.rows.map((r) => ({ customerId: BigInt(r.customer_id), countedOrders: Number(r.orders), netMinor: BigInt(r.net) }));
+}

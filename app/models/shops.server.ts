@@ -1,5 +1,6 @@
 import type { Prisma } from "@prisma/client";
 import prisma from "../db.server";
+import { pool } from "../db-pool.server";
 
 export type ExportKind = "customers" | "orders";
 
@@ -52,6 +53,24 @@ export async function saveSyncState(
       ...extra,
     },
   });
+}
+
+/**
+ * Replaces one export's state in a single UPDATE (atomic under concurrent
+ * exports) and recomputes the progress columns from the new state.
+ */
+export async function saveExportState(shopId: string, kind: ExportKind, exportState: ExportState): Promise<SyncState> {
+  const next = `jsonb_set(coalesce("syncState", $2::jsonb), array['exports', $3::text], $4::jsonb)`;
+  const result = await pool.query<{ syncState: SyncState }>(
+    `update "Shop" set
+       "syncState" = ${next},
+       "syncRowsDone" = (select coalesce(sum((e.value->>'linesDone')::int), 0) from jsonb_each(${next}->'exports') e),
+       "syncRowsTotal" = (select nullif(sum((e.value->>'objectCount')::int), 0) from jsonb_each(${next}->'exports') e)
+     where id = $1
+     returning "syncState"`,
+    [shopId, JSON.stringify(freshSyncState()), kind, JSON.stringify(exportState)],
+  );
+  return result.rows[0].syncState;
 }
 
 export async function installedShopDomains(): Promise<string[]> {

@@ -38,3 +38,18 @@ export async function recordWebhookEvent(event: NewWebhookEvent): Promise<{ id: 
     throw error;
   }
 }
+
+export async function markEventFinished(id: bigint, status: "processed" | "failed"): Promise<void> {
+  await prisma.webhookEvent.update({ where: { id }, data: { status, processedAt: new Date(), error: null } });
+}
+
+/** Events stored but never processed (e.g. Redis lost its queue): oldest first. */
+export async function findStalePendingEvents(olderThan: Date, limit: number): Promise<bigint[]> {
+  const events = await prisma.webhookEvent.findMany({
+    where: { status: "pending", receivedAt: { lt: olderThan } },
+    orderBy: { id: "asc" },
+    take: limit,
+    select: { id: true },
+  });
+  return events.map((e) => e.id);
+}

@@ -39,13 +39,15 @@ export interface AdminRequestStats {
   requests: number;
   throttledResponses: number;
   waitedMs: number;
+  /** Sum of the points Shopify charged (extensions.cost.actualQueryCost). */
+  costCharged: number;
 }
 
 export class ShopifyAdminClient {
   private status: ThrottleStatus | undefined;
   private statusAt = 0;
   private lastCost = 10;
-  readonly stats: AdminRequestStats = { requests: 0, throttledResponses: 0, waitedMs: 0 };
+  readonly stats: AdminRequestStats = { requests: 0, throttledResponses: 0, waitedMs: 0, costCharged: 0 };
 
   constructor(
     readonly shop: string,
@@ -102,6 +104,8 @@ export class ShopifyAdminClient {
       this.statusAt = Date.now();
     }
     this.lastCost = requestedCostOf(extensions) ?? this.lastCost;
+    const actual = (extensions as { cost?: { actualQueryCost?: number | null } } | undefined)?.cost?.actualQueryCost;
+    if (typeof actual === "number") this.stats.costCharged += actual;
   }
 }
 

@@ -83,12 +83,22 @@ export type OrderPayload = z.infer<typeof orderPayload>;
 export type RefundPayload = z.infer<typeof refundPayload>;
 
 
+/** "ORDERS_CREATE" (what @shopify/shopify-api reports) or "orders/create" → "orders/create". */
+const CANONICAL_TOPICS = new Map(
+  Object.keys(PAYLOAD_SCHEMAS).map((topic) => [topic.replace("/", "_"), topic as WebhookTopic]),
+);
+
+export function canonicalTopic(topic: string): string {
+  const lower = topic.toLowerCase();
+  return CANONICAL_TOPICS.get(lower.replace("/", "_")) ?? lower;
+}
+
 export type ParsedPayload =
   | { ok: true; topic: WebhookTopic; payload: unknown }
   | { ok: false; topic: string; error: string };
 
 export function parseWebhookPayload(rawTopic: string, payload: unknown): ParsedPayload {
-  const topic = rawTopic.toLowerCase();
+  const topic = canonicalTopic(rawTopic);
   const schema = (PAYLOAD_SCHEMAS as Record<string, z.ZodTypeAny>)[topic];
   if (!schema) return { ok: false, topic, error: `unsupported topic ${topic}` };
   const result = schema.safeParse(payload);

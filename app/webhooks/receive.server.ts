@@ -3,7 +3,7 @@
 import { authenticate } from "../shopify.server";
 import { enqueue } from "../jobs/queue.server";
 import { recordWebhookEvent } from "../models/webhook-events.server";
-import { parseWebhookPayload } from "./payloads";
+import { canonicalTopic, parseWebhookPayload } from "./payloads";
 
 export async function receiveWebhook(request: Request): Promise<Response> {
   const headers = request.headers;
@@ -17,7 +17,7 @@ export async function receiveWebhook(request: Request): Promise<Response> {
       await recordWebhookEvent({
         webhookId: headers.get("x-shopify-webhook-id") ?? `invalid-${crypto.randomUUID()}`,
         shopDomain: headers.get("x-shopify-shop-domain") ?? "unknown",
-        topic: (headers.get("x-shopify-topic") ?? "unknown").toLowerCase(),
+        topic: canonicalTopic(headers.get("x-shopify-topic") ?? "unknown"),
         payload: null,
         status: "rejected",
         error: "body is not valid JSON",

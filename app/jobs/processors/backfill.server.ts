@@ -19,11 +19,13 @@ import { ensureCustomersExist, upsertCustomers } from "../../models/customers.se
 import {
   findShopOrThrow,
   freshSyncState,
+  saveExportState,
   saveSyncState,
   syncStateOf,
   type ExportKind,
-  type SyncState,
+  type ExportState,
 } from "../../models/shops.server";
+import prisma from "../../db.server";
 import { enqueue, type JobPayloads } from "../queue.server";
 
 const BATCH_SIZE = 5000;
@@ -32,13 +34,14 @@ const MAX_EXPORT_RESTARTS = 2;
 const QUERIES: Record<ExportKind, string> = { customers: CUSTOMERS_BULK_QUERY, orders: ORDERS_BULK_QUERY };
 
 export function bulkJobId(bulkOperationId: string): string {
-  return `bulk-${bulkOperationId.replace(/[^A-Za-z0-9]/g, "_")}`;
+  return `bulk-${bulkOperationId}`;
 }
 
-async function startExport(shop: string, state: SyncState, kind: ExportKind): Promise<void> {
+/** Starts a bulk export; returns the fields of its fresh export state. */
+async function startExport(shop: string, kind: ExportKind): Promise<Omit<ExportState, "restarts">> {
   const client = await adminClientFor(shop);
   const id = await startBulkQuery(client, QUERIES[kind]);
-  state.exports[kind] = { ...state.exports[kind], bulkOperationId: id, status: "running", linesDone: 0, objectCount: 0, error: undefined };
+  return { bulkOperationId: id, status: "running", linesDone: 0, objectCount: 0, error: undefined };
 }
 
 async function schedulePoll(shop: string, bulkOperationId: string): Promise<void> {
@@ -52,7 +55,7 @@ export async function initialSync(data: JobPayloads["initial-sync"]): Promise<un
   for (const kind of Object.keys(state.exports) as ExportKind[]) {
     const current = state.exports[kind];
     if (current.status === "completed") continue;
-    if (!current.bulkOperationId) await startExport(shop.domain, state, kind);
+    if (!current.bulkOperationId) state.exports[kind] = { ...current, ...(await startExport(shop.domain, kind)) };
   }
   await saveSyncState(shop.id, state, {
     syncStatus: "running",
@@ -87,33 +90,32 @@ export async function bulkFinished(
     throw new DelayedError();
   }
   if (operation.status !== "COMPLETED") {
-    return restartOrFail(shop.domain, shop.id, state, kind, `bulk export ${operation.status} (${operation.errorCode ?? "no error code"})`, operation.errorCode !== "ACCESS_DENIED");
+    const reason = `bulk export ${operation.status} (${operation.errorCode ?? "no error code"})`;
+    return restartOrFail(shop.domain, shop.id, kind, current, reason, operation.errorCode !== "ACCESS_DENIED");
   }
 
   current.status = "importing";
   current.objectCount = Number(operation.objectCount);
-  await saveSyncState(shop.id, state);
+  await saveExportState(shop.id, kind, current);
   if (operation.url) {
     try {
-      await importResult(shop.id, state, kind, operation.url);
+      await importResult(shop.id, kind, current, operation.url);
     } catch (error) {
       if (error instanceof BulkResultExpiredError) {
-        return restartOrFail(shop.domain, shop.id, state, kind, `result file expired: ${error.message}`, true);
+        return restartOrFail(shop.domain, shop.id, kind, current, `result file expired: ${error.message}`, true);
       }
       throw error;
     }
   }
   if (kind === "orders") await mergeStagedLineItems(shop.id);
   current.status = "completed";
-  const allDone = Object.values(state.exports).every((e) => e.status === "completed");
-  await saveSyncState(
-    shop.id,
-    state,
-    allDone
-      ? { syncStatus: "completed", syncCompletedAt: new Date(), lastIncrementalSyncAt: shop.syncStartedAt ?? new Date() }
-      : {},
-  );
+  const saved = await saveExportState(shop.id, kind, current);
+  const allDone = Object.values(saved.exports).every((e) => e.status === "completed");
   if (allDone) {
+    await prisma.shop.update({
+      where: { id: shop.id },
+      data: { syncStatus: "completed", syncCompletedAt: new Date(), lastIncrementalSyncAt: shop.syncStartedAt ?? new Date() },
+    });
     await enqueue("recompute-shop", { shop: shop.domain, reason: "initial sync" }, { jobId: `recompute-${shop.domain}-initial` });
   }
   return { kind, lines: current.linesDone, allDone };
@@ -122,27 +124,24 @@ export async function bulkFinished(
 async function restartOrFail(
   domain: string,
   shopId: string,
-  state: SyncState,
   kind: ExportKind,
+  current: ExportState,
   reason: string,
   retryable: boolean,
 ): Promise<unknown> {
-  const current = state.exports[kind];
   if (retryable && current.restarts < MAX_EXPORT_RESTARTS) {
-    current.restarts++;
-    await startExport(domain, state, kind);
-    await saveSyncState(shopId, state, { syncError: `${kind}: ${reason}; restarted the export` });
-    await schedulePoll(domain, state.exports[kind].bulkOperationId!);
+    const restarted: ExportState = { ...current, restarts: current.restarts + 1, ...(await startExport(domain, kind)) };
+    await saveExportState(shopId, kind, restarted);
+    await prisma.shop.update({ where: { id: shopId }, data: { syncError: `${kind}: ${reason}; restarted the export` } });
+    await schedulePoll(domain, restarted.bulkOperationId!);
     return { kind, restarted: true, reason };
   }
-  current.status = "failed";
-  current.error = reason;
-  await saveSyncState(shopId, state, { syncStatus: "failed", syncError: `${kind}: ${reason}` });
+  await saveExportState(shopId, kind, { ...current, status: "failed", error: reason });
+  await prisma.shop.update({ where: { id: shopId }, data: { syncStatus: "failed", syncError: `${kind}: ${reason}` } });
   return { kind, failed: true, reason };
 }
 
-async function importResult(shopId: string, state: SyncState, kind: ExportKind, url: string): Promise<void> {
-  const current = state.exports[kind];
+async function importResult(shopId: string, kind: ExportKind, current: ExportState, url: string): Promise<void> {
   let orders: OrderRecord[] = [];
   let customers: CustomerRecord[] = [];
   let lineItems: { lineItemId: bigint; orderId: bigint; productType: string }[] = [];
@@ -157,7 +156,7 @@ async function importResult(shopId: string, state: SyncState, kind: ExportKind, 
     await upsertOrders(shopId, orders);
     await stageLineItems(shopId, lineItems);
     current.linesDone = lastLine;
-    await saveSyncState(shopId, state);
+    await saveExportState(shopId, kind, current);
     orders = [];
     customers = [];
     lineItems = [];

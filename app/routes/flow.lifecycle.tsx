@@ -1,0 +1,48 @@
+// Shopify Flow trigger lifecycle callback: Flow POSTs
+//   { flow_trigger_definition_id, has_enabled_flow, shop_id, shopify_domain, timestamp }
+// signed like a webhook (X-Shopify-Hmac-Sha256 = base64 HMAC-SHA256 of the raw
+// body with the app's client secret). We record has_enabled_flow in
+// ShopSettings.flowTriggerEnabled so triggers are only sent to shops with an
+// enabled workflow. Bad signature → 401; anything else → 2xx quickly, or
+// Flow refuses to enable the merchant's workflow.
+import type { ActionFunctionArgs } from "@remix-run/node";
+import { createHmac, timingSafeEqual } from "node:crypto";
+import prisma from "../db.server";
+import { env } from "../env.server";
+
+export function verifyFlowHmac(rawBody: string, header: string | null, secret: string): boolean {
+  if (!header) return false;
+  const expected = createHmac("sha256", secret).update(rawBody, "utf8").digest();
+  let given: Buffer;
+  try {
+    given = Buffer.from(header, "base64");
+  } catch {
+    return false;
+  }
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  if (request.method !== "POST") return new Response("Method Not Allowed", { status: 405 });
+  const raw = await request.text();
+  if (!verifyFlowHmac(raw, request.headers.get("x-shopify-hmac-sha256"), env.SHOPIFY_API_SECRET)) {
+    return new Response("Unauthorized", { status: 401 });
+  }
+  let body: { has_enabled_flow?: unknown; shopify_domain?: unknown };
+  try {
+    body = JSON.parse(raw);
+  } catch {
+    return new Response("Bad Request", { status: 400 });
+  }
+  const domain = typeof body.shopify_domain === "string" ? body.shopify_domain.toLowerCase() : null;
+  if (!domain || typeof body.has_enabled_flow !== "boolean") return new Response("Bad Request", { status: 400 });
+  const shop = await prisma.shop.findUnique({ where: { domain } });
+  if (shop) {
+    await prisma.shopSettings.upsert({
+      where: { shopId: shop.id },
+      create: { shopId: shop.id, flowTriggerEnabled: body.has_enabled_flow },
+      update: { flowTriggerEnabled: body.has_enabled_flow },
+    });
+  }
+  return new Response(JSON.stringify({ ok: true, known: !!shop }), { status: 200, headers: { "content-type": "application/json" } });
+}

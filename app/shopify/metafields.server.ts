@@ -1,0 +1,86 @@
+// App-owned customer metafield definitions ($app:rfm.*), created idempotently
+// at install (and checked before each write-back).
+//
+// Namespace: "$app:rfm". Shopify turns "$app" into the app's reserved
+// namespace "app--{api_client_id}--rfm", so only this app can write them;
+// admin access MERCHANT_READ lets merchants see them (customer page, segment
+// editor). Segment filtering: Shopify lets a customer segment filter on any
+// customer metafield that HAS A DEFINITION and whose type is date/time,
+// number, text or true/false, so the definition itself is what makes the
+// fields usable as segment filters. The `adminFilterable` /
+// `smartCollectionCondition` capabilities are about admin list filters and
+// smart collections (products), not customer segments, so none are requested.
+import type { ShopifyAdminClient } from "./admin-client.server";
+import { ShopifyUserError } from "./admin-client.server";
+import { METAFIELD_NAMESPACE, METAFIELD_TYPES, type MetafieldKey } from "../domain/writeback-plan";
+
+export const METAFIELD_DEFINITIONS: { key: MetafieldKey; name: string; description: string }[] = [
+  { key: "segment", name: "RFM segment", description: "RFM segment key, e.g. champions, at_risk" },
+  { key: "r", name: "RFM recency score", description: "Recency score 1..5 (5 = most recent)" },
+  { key: "f", name: "RFM frequency score", description: "Frequency score 1..5 (1 = bought once)" },
+  { key: "m", name: "RFM monetary score", description: "Monetary score 1..5" },
+  { key: "churn_probability", name: "Churn probability", description: "Probability of no purchase in the churn horizon (0..1)" },
+  { key: "predicted_clv_12m", name: "Predicted 12-month value", description: "Predicted customer value over the next 12 months, shop currency" },
+  { key: "expected_purchases_90d", name: "Expected purchases (90 days)", description: "Expected number of purchases in the next 90 days" },
+  { key: "scored_at", name: "RFM scored at", description: "As-of time of the written scores" },
+];
+
+interface DefinitionsPage {
+  metafieldDefinitions: { nodes: { id: string; key: string; type: { name: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+}
+
+export interface EnsureDefinitionsResult {
+  created: string[];
+  existing: string[];
+}
+
+/** Create every missing definition; existing ones (same namespace and key) are left alone. */
+export async function ensureMetafieldDefinitions(client: ShopifyAdminClient): Promise<EnsureDefinitionsResult> {
+  const existing = new Set<string>();
+  let after: string | null = null;
+  do {
+    const page: DefinitionsPage = await client.request<DefinitionsPage>(
+      `query RfmDefinitions($after: String, $namespace: String) {
+        metafieldDefinitions(first: 50, after: $after, ownerType: CUSTOMER, namespace: $namespace) {
+          nodes { id key type { name } }
+          pageInfo { hasNextPage endCursor }
+        }
+      }`,
+      { after, namespace: METAFIELD_NAMESPACE },
+    );
+    for (const d of page.metafieldDefinitions.nodes) existing.add(d.key);
+    after = page.metafieldDefinitions.pageInfo.hasNextPage ? page.metafieldDefinitions.pageInfo.endCursor : null;
+  } while (after);
+
+  const created: string[] = [];
+  for (const def of METAFIELD_DEFINITIONS) {
+    if (existing.has(def.key)) continue;
+    const data = await client.request<{
+      metafieldDefinitionCreate: { createdDefinition: { id: string } | null; userErrors: { field: string[] | null; message: string; code: string | null }[] };
+    }>(
+      `mutation RfmDefinitionCreate($definition: MetafieldDefinitionInput!) {
+        metafieldDefinitionCreate(definition: $definition) {
+          createdDefinition { id key }
+          userErrors { field message code }
+        }
+      }`,
+      {
+        definition: {
+          name: def.name,
+          namespace: METAFIELD_NAMESPACE,
+          key: def.key,
+          description: def.description,
+          type: METAFIELD_TYPES[def.key],
+          ownerType: "CUSTOMER",
+          access: { admin: "MERCHANT_READ" },
+        },
+      },
+      10,
+    );
+    const r = data.metafieldDefinitionCreate;
+    if (r.userErrors.some((e) => e.code === "TAKEN")) continue; // created concurrently
+    if (r.userErrors.length || !r.createdDefinition) throw new ShopifyUserError("metafieldDefinitionCreate", r.userErrors);
+    created.push(def.key);
+  }
+  return { created, existing: [...existing] };
+}

@@ -1,0 +1,157 @@
+// One native Shopify customer segment per RFM segment key, e.g.
+// "RFM: Champions" with query customer_tags CONTAINS 'rfm:champions'.
+// Created, renamed and re-queried idempotently; ids are kept in ShopSegment.
+// Only segments recorded in ShopSegment are ever updated or deleted: when a
+// segment with the wanted name exists and is not ours, it is never touched
+// and ours gets another name ("RFM: Champions (RFM app)", then "… 2", …),
+// reported in `conflicts`.
+import prisma from "../db.server";
+import { SEGMENT_KEYS, SEGMENT_NAMES, type SegmentKey } from "../domain/segment-map";
+import { adminClientFor, ShopifyUserError, type ShopifyAdminClient } from "./admin-client.server";
+
+export const SEGMENT_NAME_PREFIX = "RFM: ";
+
+export function segmentName(key: SegmentKey, attempt = 0): string {
+  const base = `${SEGMENT_NAME_PREFIX}${SEGMENT_NAMES[key]}`;
+  return attempt === 0 ? base : attempt === 1 ? `${base} (RFM app)` : `${base} (RFM app ${attempt})`;
+}
+
+export function segmentQuery(tagPrefix: string, key: SegmentKey): string {
+  const tag = `${tagPrefix}${key}`.replace(/\\/g, "\\\\").replace(/'/g, "\\'");
+  return `customer_tags CONTAINS '${tag}'`;
+}
+
+interface RemoteSegment {
+  id: string;
+  name: string;
+  query: string;
+}
+
+async function listSegments(client: ShopifyAdminClient): Promise<RemoteSegment[]> {
+  const out: RemoteSegment[] = [];
+  let after: string | null = null;
+  do {
+    const data: { segments: { nodes: RemoteSegment[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } } = await client.request(
+      `query RfmSegments($after: String) {
+        segments(first: 250, after: $after) { nodes { id name query } pageInfo { hasNextPage endCursor } }
+      }`,
+      { after },
+    );
+    out.push(...data.segments.nodes);
+    after = data.segments.pageInfo.hasNextPage ? data.segments.pageInfo.endCursor : null;
+  } while (after);
+  return out;
+}
+
+type UserErrors = { field: string[] | null; message: string }[];
+const nameTaken = (errs: UserErrors) => errs.some((e) => /taken|already exists/i.test(e.message) && (e.field ?? []).includes("name"));
+
+export interface EnsureSegmentsResult {
+  created: string[];
+  updated: string[];
+  unchanged: string[];
+  deleted: string[];
+  /** Keys whose preferred name belongs to a segment that is not ours, with the name used instead. */
+  conflicts: { key: string; wanted: string; used: string }[];
+  /** Mutations sent (segmentCreate / segmentUpdate / segmentDelete). */
+  mutations: number;
+}
+
+export async function ensureNativeSegments(shopDomain: string, opts: { client?: ShopifyAdminClient } = {}): Promise<EnsureSegmentsResult> {
+  const shop = await prisma.shop.findUnique({ where: { domain: shopDomain }, include: { settings: true } });
+  if (!shop) throw new Error(`unknown shop ${shopDomain}`);
+  const prefix = shop.settings?.tagPrefix ?? "rfm:";
+  const client = opts.client ?? (await adminClientFor(shopDomain));
+  const ours = await prisma.shopSegment.findMany({ where: { shopId: shop.id } });
+  const remote = await listSegments(client);
+  const remoteById = new Map(remote.map((s) => [s.id, s]));
+  const ourIds = new Set(ours.map((s) => s.shopifySegmentId));
+  const result: EnsureSegmentsResult = { created: [], updated: [], unchanged: [], deleted: [], conflicts: [], mutations: 0 };
+
+  // A name is free for a key when no segment but possibly our own one for that key carries it.
+  const takenByOther = (name: string, ownId: string | null) =>
+    remote.some((s) => s.name.toLowerCase() === name.toLowerCase() && s.id !== ownId);
+  const pickName = (key: SegmentKey, ownId: string | null) => {
+    for (let attempt = 0; attempt < 50; attempt++) {
+      const name = segmentName(key, attempt);
+      if (!takenByOther(name, ownId)) return name;
+    }
+    throw new Error(`no free segment name for ${key}`);
+  };
+
+  for (const key of SEGMENT_KEYS) {
+    const query = segmentQuery(prefix, key);
+    const row = ours.find((s) => s.segmentKey === key);
+    const existing = row ? remoteById.get(row.shopifySegmentId) : undefined;
+    const wanted = segmentName(key);
+
+    if (row && existing) {
+      const name = pickName(key, existing.id);
+      if (name !== wanted) result.conflicts.push({ key, wanted, used: name });
+      if (existing.name === name && existing.query === query) {
+        result.unchanged.push(key);
+        if (row.name !== name || row.query !== query) await prisma.shopSegment.update({ where: { shopId_segmentKey: { shopId: shop.id, segmentKey: key } }, data: { name, query } });
+        continue;
+      }
+      const data: { segmentUpdate: { segment: RemoteSegment | null; userErrors: UserErrors } } = await client.request(
+        `mutation RfmSegmentUpdate($id: ID!, $name: String, $query: String) {
+          segmentUpdate(id: $id, name: $name, query: $query) { segment { id name query } userErrors { field message } }
+        }`,
+        { id: existing.id, name: existing.name === name ? null : name, query: existing.query === query ? null : query },
+        10,
+      );
+      result.mutations++;
+      const r = data.segmentUpdate;
+      if (r.userErrors.length || !r.segment) throw new ShopifyUserError("segmentUpdate", r.userErrors);
+      Object.assign(existing, r.segment);
+      await prisma.shopSegment.update({ where: { shopId_segmentKey: { shopId: shop.id, segmentKey: key } }, data: { name: r.segment.name, query: r.segment.query } });
+      result.updated.push(key);
+      continue;
+    }
+
+    // Not created yet, or our segment was deleted in Shopify: create (never adopt a segment that is not ours).
+    let created: RemoteSegment | null = null;
+    for (let attempt = 0; attempt < 50 && !created; attempt++) {
+      const name = segmentName(key, attempt);
+      if (takenByOther(name, null)) continue;
+      const data: { segmentCreate: { segment: RemoteSegment | null; userErrors: UserErrors } } = await client.request(
+        `mutation RfmSegmentCreate($name: String!, $query: String!) {
+          segmentCreate(name: $name, query: $query) { segment { id name query } userErrors { field message } }
+        }`,
+        { name, query },
+        10,
+      );
+      result.mutations++;
+      const r = data.segmentCreate;
+      if (r.segment && !r.userErrors.length) created = r.segment;
+      else if (!nameTaken(r.userErrors)) throw new ShopifyUserError("segmentCreate", r.userErrors);
+    }
+    if (!created) throw new Error(`could not create a segment for ${key}`);
+    remote.push(created);
+    ourIds.add(created.id);
+    await prisma.shopSegment.upsert({
+      where: { shopId_segmentKey: { shopId: shop.id, segmentKey: key } },
+      create: { shopId: shop.id, segmentKey: key, shopifySegmentId: created.id, name: created.name, query: created.query },
+      update: { shopifySegmentId: created.id, name: created.name, query: created.query },
+    });
+    if (created.name !== wanted) result.conflicts.push({ key, wanted, used: created.name });
+    result.created.push(key);
+  }
+
+  // Our segments for keys that no longer exist: delete (only ever ours).
+  for (const row of ours) {
+    if ((SEGMENT_KEYS as readonly string[]).includes(row.segmentKey)) continue;
+    if (remoteById.has(row.shopifySegmentId)) {
+      const data: { segmentDelete: { deletedSegmentId: string | null; userErrors: UserErrors } } = await client.request(
+        `mutation RfmSegmentDelete($id: ID!) { segmentDelete(id: $id) { deletedSegmentId userErrors { field message } } }`,
+        { id: row.shopifySegmentId },
+        10,
+      );
+      result.mutations++;
+      if (data.segmentDelete.userErrors.length) throw new ShopifyUserError("segmentDelete", data.segmentDelete.userErrors);
+    }
+    await prisma.shopSegment.delete({ where: { shopId_segmentKey: { shopId: shop.id, segmentKey: row.segmentKey } } });
+    result.deleted.push(row.segmentKey);
+  }
+  return result;
+}
