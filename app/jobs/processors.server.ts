@@ -4,6 +4,7 @@ import type { Job } from "bullmq";
 import type { JobName, JobPayloads } from "./queue.server";
 import { ping } from "./processors/ping.server";
 import { flowTriggerJob, writeBackJob } from "./processors/writeback.server";
+import { flowTriggerJob, writeBackJob } from "./processors/writeback.server";
 import { applyWebhook } from "./processors/apply-webhook.server";
 import { bulkFinished, initialSync } from "./processors/backfill.server";
 import { incrementalSync, reconcileAllShops, sweepEvents } from "./processors/reconcile.server";
@@ -18,6 +19,8 @@ export type ProcessorRegistry = { [N in JobName]?: ProcessorDefinition<N> };
 
 export const processors: ProcessorRegistry = {
   ping: { handle: ping, recordRun: true },
+  "write-back": { handle: writeBackJob, recordRun: true },
+  "flow-trigger": { handle: flowTriggerJob, recordRun: false },
   "write-back": { handle: writeBackJob, recordRun: true },
   "flow-trigger": { handle: flowTriggerJob, recordRun: false },
   "apply-webhook": { handle: applyWebhook, recordRun: false },
