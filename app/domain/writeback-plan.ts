@@ -9,14 +9,17 @@
 // that produces the same values makes zero writes.
 import { createHash } from "node:crypto";
 
+// Metafield keys must be 2..64 characters (Shopify rejects "r", "f", "m" with
+// TOO_SHORT), hence r_score / f_score / m_score.
+
 export const METAFIELD_NAMESPACE = "$app:rfm";
 export const HOLDOUT_TAG_SUFFIX = "holdout";
 
 export type MetafieldKey =
   | "segment"
-  | "r"
-  | "f"
-  | "m"
+  | "r_score"
+  | "f_score"
+  | "m_score"
   | "churn_probability"
   | "predicted_clv_12m"
   | "expected_purchases_90d"
@@ -24,9 +27,9 @@ export type MetafieldKey =
 
 export const METAFIELD_TYPES: Record<MetafieldKey, string> = {
   segment: "single_line_text_field",
-  r: "number_integer",
-  f: "number_integer",
-  m: "number_integer",
+  r_score: "number_integer",
+  f_score: "number_integer",
+  m_score: "number_integer",
   churn_probability: "number_decimal",
   predicted_clv_12m: "number_decimal",
   expected_purchases_90d: "number_decimal",
@@ -98,9 +101,9 @@ export function desiredTags(s: Pick<DesiredState, "segment" | "holdout" | "tagPr
 export function desiredMetafields(s: DesiredState): MetafieldWrite[] {
   const values: Record<MetafieldKey, string> = {
     segment: s.segment,
-    r: String(Math.trunc(s.r)),
-    f: String(Math.trunc(s.f)),
-    m: String(Math.trunc(s.m)),
+    r_score: String(Math.trunc(s.r)),
+    f_score: String(Math.trunc(s.f)),
+    m_score: String(Math.trunc(s.m)),
     churn_probability: decimal(s.churnProbability, 4),
     predicted_clv_12m: decimal(s.predictedClv12m, 2),
     expected_purchases_90d: decimal(s.expectedPurchases90d, 4),

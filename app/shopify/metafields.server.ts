@@ -16,9 +16,9 @@ import { METAFIELD_NAMESPACE, METAFIELD_TYPES, type MetafieldKey } from "../doma
 
 export const METAFIELD_DEFINITIONS: { key: MetafieldKey; name: string; description: string }[] = [
   { key: "segment", name: "RFM segment", description: "RFM segment key, e.g. champions, at_risk" },
-  { key: "r", name: "RFM recency score", description: "Recency score 1..5 (5 = most recent)" },
-  { key: "f", name: "RFM frequency score", description: "Frequency score 1..5 (1 = bought once)" },
-  { key: "m", name: "RFM monetary score", description: "Monetary score 1..5" },
+  { key: "r_score", name: "RFM recency score", description: "Recency score 1..5 (5 = most recent)" },
+  { key: "f_score", name: "RFM frequency score", description: "Frequency score 1..5 (1 = bought once)" },
+  { key: "m_score", name: "RFM monetary score", description: "Monetary score 1..5" },
   { key: "churn_probability", name: "Churn probability", description: "Probability of no purchase in the churn horizon (0..1)" },
   { key: "predicted_clv_12m", name: "Predicted 12-month value", description: "Predicted customer value over the next 12 months, shop currency" },
   { key: "expected_purchases_90d", name: "Expected purchases (90 days)", description: "Expected number of purchases in the next 90 days" },
