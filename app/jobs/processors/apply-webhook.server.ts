@@ -38,15 +38,21 @@ export async function applyWebhook(data: JobPayloads["apply-webhook"]): Promise<
   }
 }
 
-/** Customers whose facts changed get a debounced live rescore. */
+const RESCORE_DEBOUNCE_MS = 300;
+
+/**
+ * Customers whose facts changed get a live rescore, debounced per customer:
+ * events in the same window share one job; a later window gets its own, so an
+ * event arriving while a rescore runs is never lost.
+ */
 async function rescore(shop: string, customerIds: (bigint | null)[]): Promise<void> {
+  const window = Math.floor(Date.now() / RESCORE_DEBOUNCE_MS);
   for (const id of customerIds) {
     if (id === null) continue;
     await enqueue(
       "rescore-customer",
       { shop, customerId: id.toString() },
-      // One pending rescore per customer: later events within the delay merge into it.
-      { jobId: `rescore-${shop}-${id}`, delay: 300, removeOnComplete: true, removeOnFail: true },
+      { jobId: `rescore-${shop}-${id}-${window}`, delay: RESCORE_DEBOUNCE_MS, removeOnComplete: true, removeOnFail: 100 },
     );
   }
 }

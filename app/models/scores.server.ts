@@ -1,0 +1,183 @@
+// Reading order histories for scoring and writing scores, transitions and
+// daily snapshots, set-based so a 200k-customer shop recomputes quickly.
+import { pool } from "../db-pool.server";
+import prisma from "../db.server";
+
+/** Counted orders (not test, not cancelled, customer not deleted) grouped by customer, time-ascending. */
+export interface OrderHistories {
+  customerIds: string[];
+  /** offsets[i]..offsets[i+1] are customer i's orders. */
+  offsets: Int32Array;
+  timesMs: Float64Array;
+  amountsMinor: Float64Array;
+}
+
+export async function loadOrderHistories(shopId: string, customerId?: bigint): Promise<OrderHistories> {
+  const result = await pool.query<[string, Date, string]>({
+    text: `select o."customerId", o."processedAt", (o."totalMinor" - o."refundedMinor")::text
+           from "Order" o join "Customer" c on c."shopId" = o."shopId" and c.id = o."customerId"
+           where o."shopId" = $1 and not o.test and o."cancelledAt" is null and c."deletedAt" is null
+             ${customerId === undefined ? "" : `and o."customerId" = $2`}
+           order by o."customerId", o."processedAt"`,
+    values: customerId === undefined ? [shopId] : [shopId, customerId.toString()],
+    rowMode: "array",
+  });
+  const rows = result.rows;
+  const timesMs = new Float64Array(rows.length);
+  const amountsMinor = new Float64Array(rows.length);
+  const customerIds: string[] = [];
+  const offsets: number[] = [];
+  let previous: string | null = null;
+  for (let i = 0; i < rows.length; i++) {
+    const [id, processedAt, amount] = rows[i];
+    if (id !== previous) {
+      customerIds.push(id);
+      offsets.push(i);
+      previous = id;
+    }
+    timesMs[i] = processedAt.getTime();
+    amountsMinor[i] = Number(amount);
+  }
+  offsets.push(rows.length);
+  return { customerIds, offsets: Int32Array.from(offsets), timesMs, amountsMinor };
+}
+
+export async function currentSegments(shopId: string, customerIds?: string[]): Promise<Map<string, string>> {
+  const result = await pool.query<[string, string]>({
+    text: `select "customerId"::text, segment from "CustomerScore" where "shopId" = $1
+           ${customerIds ? `and "customerId" = any($2::bigint[])` : ""}`,
+    values: customerIds ? [shopId, customerIds] : [shopId],
+    rowMode: "array",
+  });
+  return new Map(result.rows.map(([id, segment]) => [id, segment]));
+}
+
+export interface ScoreRow {
+  customerId: string;
+  frequency: number;
+  recencyDays: number;
+  monetaryMinor: number;
+  r: number;
+  f: number;
+  m: number;
+  segment: string;
+  x: number;
+  tx: number;
+  T: number;
+  pAlive: number;
+  churnProbability: number;
+  expectedPurchases90d: number;
+  predictedClv12m: number;
+  model: string;
+  explanation: unknown;
+  holdout: boolean;
+}
+
+const SCORE_BATCH = 5000;
+
+/** Upserts scores; writtenHash is kept so the write-back can diff. */
+export async function upsertScores(shopId: string, asOf: Date, rows: ScoreRow[]): Promise<void> {
+  for (let start = 0; start < rows.length; start += SCORE_BATCH) {
+    const batch = rows.slice(start, start + SCORE_BATCH);
+    const col = <K extends keyof ScoreRow>(key: K) => batch.map((r) => r[key]);
+    await pool.query(
+      `insert into "CustomerScore" ("shopId", "customerId", "asOf", frequency, "recencyDays", "monetaryMinor", r, f, m,
+          segment, x, tx, "T", "pAlive", "churnProbability", "expectedPurchases90d", "predictedClv12m", model,
+          explanation, holdout, "updatedAt")
+       select $1, u.customer_id, $2, u.frequency, u.recency_days, u.monetary_minor, u.r, u.f, u.m,
+          u.segment, u.x, u.tx, u.t, u.p_alive, u.churn, u.expected, u.clv, u.model, u.explanation, u.holdout, now()
+       from unnest($3::bigint[], $4::int[], $5::int[], $6::bigint[], $7::int[], $8::int[], $9::int[], $10::text[],
+          $11::int[], $12::int[], $13::int[], $14::float8[], $15::float8[], $16::float8[], $17::float8[], $18::text[],
+          $19::jsonb[], $20::bool[])
+         as u(customer_id, frequency, recency_days, monetary_minor, r, f, m, segment, x, tx, t, p_alive, churn,
+              expected, clv, model, explanation, holdout)
+       on conflict ("shopId", "customerId") do update set
+          "asOf" = excluded."asOf", frequency = excluded.frequency, "recencyDays" = excluded."recencyDays",
+          "monetaryMinor" = excluded."monetaryMinor", r = excluded.r, f = excluded.f, m = excluded.m,
+          segment = excluded.segment, x = excluded.x, tx = excluded.tx, "T" = excluded."T",
+          "pAlive" = excluded."pAlive", "churnProbability" = excluded."churnProbability",
+          "expectedPurchases90d" = excluded."expectedPurchases90d", "predictedClv12m" = excluded."predictedClv12m",
+          model = excluded.model, explanation = excluded.explanation, holdout = excluded.holdout, "updatedAt" = now()`,
+      [
+        shopId,
+        asOf,
+        col("customerId"),
+        col("frequency"),
+        col("recencyDays"),
+        batch.map((r) => Math.round(r.monetaryMinor).toString()),
+        col("r"),
+        col("f"),
+        col("m"),
+        col("segment"),
+        col("x"),
+        col("tx"),
+        col("T"),
+        col("pAlive"),
+        col("churnProbability"),
+        col("expectedPurchases90d"),
+        col("predictedClv12m"),
+        col("model"),
+        batch.map((r) => JSON.stringify(r.explanation)),
+        col("holdout"),
+      ],
+    );
+  }
+}
+
+/** Scores of customers who no longer have a counted order (e.g. their only order was cancelled). */
+export async function deleteScoresExcept(shopId: string, keep: string[]): Promise<number> {
+  const result = await pool.query(
+    `delete from "CustomerScore" where "shopId" = $1 and not ("customerId" = any($2::bigint[]))`,
+    [shopId, keep],
+  );
+  return result.rowCount ?? 0;
+}
+
+export async function deleteScore(shopId: string, customerId: string): Promise<void> {
+  await pool.query(`delete from "CustomerScore" where "shopId" = $1 and "customerId" = $2`, [shopId, customerId]);
+}
+
+export interface NewTransition {
+  customerId: string;
+  fromSegment: string | null;
+  toSegment: string;
+  reason: unknown;
+  flowStatus: "none" | "pending";
+}
+
+export async function insertTransitions(shopId: string, at: Date, transitions: NewTransition[]): Promise<string[]> {
+  const ids: string[] = [];
+  for (let start = 0; start < transitions.length; start += SCORE_BATCH) {
+    const batch = transitions.slice(start, start + SCORE_BATCH);
+    const result = await pool.query<{ id: string }>(
+      `insert into "SegmentTransition" ("shopId", "customerId", "fromSegment", "toSegment", at, reason, "flowStatus")
+       select $1, u.customer_id, u.from_segment, u.to_segment, $2, u.reason, u.flow_status
+       from unnest($3::bigint[], $4::text[], $5::text[], $6::jsonb[], $7::text[])
+         as u(customer_id, from_segment, to_segment, reason, flow_status)
+       returning id::text, "flowStatus"`,
+      [
+        shopId,
+        at,
+        batch.map((t) => t.customerId),
+        batch.map((t) => t.fromSegment),
+        batch.map((t) => t.toSegment),
+        batch.map((t) => JSON.stringify(t.reason)),
+        batch.map((t) => t.flowStatus),
+      ],
+    );
+    for (const row of result.rows as unknown as { id: string; flowStatus: string }[]) {
+      if (row.flowStatus === "pending") ids.push(row.id);
+    }
+  }
+  return ids;
+}
+
+/** Today's segment sizes and value, replacing an earlier snapshot of the same day. */
+export async function writeDailySnapshot(shopId: string, day: Date): Promise<void> {
+  await prisma.$transaction([
+    prisma.$executeRaw`delete from "SegmentSnapshot" where "shopId" = ${shopId} and day = ${day}::date`,
+    prisma.$executeRaw`insert into "SegmentSnapshot" ("shopId", day, segment, customers, "valueMinor", "predictedClv12m")
+      select "shopId", ${day}::date, segment, count(*), sum("monetaryMinor"), sum("predictedClv12m")
+      from "CustomerScore" where "shopId" = ${shopId} group by "shopId", segment`,
+  ]);
+}
