@@ -1,0 +1,91 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { scoreShop } from "../../app/domain/score-shop";
+import { orderNet } from "../simulator/generator";
+import { emitAll, placeOrder } from "../simulator/store-events";
+import { eventually, startHarness, type Harness } from "../support/harness";
+import { drainWebhookEvents } from "../support/compare";
+
+const SHOP = `recompute-${process.pid}.myshopify.com`;
+let h: Harness;
+let shopId: string;
+
+async function latestRun(name: string, after: Date) {
+  return h.app.db.prisma.jobRun.findFirst({
+    where: { name, shopDomain: SHOP, status: "completed", startedAt: { gte: after } },
+    orderBy: { id: "desc" },
+  });
+}
+
+beforeAll(async () => {
+  h = await startHarness();
+  h.addStore({ domain: SHOP, seed: 21, customers: 800, years: 2 });
+  h.startWorkers();
+  const started = new Date();
+  await h.install(SHOP);
+  await eventually(() => latestRun("recompute-shop", started), 90_000, "initial recompute");
+  shopId = (await h.app.db.prisma.shop.findUniqueOrThrow({ where: { domain: SHOP } })).id;
+});
+
+afterAll(async () => {
+  await h?.close();
+});
+
+describe("full recompute", () => {
+  it("scores every customer exactly as the domain scorer does on Shopify's data", async () => {
+    const scores = await h.app.db.prisma.customerScore.findMany({ where: { shopId } });
+    const asOf = scores[0].asOf;
+    const sim = h.sim.ctx.shops.get(SHOP)!;
+    const byCustomer = new Map<string, { processedAt: string; amountMinor: number }[]>();
+    for (const order of sim.orders.values()) {
+      if (order.customerId === null || order.test || order.cancelledAt) continue;
+      const list = byCustomer.get(String(order.customerId)) ?? [];
+      list.push({ processedAt: order.processedAt, amountMinor: orderNet(order).netShopMinor });
+      byCustomer.set(String(order.customerId), list);
+    }
+    const expected = scoreShop(
+      [...byCustomer].map(([customerId, orders]) => ({ customerId, orders })),
+      { asOf, horizonDays: 90 },
+    );
+    expect(scores.length).toBe(expected.scores.length);
+    const ours = new Map(scores.map((s) => [s.customerId.toString(), s]));
+    for (const e of expected.scores) {
+      const s = ours.get(e.customerId)!;
+      expect({ r: s.r, f: s.f, m: s.m, segment: s.segment, frequency: s.frequency }).toEqual({
+        r: e.r, f: e.f, m: e.m, segment: e.segment, frequency: e.frequency,
+      });
+      expect(s.churnProbability).toBeCloseTo(e.churnProbability, 9);
+    }
+    const shop = await h.app.db.prisma.shop.findUniqueOrThrow({ where: { id: shopId } });
+    expect(shop.modelKind).toBe(expected.state.model);
+
+    const snapshot = await h.app.db.prisma.segmentSnapshot.findMany({ where: { shopId } });
+    expect(snapshot.reduce((sum, s) => sum + s.customers, 0)).toBe(scores.length);
+    // First scores are recorded as transitions from no segment.
+    expect(await h.app.db.prisma.segmentTransition.count({ where: { shopId, fromSegment: null } })).toBe(scores.length);
+  });
+
+  it("a second recompute with no new data records no transitions", async () => {
+    const before = await h.app.db.prisma.segmentTransition.count({ where: { shopId } });
+    const started = new Date();
+    await h.app.queue.enqueue("recompute-shop", { shop: SHOP, reason: "test" }, { jobId: `recompute-test-${Date.now()}` });
+    const run = await eventually(() => latestRun("recompute-shop", started), 60_000, "second recompute");
+    expect((run.stats as { transitions: number }).transitions).toBe(0);
+    expect(await h.app.db.prisma.segmentTransition.count({ where: { shopId } })).toBe(before);
+  });
+
+  it("a new order rescores that customer live", async () => {
+    const sim = h.sim.ctx.shops.get(SHOP)!;
+    const score = await h.app.db.prisma.customerScore.findFirstOrThrow({ where: { shopId, frequency: 1 } });
+    const placed = placeOrder(h.sim.ctx, sim, { customer: Number(score.customerId), amountMinor: 4200 });
+    emitAll(h.sim.ctx, sim, placed.webhooks);
+    await h.emitter.flush();
+    await drainWebhookEvents(h, SHOP);
+    const updated = await eventually(async () => {
+      const s = await h.app.db.prisma.customerScore.findUniqueOrThrow({ where: { shopId_customerId: { shopId, customerId: score.customerId } } });
+      return s.frequency === 2 ? s : null;
+    }, 20_000, "live rescore");
+    expect(updated.f).toBeGreaterThanOrEqual(2);
+    expect(updated.recencyDays).toBe(0);
+    expect(Number(updated.monetaryMinor)).toBe(Number(score.monetaryMinor) + 4200);
+  });
+});
