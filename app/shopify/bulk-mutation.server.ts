@@ -32,7 +32,14 @@ export async function uploadBulkVariables(client: ShopifyAdminClient, jsonl: str
   for (const p of target.parameters) form.append(p.name, p.value);
   form.append("file", new Blob([jsonl], { type: "text/jsonl" }), filename);
   for (let attempt = 0; ; attempt++) {
-    const res = await fetch(target.url, { method: "POST", body: form });
+    let res: Response;
+    try {
+      res = await fetch(target.url, { method: "POST", body: form });
+    } catch (e) {
+      if (attempt >= 3) throw new Error(`staged upload failed: ${(e as Error).message} ${String((e as { cause?: unknown }).cause ?? "")}`);
+      await sleep(500 * 2 ** attempt);
+      continue;
+    }
     if (res.ok) break;
     const body = await res.text().catch(() => "");
     if (attempt >= 3 || (res.status < 500 && res.status !== 429)) throw new Error(`staged upload failed: HTTP ${res.status} ${body.slice(0, 300)}`);

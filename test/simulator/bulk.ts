@@ -233,6 +233,9 @@ async function produceMutation(state: ServerState, shop: SimShop, op: BulkOp): P
       continue;
     }
     const res = await executeUnthrottled(state, shop, doc, vars, { bulk: false });
+    // Shopify runs bulk operations elsewhere; here they share the event loop with
+    // the HTTP server, so yield now and then or requests (uploads, polls) starve.
+    if (n % 200 === 199) await new Promise((r) => setImmediate(r));
     const out: Record<string, unknown> = { data: res.data ?? null };
     if (res.errors) out.errors = res.errors;
     out.__lineNumber = i;
