@@ -6,21 +6,9 @@
 // enabled workflow. Bad signature → 401; anything else → 2xx quickly, or
 // Flow refuses to enable the merchant's workflow.
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { createHmac, timingSafeEqual } from "node:crypto";
 import prisma from "../db.server";
 import { env } from "../env.server";
-
-export function verifyFlowHmac(rawBody: string, header: string | null, secret: string): boolean {
-  if (!header) return false;
-  const expected = createHmac("sha256", secret).update(rawBody, "utf8").digest();
-  let given: Buffer;
-  try {
-    given = Buffer.from(header, "base64");
-  } catch {
-    return false;
-  }
-  return given.length === expected.length && timingSafeEqual(given, expected);
-}
+import { verifyFlowHmac } from "../shopify/flow-hmac.server";
 
 export async function action({ request }: ActionFunctionArgs) {
   if (request.method !== "POST") return new Response("Method Not Allowed", { status: 405 });
