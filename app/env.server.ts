@@ -23,6 +23,8 @@ const schema = z
     /** Prefix for BullMQ keys so parallel test runs never share queues. */
     QUEUE_PREFIX: z.string().default("rfm"),
     WORKER_CONCURRENCY: z.coerce.number().int().positive().default(4),
+    /** How long a crashed worker's job stays locked before another worker takes it over. */
+    WORKER_LOCK_MS: z.coerce.number().int().positive().default(30_000),
   })
   .superRefine((value, ctx) => {
     if (value.NODE_ENV === "production" && value.SHOPIFY_API_SECRET === LOCAL_API_SECRET) {

@@ -37,6 +37,8 @@ export function startWorkers(queueNames: QueueName[] = Object.values(QUEUES)): W
         connection: createRedisConnection(),
         prefix: env.QUEUE_PREFIX,
         concurrency: env.WORKER_CONCURRENCY,
+        lockDuration: env.WORKER_LOCK_MS,
+        stalledInterval: env.WORKER_LOCK_MS,
       }),
   );
 }

@@ -94,6 +94,7 @@ export async function bulkFinished(
     return restartOrFail(shop.domain, shop.id, kind, current, reason, operation.errorCode !== "ACCESS_DENIED");
   }
 
+  const resumedFromLine = current.linesDone;
   current.status = "importing";
   current.objectCount = Number(operation.objectCount);
   await saveExportState(shop.id, kind, current);
@@ -118,7 +119,7 @@ export async function bulkFinished(
     });
     await enqueue("recompute-shop", { shop: shop.domain, reason: "initial sync" }, { jobId: `recompute-${shop.domain}-initial` });
   }
-  return { kind, lines: current.linesDone, allDone };
+  return { kind, lines: current.linesDone, resumedFromLine, allDone };
 }
 
 async function restartOrFail(

@@ -1,0 +1,73 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eventually, startHarness, type Harness } from "../support/harness";
+import { expectOrdersMatchSimulator } from "../support/compare";
+
+const SHOP = `resume-${process.pid}.myshopify.com`;
+let h: Harness;
+const children: ChildProcess[] = [];
+
+// tsx runs the worker in a child node process: the worker is its own process
+// group, so a kill reaches the whole group, as a machine dying would.
+function startWorkerProcess(): ChildProcess {
+  const child = spawn("node_modules/.bin/tsx", ["app/jobs/worker.server.ts"], {
+    env: { ...process.env, WORKER_LOCK_MS: "2000" },
+    stdio: "ignore",
+    detached: true,
+  });
+  children.push(child);
+  return child;
+}
+
+function killGroup(child: ChildProcess): void {
+  try {
+    process.kill(-child.pid!, "SIGKILL");
+  } catch {
+    // already gone
+  }
+}
+
+beforeAll(async () => {
+  h = await startHarness();
+  h.addStore({ domain: SHOP, seed: 17, customers: 25_000, years: 2 });
+});
+
+afterAll(async () => {
+  for (const child of children) killGroup(child);
+  await h?.close();
+});
+
+describe("backfill crash", () => {
+  it("a worker killed mid-import is replaced and the backfill finishes with no duplicates", async () => {
+    const first = startWorkerProcess();
+    await h.install(SHOP);
+    const shopRow = () => h.app.db.prisma.shop.findUniqueOrThrow({ where: { domain: SHOP } });
+
+    // Kill the worker (SIGKILL: no graceful shutdown) once the order import has committed some batches.
+    await eventually(async () => {
+      const shop = await shopRow();
+      const orders = (shop.syncState as { exports?: { orders?: { status: string; linesDone: number; objectCount: number } } } | null)?.exports?.orders;
+      return orders?.status === "importing" && orders.linesDone > 0 && orders.linesDone < orders.objectCount;
+    }, 60_000, "order import in progress");
+    killGroup(first);
+    await new Promise((resolve) => first.once("exit", resolve));
+    const atCrash = await shopRow();
+    expect(atCrash.syncStatus).toBe("running");
+
+    startWorkerProcess();
+    const done = await eventually(async () => {
+      const shop = await shopRow();
+      return shop.syncStatus === "completed" ? shop : null;
+    }, 90_000, "backfill to finish after restart");
+    expect(done.syncRowsDone).toBe(done.syncRowsTotal);
+
+    // The replacement resumed from the checkpoint rather than starting over.
+    const resumed = await h.app.db.prisma.jobRun.findFirst({
+      where: { shopDomain: SHOP, name: "bulk-finished", status: "completed", stats: { path: ["kind"], equals: "orders" } },
+    });
+    expect((resumed?.stats as { resumedFromLine: number }).resumedFromLine).toBeGreaterThan(0);
+    await expectOrdersMatchSimulator(h, SHOP);
+    const customers = await h.app.db.prisma.customer.count({ where: { shopId: done.id } });
+    expect(customers).toBe(h.sim.ctx.shops.get(SHOP)!.customers.size);
+  });
+});
