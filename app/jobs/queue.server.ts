@@ -18,7 +18,7 @@ export interface JobPayloads {
   "initial-sync": { shop: string };
   "bulk-finished": { shop: string; bulkOperationId: string };
   "incremental-sync": { shop: string };
-  "sweep-events": Record<string, never>;
+  "sweep-events": { olderThanMs?: number };
   "reconcile-all": Record<string, never>;
   "recompute-shop": { shop: string; reason: string };
   "rescore-customer": { shop: string; customerId: string };

@@ -25,6 +25,7 @@ export interface Harness {
   install(shop: string): Promise<void>;
   addStore(options: GenerateStoreOptions): ReturnType<typeof generateStore>;
   startWorkers(): void;
+  stopWorkers(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -103,6 +104,10 @@ export async function startHarness(emitterOptions: Partial<WebhookEmitterOptions
     },
     startWorkers() {
       workers = loaded.worker.startWorkers();
+    },
+    async stopWorkers() {
+      await Promise.all(workers.map((w) => w.close()));
+      workers = [];
     },
     async close() {
       await Promise.all(workers.map((w) => w.close()));

@@ -50,8 +50,8 @@ export async function reconcileAllShops(): Promise<unknown> {
   return { shops: domains.length };
 }
 
-export async function sweepEvents(): Promise<unknown> {
-  const ids = await findStalePendingEvents(new Date(Date.now() - SWEEP_AGE_MS), SWEEP_BATCH);
+export async function sweepEvents(data: JobPayloads["sweep-events"]): Promise<unknown> {
+  const ids = await findStalePendingEvents(new Date(Date.now() - (data.olderThanMs ?? SWEEP_AGE_MS)), SWEEP_BATCH);
   // Same job id as the webhook route: a job still in Redis is not duplicated.
   for (const id of ids) await enqueue("apply-webhook", { eventId: id.toString() }, { jobId: `webhook-${id}` });
   return { reenqueued: ids.length };
