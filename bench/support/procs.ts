@@ -1,0 +1,362 @@
+// Shared process helpers for the demo and the benchmarks: build-if-needed,
+// a dedicated database per run, and the simulator, web (remix-serve) and
+// worker as child processes of Node 22 with the right environment. Every
+// child is registered so that Ctrl-C, an error or a normal exit stops them.
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { createServer } from "node:net";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import pg from "pg";
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
+/** Node 22 from the `node` devDependency (the system node is 20). */
+export const NODE = existsSync(join(ROOT, "node_modules/.bin/node")) ? join(ROOT, "node_modules/.bin/node") : process.execPath;
+export const API_KEY = process.env.SHOPIFY_API_KEY ?? "rfm-churn-local-client-id";
+/** Not the local default: the web process runs with NODE_ENV=production, which refuses the default secret. */
+export const API_SECRET = process.env.BENCH_API_SECRET ?? "bench-local-secret-0123456789";
+export const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+const PG_BASE = process.env.BENCH_PG_BASE ?? "postgresql://postgres@127.0.0.1:5432";
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+export const log = (msg: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${msg}`);
+
+// ------------------------------------------------------------ children ----
+
+export interface Child {
+  name: string;
+  proc: ChildProcess;
+  pid: number;
+  exited: Promise<number | null>;
+  isAlive(): boolean;
+  tail(): string;
+  stop(timeoutMs?: number): Promise<void>;
+}
+
+const children = new Set<Child>();
+
+export function spawnNode(name: string, args: string[], env: Record<string, string>, opts: { echo?: boolean } = {}): Child {
+  const proc = spawn(NODE, args, {
+    cwd: ROOT,
+    env: { ...process.env, ...env, PATH: `${join(ROOT, "node_modules/.bin")}:${process.env.PATH}` },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const lines: string[] = [];
+  const keep = (buf: Buffer) => {
+    for (const l of buf.toString("utf8").split("\n")) {
+      if (!l) continue;
+      lines.push(l);
+      if (lines.length > 200) lines.shift();
+      if (opts.echo || process.env.BENCH_VERBOSE === "1") console.log(`  [${name}] ${l}`);
+    }
+  };
+  proc.stdout!.on("data", keep);
+  proc.stderr!.on("data", keep);
+  let alive = true;
+  const exited = new Promise<number | null>((r) =>
+    proc.on("exit", (code) => {
+      alive = false;
+      r(code);
+    }),
+  );
+  const child: Child = {
+    name,
+    proc,
+    pid: proc.pid!,
+    exited,
+    isAlive: () => alive,
+    tail: () => lines.slice(-40).join("\n"),
+    async stop(timeoutMs = 15_000) {
+      if (!alive) return void children.delete(child);
+      proc.kill("SIGTERM");
+      const t = setTimeout(() => alive && proc.kill("SIGKILL"), timeoutMs);
+      await exited;
+      clearTimeout(t);
+      children.delete(child);
+    },
+  };
+  children.add(child);
+  return child;
+}
+
+export async function stopAll(): Promise<void> {
+  // Worker first (finishes its jobs), then web, then the simulator.
+  const order = ["worker", "web", "simulator"];
+  const list = [...children].sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name));
+  for (const c of list) await c.stop().catch(() => undefined);
+}
+
+let exiting = false;
+/** Stop every child on SIGINT/SIGTERM/uncaught errors; run `main` and exit with its code. */
+export function runMain(main: () => Promise<number | void>): void {
+  const bail = async (code: number) => {
+    if (exiting) return;
+    exiting = true;
+    await stopAll();
+    process.exit(code);
+  };
+  process.on("SIGINT", () => {
+    console.log("\ninterrupted, stopping child processes…");
+    void bail(130);
+  });
+  process.on("SIGTERM", () => void bail(143));
+  process.on("exit", () => {
+    for (const c of children) if (c.isAlive()) c.proc.kill("SIGKILL");
+  });
+  main().then(
+    (code) => bail(code ?? 0),
+    (error) => {
+      console.error(error instanceof Error ? error.stack ?? error.message : error);
+      for (const c of children) if (c.isAlive()) console.error(`--- last output of ${c.name} (pid ${c.pid}) ---\n${c.tail()}`);
+      void bail(1);
+    },
+  );
+}
+
+// ---------------------------------------------------------- /proc memory ----
+
+function statusField(pid: number, field: "VmHWM" | "VmRSS"): number | null {
+  try {
+    const m = readFileSync(`/proc/${pid}/status`, "utf8").match(new RegExp(`^${field}:\\s+(\\d+) kB`, "m"));
+    return m ? Number(m[1]) / 1024 : null;
+  } catch {
+    return null;
+  }
+}
+/** Peak resident set size (VmHWM) of a live process, MB. */
+export const peakRssMb = (pid: number) => statusField(pid, "VmHWM");
+export const rssMb = (pid: number) => statusField(pid, "VmRSS");
+
+/** Samples VmHWM while the process lives, so the peak survives its exit. */
+export function trackPeak(pid: number, everyMs = 200) {
+  let peak = 0;
+  const sample = () => {
+    const v = peakRssMb(pid);
+    if (v !== null && v > peak) peak = v;
+  };
+  const t = setInterval(sample, everyMs);
+  t.unref();
+  return {
+    peak: () => (sample(), peak),
+    stop: () => (clearInterval(t), sample(), peak),
+  };
+}
+
+// ---------------------------------------------------------------- ports ----
+
+export async function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.unref();
+    s.on("error", rej);
+    s.listen(0, "127.0.0.1", () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => res(port));
+    });
+  });
+}
+
+export async function waitForHttp(url: string, child: Child | null, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (child && !child.isAlive()) throw new Error(`${child.name} exited before answering ${url}:\n${child.tail()}`);
+    try {
+      const r = await fetch(url, { signal: AbortSignal.timeout(2000) });
+      await r.arrayBuffer();
+      return;
+    } catch {
+      /* not yet */
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${url}`);
+    await sleep(200);
+  }
+}
+
+// ---------------------------------------------------------------- build ----
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  if (!existsSync(dir)) return 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) newest = Math.max(newest, newestMtime(p));
+    else if (!/\.test\.tsx?$/.test(e.name)) newest = Math.max(newest, statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+/** `npm run build` when build/server/index.js is missing or older than app/ sources. */
+export function ensureBuild(): void {
+  const out = join(ROOT, "build/server/index.js");
+  const sources = Math.max(newestMtime(join(ROOT, "app")), ...["vite.config.ts", "package.json"].map((f) => (existsSync(join(ROOT, f)) ? statSync(join(ROOT, f)).mtimeMs : 0)));
+  if (existsSync(out) && statSync(out).mtimeMs >= sources) return;
+  log(existsSync(out) ? "web build is stale, running npm run build…" : "no web build, running npm run build…");
+  const r = spawnSync("npm", ["run", "build"], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`npm run build failed:\n${r.stdout}\n${r.stderr}`);
+  log("build done");
+}
+
+// ------------------------------------------------------------- database ----
+
+export function databaseUrlFor(name: string): string {
+  return `${PG_BASE}/${name}`;
+}
+
+/** Drops (when fresh) and creates+migrates a dedicated database through `npm run db:migrate`. */
+export async function prepareDatabase(name: string, opts: { fresh: boolean }): Promise<string> {
+  if (!/^[a-z0-9_]+$/.test(name)) throw new Error(`bad database name ${name}`);
+  const url = databaseUrlFor(name);
+  if (opts.fresh) {
+    const admin = new pg.Client({ connectionString: databaseUrlFor("postgres") });
+    await admin.connect();
+    try {
+      await admin.query(`drop database if exists "${name}" with (force)`);
+    } finally {
+      await admin.end();
+    }
+  }
+  const r = spawnSync("npm", ["run", "--silent", "db:migrate"], {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_URL: url },
+    stdio: ["ignore", "pipe", "pipe"],
+    encoding: "utf8",
+  });
+  if (r.status !== 0) throw new Error(`db:migrate for ${name} failed:\n${r.stdout}\n${r.stderr}`);
+  return url;
+}
+
+export function dbClient(url: string): pg.Pool {
+  return new pg.Pool({ connectionString: url, max: 2 });
+}
+
+// -------------------------------------------------- redis queue prefixes ----
+
+/** Deletes every key under a BullMQ prefix of our own (never a shared one). */
+export async function clearQueuePrefix(prefix: string): Promise<void> {
+  if (!prefix.startsWith("bench-") && !prefix.startsWith("demo-")) throw new Error(`refusing to clear prefix ${prefix}`);
+  const { Redis } = await import("ioredis");
+  const redis = new Redis(REDIS_URL);
+  try {
+    let cursor = "0";
+    do {
+      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
+      cursor = next;
+      if (keys.length) await redis.del(...keys);
+    } while (cursor !== "0");
+  } finally {
+    redis.disconnect();
+  }
+}
+
+// ------------------------------------------------------------ processes ----
+
+export interface Stack {
+  simUrl: string;
+  appUrl: string;
+  appPort: number;
+  env: Record<string, string>;
+  sim: Child;
+}
+
+/** Environment of the app's processes (web and worker). */
+export function appEnv(o: { databaseUrl: string; queuePrefix: string; appUrl: string; simUrl: string }): Record<string, string> {
+  return {
+    NODE_ENV: "production",
+    DATABASE_URL: o.databaseUrl,
+    REDIS_URL,
+    SHOPIFY_API_KEY: API_KEY,
+    SHOPIFY_API_SECRET: API_SECRET,
+    SHOPIFY_APP_URL: o.appUrl,
+    SHOPIFY_SIMULATOR_URL: o.simUrl,
+    QUEUE_PREFIX: o.queuePrefix,
+  };
+}
+
+/** The simulator (`test/simulator/main.ts`) as its own process, with no seeded store. */
+export async function startSimulatorProcess(o: { appUrl: string; port?: number; maxOldSpaceMb?: number }): Promise<{ url: string; child: Child }> {
+  const port = o.port ?? (await freePort());
+  const child = spawnNode("simulator", [`--max-old-space-size=${o.maxOldSpaceMb ?? 4096}`, "--import", "tsx", "test/simulator/main.ts"], {
+    SIMULATOR_PORT: String(port),
+    SIMULATOR_HOST: "127.0.0.1",
+    SIMULATOR_CUSTOMERS: "0",
+    SIMULATOR_SHOP: "unused-seed-store.myshopify.com",
+    SHOPIFY_API_KEY: API_KEY,
+    SHOPIFY_API_SECRET: API_SECRET,
+    SHOPIFY_APP_URL: o.appUrl,
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await waitForHttp(`${url}/_sim/shops`, child, 60_000);
+  return { url, child };
+}
+
+export async function startWeb(env: Record<string, string>, port: number): Promise<Child> {
+  const child = spawnNode("web", [join(ROOT, "node_modules/@remix-run/serve/dist/cli.js"), "./build/server/index.js"], { ...env, PORT: String(port), HOST: "127.0.0.1" });
+  await waitForHttp(`http://127.0.0.1:${port}/`, child, 60_000);
+  return child;
+}
+
+export async function startWorker(env: Record<string, string>, extra: Record<string, string> = {}): Promise<Child> {
+  const child = spawnNode("worker", ["--import", "tsx", join(ROOT, "app/jobs/worker.server.ts")], { ...env, ...extra });
+  const deadline = Date.now() + 60_000;
+  while (!/worker \d+ started/.test(child.tail())) {
+    if (!child.isAlive()) throw new Error(`worker exited:\n${child.tail()}`);
+    if (Date.now() > deadline) throw new Error(`worker did not start:\n${child.tail()}`);
+    await sleep(100);
+  }
+  return child;
+}
+
+// ------------------------------------------------------------ simulator ----
+
+export async function simJson<T = any>(simUrl: string, method: string, path: string, body?: unknown, timeoutMs = 600_000): Promise<T> {
+  const r = await fetch(`${simUrl}${path}`, {
+    method,
+    headers: body === undefined ? {} : { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+  const text = await r.text();
+  if (!r.ok) throw new Error(`${method} ${path} → ${r.status}: ${text.slice(0, 500)}`);
+  return (text ? JSON.parse(text) : null) as T;
+}
+
+/** What Shopify's admin does when it opens the embedded app: a document request with a fresh session token. */
+export async function installApp(o: { simUrl: string; appUrl: string; shop: string }): Promise<number> {
+  const { token } = await simJson<{ token: string }>(o.simUrl, "GET", `/store/${o.shop}/admin/_session-token?apiKey=${encodeURIComponent(API_KEY)}`);
+  const host = Buffer.from(`${o.shop}/admin`).toString("base64url");
+  const url = `${o.appUrl}/app?embedded=1&shop=${o.shop}&host=${host}&id_token=${token}`;
+  // A browser User-Agent: the library answers 410 to bots, and undici's "node" is one.
+  const headers = { "user-agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36" };
+  const r = await fetch(url, { redirect: "manual", headers, signal: AbortSignal.timeout(60_000) });
+  await r.arrayBuffer();
+  if (r.status >= 400) throw new Error(`install: GET /app answered ${r.status}`);
+  return r.status;
+}
+
+// ---------------------------------------------------------------- stats ----
+
+export function percentile(sorted: number[], p: number): number {
+  if (!sorted.length) return NaN;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[i];
+}
+
+export function machineLoad(): string {
+  try {
+    return readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
+  } catch {
+    return "?";
+  }
+}
+
+/** Other heavy processes on the machine (for noise notes), excluding our own children. */
+export function otherLoad(): string {
+  const r = spawnSync("ps", ["-eo", "pid,pcpu,rss,comm,args", "--sort=-pcpu"], { encoding: "utf8" });
+  const mine = new Set([process.pid, ...[...children].map((c) => c.pid)]);
+  return (r.stdout ?? "")
+    .split("\n")
+    .slice(1, 8)
+    .filter((l) => l.trim() && !mine.has(Number(l.trim().split(/\s+/)[0])) && Number(l.trim().split(/\s+/)[1]) >= 5)
+    .map((l) => l.trim().slice(0, 140))
+    .join("\n    ");
+}
