@@ -320,7 +320,11 @@ async function writeBulk(client: ShopifyAdminClient, shopId: string, shopDomain:
             opId = id;
             result.bulkOperations++;
             result.bulkLines += job.lines.length;
-            await prisma.writeBackOperation.create({ data: { bulkOperationId: id, shopId, lines: job.lines.length } });
+            await prisma.writeBackOperation.upsert({
+              where: { bulkOperationId: id },
+              create: { bulkOperationId: id, shopId, lines: job.lines.length },
+              update: { shopId, lines: job.lines.length, status: "running", finishedAt: null, error: null, createdAt: new Date() },
+            });
           },
         });
         let failed = 0;

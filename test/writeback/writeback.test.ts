@@ -215,6 +215,7 @@ describe("bulk mode", () => {
     expect(perCall.mode).toBe("per-call");
     expect(bulk.mode).toBe("bulk");
     expect(bulk.bulkOperations).toBe(2); // tagsAdd + metafieldsSet (nothing to remove)
+    expect(bulk.errors).toEqual([]);
     expect(bulk.customersWritten).toBe(30);
     expect(bulk.errors).toEqual([]);
     const ops = await env.prisma.writeBackOperation.findMany({ where: { shopId: c.shop.id } });
