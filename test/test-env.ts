@@ -12,5 +12,4 @@ export function testDatabaseUrl(): string {
 export const TEST_ENV = {
   NODE_ENV: "test" as const,
   DATABASE_URL: testDatabaseUrl(),
-  QUEUE_PREFIX: `rfm-test-${process.pid}`,
 };

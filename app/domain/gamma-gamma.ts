@@ -4,7 +4,7 @@
  */
 import gammaln from "@stdlib/math-base-special-gammaln";
 import digamma from "@stdlib/math-base-special-digamma";
-import { bfgs, minimize } from "./optimize";
+import { type MinimizeResult, bfgs, minimize } from "./optimize";
 
 export interface GammaGammaParams {
   p: number;
@@ -117,7 +117,7 @@ export function fitGammaGamma(data: SpendData): GammaGammaFit {
     for (let i = 0; i < 3; i++) grad[i] = -grad[i] / n;
     return -ll / n;
   };
-  let res = bfgs(fg, start);
+  let res: MinimizeResult = bfgs(fg, start);
   if (!res.converged) {
     res = minimize((v) => -gammaGammaLogLikelihood(fromLog(v), data) / n, res.fx < fg(start, [0, 0, 0]) ? res.x : start);
   }

@@ -13,7 +13,7 @@ export async function loadDashboard(shopDomain: string) {
     select: {
       id: true,
       currency: true,
-      grantedScopes: true,
+      historyLimited: true,
       syncStatus: true,
       syncError: true,
       syncRowsDone: true,
@@ -37,7 +37,7 @@ export async function loadDashboard(shopDomain: string) {
   }));
   const { id: _id, ...shopView } = shop;
   return {
-    shop: { ...shopView, lastScoredAt: shop.lastScoredAt?.toISOString() ?? null, readAllOrders: shop.grantedScopes.includes("read_all_orders") },
+    shop: { ...shopView, lastScoredAt: shop.lastScoredAt?.toISOString() ?? null },
     segments,
   };
 }

@@ -14,7 +14,7 @@ export default function Dashboard() {
   return (
     <Page title="Customer segments">
       <Layout>
-        {shop && !shop.readAllOrders ? (
+        {shop?.historyLimited ? (
           <Layout.Section>
             <Banner tone="warning" title="Only the last 60 days of orders are visible">
               The read_all_orders scope was not granted, so scores would rest on a partial history.

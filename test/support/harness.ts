@@ -4,7 +4,7 @@
 // token exchange, exactly as an embedded app load in Shopify would.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { startSimulator, type RunningSimulator } from "../simulator/server";
+import { startSimulator, type RunningSimulator, type StartOptions } from "../simulator/server";
 import { attachWebhookEmitter, type WebhookEmitter, type WebhookEmitterOptions } from "../simulator/webhook-emitter";
 import { generateStore, type GenerateStoreOptions } from "../simulator/generator";
 
@@ -44,7 +44,10 @@ async function toRequest(req: http.IncomingMessage, base: string): Promise<Reque
   });
 }
 
-export async function startHarness(emitterOptions: Partial<WebhookEmitterOptions> = {}): Promise<Harness> {
+export async function startHarness(
+  emitterOptions: Partial<WebhookEmitterOptions> = {},
+  simulatorOptions: StartOptions["options"] = {},
+): Promise<Harness> {
   let app: AppModules | undefined;
   const server = http.createServer(async (req, res) => {
     try {
@@ -68,7 +71,7 @@ export async function startHarness(emitterOptions: Partial<WebhookEmitterOptions
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const appUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-  const sim = await startSimulator({ port: 0, appUrl, options: { bulkRunMs: 50 } });
+  const sim = await startSimulator({ port: 0, appUrl, options: { bulkRunMs: 50, ...simulatorOptions } });
   const emitter = attachWebhookEmitter(sim.ctx, { retry: false, ...emitterOptions });
 
   process.env.SHOPIFY_SIMULATOR_URL = sim.url;
