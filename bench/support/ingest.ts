@@ -42,10 +42,12 @@ export interface IngestResult {
   customers: number;
   simOrders: number;
   seconds: number;
+  /** From the first bulk result download (export ready in the simulator) to import completed. */
+  importSeconds: number;
   ordersPerSecond: number;
   workerPeakMb: number;
   generateSeconds: number;
-  jobs: { name: string; kind?: string; seconds: number; stats: unknown }[];
+  jobs: { name: string; kind?: string; startedAt: Date; seconds: number; stats: unknown }[];
   env: Record<string, string>;
   simUrl: string;
   appUrl: string;
@@ -127,10 +129,13 @@ export async function runIngest(o: IngestOptions): Promise<IngestResult> {
     await db.query(`select name, stats, "startedAt", "finishedAt" from "JobRun" where "shopDomain" = $1 and name in ('initial-sync','bulk-finished') and status = 'completed' order by "startedAt"`, [o.shop])
   ).rows
     .filter((j) => !j.stats?.delayed)
-    .map((j) => ({ name: j.name, kind: j.stats?.kind, seconds: (j.finishedAt.getTime() - j.startedAt.getTime()) / 1000, stats: j.stats }));
+    .map((j) => ({ name: j.name, kind: j.stats?.kind, startedAt: j.startedAt as Date, seconds: (j.finishedAt.getTime() - j.startedAt.getTime()) / 1000, stats: j.stats }));
+  const importStart = Math.min(...jobs.filter((j) => j.name === "bulk-finished").map((j) => j.startedAt.getTime()));
+  const importSeconds = (row.syncCompletedAt.getTime() - importStart) / 1000;
   return {
     orders,
     customers,
+    importSeconds,
     simOrders: summary.orders,
     seconds,
     ordersPerSecond: orders / seconds,

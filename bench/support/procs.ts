@@ -296,7 +296,9 @@ export async function startWeb(env: Record<string, string>, port: number): Promi
 }
 
 export async function startWorker(env: Record<string, string>, extra: Record<string, string> = {}): Promise<Child> {
-  const child = spawnNode("worker", ["--import", "tsx", join(ROOT, "app/jobs/worker.server.ts")], { ...env, ...extra });
+  // BENCH_CPU_PROF_DIR=/tmp/prof writes a V8 CPU profile of the worker on exit (for "where does the time go").
+  const prof = process.env.BENCH_CPU_PROF_DIR ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : [];
+  const child = spawnNode("worker", [...prof, "--import", "tsx", join(ROOT, "app/jobs/worker.server.ts")], { ...env, ...extra });
   const deadline = Date.now() + 60_000;
   while (!/worker \d+ started/.test(child.tail())) {
     if (!child.isAlive()) throw new Error(`worker exited:\n${child.tail()}`);

@@ -1,0 +1,202 @@
+// Webhook acknowledgement benchmark (npm run bench:webhooks): signed
+// orders/create webhooks for an installed shop, POSTed to the built web
+// process (remix-serve) on loopback at increasing rates (open loop: each
+// request is due at t0 + i/rate), from a client with bounded concurrency.
+// Reports per rate: achieved rate, p50/p99/max acknowledgement latency,
+// non-2xx, client errors, and lost events (2xx answers without a WebhookEvent
+// row). Target: 300/s sustained, p99 ≤ 100 ms, zero lost.
+// Signing and URL come from the simulator's own emitter (WebhookEmitter.sign /
+// urlFor), payloads from its orderPayload on a generated store.
+// By default no worker runs (events stay pending in PostgreSQL and queued in
+// Redis): this measures the web process alone. --with-worker starts one.
+// Flags: --rates 100,200,300,400 --seconds 10 --concurrency 64 --with-worker
+import http from "node:http";
+import { randomUUID } from "node:crypto";
+import { generateStore } from "../test/simulator/generator";
+import { orderPayload } from "../test/simulator/webhook-payloads";
+import { WebhookEmitter } from "../test/simulator/webhook-emitter";
+import {
+  API_SECRET,
+  appEnv,
+  clearQueuePrefix,
+  dbClient,
+  ensureBuild,
+  freePort,
+  installApp,
+  log,
+  machineLoad,
+  otherLoad,
+  percentile,
+  prepareDatabase,
+  rssMb,
+  runMain,
+  simJson,
+  sleep,
+  startSimulatorProcess,
+  startWeb,
+  startWorker,
+  stopAll,
+  trackPeak,
+} from "./support/procs";
+
+const arg = (name: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : undefined;
+};
+const RATES = (arg("rates") ?? process.env.BENCH_RATES ?? "100,200,300,400").split(",").map(Number);
+const SECONDS = Number(arg("seconds") ?? process.env.BENCH_SECONDS ?? 10);
+const CONCURRENCY = Number(arg("concurrency") ?? 64);
+const WITH_WORKER = process.argv.includes("--with-worker");
+const SHOP = "bench-webhooks.myshopify.com";
+const PREFIX = `bench-webhooks-${process.pid}`;
+const WARMUP = 200;
+
+interface RateResult {
+  rate: number;
+  sent: number;
+  ok: number;
+  non2xx: number;
+  errors: number;
+  achieved: number;
+  p50: number;
+  p99: number;
+  max: number;
+  backlogMax: number;
+  idPrefix: string;
+}
+
+runMain(async () => {
+  const loadBefore = machineLoad();
+  const others = otherLoad();
+  ensureBuild();
+  const databaseUrl = await prepareDatabase("rfm_bench_webhooks", { fresh: true });
+  await clearQueuePrefix(PREFIX);
+  const appPort = await freePort();
+  const appUrl = `http://127.0.0.1:${appPort}`;
+  const { url: simUrl } = await startSimulatorProcess({ appUrl });
+  await simJson(simUrl, "POST", "/_sim/shops", { domain: SHOP, generate: { seed: 3, customers: 200 } });
+  const env = appEnv({ databaseUrl, queuePrefix: PREFIX, appUrl, simUrl });
+  const web = await startWeb(env, appPort);
+  if (WITH_WORKER) await startWorker(env);
+  await installApp({ simUrl, appUrl, shop: SHOP });
+  log(`web pid ${web.pid} at ${appUrl}, shop installed; worker ${WITH_WORKER ? "running" : "not running"}`);
+  const webPeak = trackPeak(web.pid);
+
+  // Payload template from the simulator's own payload builder.
+  const { shop } = generateStore({ domain: SHOP, seed: 3, customers: 200 });
+  const order = [...shop.orders.values()].find((o) => o.customerId !== null)!;
+  const template = orderPayload(shop, order) as Record<string, unknown>;
+  const emitter = new WebhookEmitter({ appUrl, apiSecret: API_SECRET });
+  const target = new URL(emitter.urlFor("orders/create")!);
+  const apiVersion = (emitter.getOptions() as { apiVersion: string }).apiVersion;
+  emitter.close();
+  const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+  let nextOrderId = 9_000_000_000_000;
+
+  function send(webhookId: string): Promise<{ status: number | null; ms: number }> {
+    const id = nextOrderId++;
+    const body = JSON.stringify({ ...template, id, admin_graphql_api_id: `gid://shopify/Order/${id}`, updated_at: new Date().toISOString() });
+    const headers = {
+      "Content-Type": "application/json",
+      "Content-Length": String(Buffer.byteLength(body)),
+      "X-Shopify-Topic": "orders/create",
+      "X-Shopify-Hmac-Sha256": emitter.sign(body),
+      "X-Shopify-Shop-Domain": SHOP,
+      "X-Shopify-API-Version": apiVersion,
+      "X-Shopify-Webhook-Id": webhookId,
+      "X-Shopify-Event-Id": randomUUID(),
+      "X-Shopify-Triggered-At": new Date().toISOString(),
+      "User-Agent": "Shopify-Captain-Hook",
+    };
+    const t0 = performance.now();
+    return new Promise((resolve) => {
+      const req = http.request(target, { method: "POST", agent, headers, timeout: 10_000 }, (res) => {
+        res.resume();
+        res.on("end", () => resolve({ status: res.statusCode ?? null, ms: performance.now() - t0 }));
+      });
+      req.on("timeout", () => req.destroy(new Error("timeout")));
+      req.on("error", () => resolve({ status: null, ms: performance.now() - t0 }));
+      req.end(body);
+    });
+  }
+
+  async function runRate(rate: number, seconds: number, idPrefix: string): Promise<RateResult> {
+    const total = Math.round(rate * seconds);
+    const lat: number[] = [];
+    let ok = 0,
+      non2xx = 0,
+      errors = 0,
+      inFlight = 0,
+      backlogMax = 0;
+    const waiters: (() => void)[] = [];
+    const start = performance.now();
+    const pending: Promise<void>[] = [];
+    for (let i = 0; i < total; i++) {
+      const due = start + (i * 1000) / rate;
+      const wait = due - performance.now();
+      if (wait > 1) await sleep(wait);
+      while (inFlight >= CONCURRENCY) {
+        backlogMax = Math.max(backlogMax, i - ok - non2xx - errors - inFlight);
+        await new Promise<void>((r) => waiters.push(r));
+      }
+      inFlight++;
+      pending.push(
+        send(`${idPrefix}-${i}`).then(({ status, ms }) => {
+          inFlight--;
+          waiters.shift()?.();
+          lat.push(ms);
+          if (status === null) errors++;
+          else if (status >= 200 && status < 300) ok++;
+          else non2xx++;
+        }),
+      );
+    }
+    await Promise.all(pending);
+    const elapsed = (performance.now() - start) / 1000;
+    lat.sort((a, b) => a - b);
+    return { rate, sent: total, ok, non2xx, errors, achieved: total / elapsed, p50: percentile(lat, 50), p99: percentile(lat, 99), max: lat[lat.length - 1] ?? NaN, backlogMax, idPrefix };
+  }
+
+  log(`warm-up: ${WARMUP} webhooks`);
+  await runRate(50, WARMUP / 50, `bench-warmup-${process.pid}`);
+  const results: RateResult[] = [];
+  for (const rate of RATES) {
+    log(`rate ${rate}/s for ${SECONDS} s…`);
+    const r = await runRate(rate, SECONDS, `bench-${rate}-${process.pid}`);
+    results.push(r);
+    log(`  p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, ${r.ok}/${r.sent} 2xx, web RSS ${rssMb(web.pid)?.toFixed(0)} MB`);
+    await sleep(1000);
+  }
+  agent.destroy();
+
+  const db = dbClient(databaseUrl);
+  const rows = new Map<string, number>();
+  for (const r of results) {
+    const c = await db.query(`select count(*) from "WebhookEvent" where "webhookId" like $1 and "shopDomain" = $2 and topic = 'orders/create'`, [`${r.idPrefix}-%`, SHOP]);
+    rows.set(r.idPrefix, Number(c.rows[0].count));
+  }
+  const pendingEvents = Number((await db.query(`select count(*) from "WebhookEvent" where status = 'pending'`)).rows[0].count);
+  await db.end();
+  const peak = webPeak.stop();
+  const loadAfter = machineLoad();
+  await stopAll();
+  await clearQueuePrefix(PREFIX);
+
+  console.log("\n=== bench:webhooks (orders/create → remix-serve, loopback) ===");
+  console.log(`client: open loop, ≤ ${CONCURRENCY} in flight, keep-alive; ${SECONDS} s per rate; worker ${WITH_WORKER ? "RUNNING" : "not running (events left pending: " + pendingEvents + ")"}`);
+  console.log("rate/s  achieved/s   sent    2xx  non-2xx  errors  stored  lost   p50 ms   p99 ms   max ms");
+  let pass300 = true;
+  for (const r of results) {
+    const stored = rows.get(r.idPrefix) ?? 0;
+    const lost = r.ok - stored;
+    console.log(
+      `${String(r.rate).padStart(6)}  ${r.achieved.toFixed(1).padStart(10)}  ${String(r.sent).padStart(5)}  ${String(r.ok).padStart(5)}  ${String(r.non2xx).padStart(7)}  ${String(r.errors).padStart(6)}  ${String(stored).padStart(6)}  ${String(Math.max(0, lost)).padStart(4)}  ${r.p50.toFixed(1).padStart(7)}  ${r.p99.toFixed(1).padStart(7)}  ${r.max.toFixed(1).padStart(7)}`,
+    );
+    if (r.rate === 300) pass300 = r.p99 <= 100 && r.ok === r.sent && lost === 0 && r.achieved >= 290;
+  }
+  if (RATES.includes(300)) console.log(`target 300/s with p99 ≤ 100 ms and zero lost: ${pass300 ? "ok" : "MISSED"}`);
+  console.log(`web peak RSS: ${peak.toFixed(0)} MB`);
+  console.log(`machine load avg: before ${loadBefore}, after ${loadAfter} (2 cores; the client, web, PostgreSQL and Redis share them)`);
+  if (others) console.log(`other busy processes at start:\n    ${others}`);
+  return 0;
+});
