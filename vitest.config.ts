@@ -12,6 +12,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     globalSetup: ["test/global-setup.ts"],
+    setupFiles: ["test/setup-file.ts"],
     reporters: ["default", "./test/summary-reporter.ts"],
   },
 });

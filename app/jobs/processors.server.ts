@@ -7,7 +7,7 @@ import { flowTriggerJob, writeBackJob } from "./processors/writeback.server";
 import { applyWebhook } from "./processors/apply-webhook.server";
 import { bulkFinished, initialSync } from "./processors/backfill.server";
 import { incrementalSync, reconcileAllShops, sweepEvents } from "./processors/reconcile.server";
-import { recomputeShop, rescoreCustomer } from "./processors/scoring.server";
+import { recomputeAllShops, recomputeShop, rescoreCustomer } from "./processors/scoring.server";
 
 export interface ProcessorDefinition<N extends JobName> {
   handle: (data: JobPayloads[N], job: Job<JobPayloads[N]>, token?: string) => Promise<unknown>;
@@ -29,4 +29,5 @@ export const processors: ProcessorRegistry = {
   "sweep-events": { handle: sweepEvents, recordRun: false },
   "recompute-shop": { handle: recomputeShop, recordRun: true },
   "rescore-customer": { handle: rescoreCustomer, recordRun: false },
+  "recompute-all": { handle: recomputeAllShops, recordRun: false },
 };

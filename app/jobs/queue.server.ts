@@ -20,6 +20,7 @@ export interface JobPayloads {
   "incremental-sync": { shop: string };
   "sweep-events": { olderThanMs?: number };
   "reconcile-all": Record<string, never>;
+  "recompute-all": Record<string, never>;
   "recompute-shop": { shop: string; reason: string };
   "rescore-customer": { shop: string; customerId: string };
   "write-back": { shop: string; customerIds?: string[] };
@@ -35,6 +36,7 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   "incremental-sync": "sync",
   "sweep-events": "sync",
   "reconcile-all": "sync",
+  "recompute-all": "scoring",
   "recompute-shop": "scoring",
   "rescore-customer": "scoring",
   "write-back": "writeback",
@@ -81,16 +83,18 @@ export async function enqueue<N extends JobName>(
 }
 
 /** Repeating jobs. Idempotent; re-run periodically so a Redis flush heals. */
-export const SCHEDULES: { id: string; name: JobName; everyMs: number }[] = [
-  { id: "sweep-events", name: "sweep-events", everyMs: 30_000 },
-  { id: "reconcile-all", name: "reconcile-all", everyMs: 10 * 60_000 },
+export const SCHEDULES: { id: string; name: JobName; repeat: { every: number } | { pattern: string } }[] = [
+  { id: "sweep-events", name: "sweep-events", repeat: { every: 30_000 } },
+  { id: "reconcile-all", name: "reconcile-all", repeat: { every: 10 * 60_000 } },
+  // Nightly: recency moves every day even without orders, and the model is refitted.
+  { id: "recompute-all", name: "recompute-all", repeat: { pattern: "0 3 * * *" } },
 ];
 
 export async function ensureSchedules(): Promise<void> {
   for (const schedule of SCHEDULES) {
     await getQueue(JOB_QUEUE[schedule.name]).upsertJobScheduler(
       schedule.id,
-      { every: schedule.everyMs },
+      schedule.repeat,
       { name: schedule.name, data: {} },
     );
   }

@@ -11,6 +11,7 @@ import { generateStore, type GenerateStoreOptions } from "../simulator/generator
 type AppModules = {
   shopify: typeof import("../../app/shopify.server");
   webhookRoute: typeof import("../../app/routes/webhooks.$");
+  flowLifecycleRoute: typeof import("../../app/routes/flow.lifecycle");
   worker: typeof import("../../app/jobs/worker.server");
   queue: typeof import("../../app/jobs/queue.server");
   db: typeof import("../../app/db.server");
@@ -54,13 +55,22 @@ export async function startHarness(
       const request = await toRequest(req, appUrl);
       const path = new URL(request.url).pathname;
       let response: Response;
+      const action =
+        request.method !== "POST" || !app
+          ? undefined
+          : path.startsWith("/webhooks/")
+            ? app.webhookRoute.action
+            : path === "/flow/lifecycle"
+              ? app.flowLifecycleRoute.action
+              : undefined;
       if (!app) response = new Response("app not loaded", { status: 503 });
-      else if (request.method === "POST" && path.startsWith("/webhooks/")) {
-        response = await app.webhookRoute.action({ request, params: {}, context: {} }).catch((thrown) => {
+      else if (!action) response = new Response("not found", { status: 404 });
+      else {
+        response = await action({ request, params: {}, context: {} }).catch((thrown: unknown) => {
           if (thrown instanceof Response) return thrown;
           throw thrown;
         });
-      } else response = new Response("not found", { status: 404 });
+      }
       res.writeHead(response.status, Object.fromEntries(response.headers));
       res.end(Buffer.from(await response.arrayBuffer()));
     } catch (error) {
@@ -79,6 +89,7 @@ export async function startHarness(
   app = {
     shopify: await import("../../app/shopify.server"),
     webhookRoute: await import("../../app/routes/webhooks.$"),
+    flowLifecycleRoute: await import("../../app/routes/flow.lifecycle"),
     worker: await import("../../app/jobs/worker.server"),
     queue: await import("../../app/jobs/queue.server"),
     db: await import("../../app/db.server"),

@@ -13,6 +13,7 @@ import {
   streamBulkResult,
 } from "../../shopify/bulk-export.server";
 import { legacyId } from "../../shopify/gid";
+import { ensureMetafieldDefinitions } from "../../shopify/metafields.server";
 import { customerFromNode, orderFromNode, type OrderRecord, type CustomerRecord } from "../../models/order-records";
 import { mergeStagedLineItems, stageLineItems, upsertOrders } from "../../models/orders.server";
 import { ensureCustomersExist, upsertCustomers } from "../../models/customers.server";
@@ -50,6 +51,9 @@ async function schedulePoll(shop: string, bulkOperationId: string): Promise<void
 
 export async function initialSync(data: JobPayloads["initial-sync"]): Promise<unknown> {
   const shop = await findShopOrThrow(data.shop);
+  // Part of install: the app-owned metafield definitions that make scores
+  // usable in Shopify's segment editor (idempotent).
+  await ensureMetafieldDefinitions(await adminClientFor(shop.domain));
   const resuming = shop.syncStatus === "running" && shop.syncState !== null;
   const state = resuming ? syncStateOf(shop) : freshSyncState();
   for (const kind of Object.keys(state.exports) as ExportKind[]) {

@@ -8,7 +8,7 @@ import { customerScoreAt, rescoreOne, scoreFacts, type CustomerScore, type ShopM
 import { computeCustomerFacts } from "../../domain/customer-facts";
 import { DEFAULT_SEGMENT_MAP, parseSegmentMap } from "../../domain/segment-map";
 import { isHoldout } from "../../domain/holdout";
-import { findShopOrThrow } from "../../models/shops.server";
+import { findShopOrThrow, installedShopDomains } from "../../models/shops.server";
 import {
   currentSegments,
   deleteScore,
@@ -137,4 +137,13 @@ export async function rescoreCustomer(data: JobPayloads["rescore-customer"]): Pr
   await upsertScores(shop.id, asOf, [row]);
   await afterScoring(shop, transitions, asOf, [data.customerId]);
   return { customerId: data.customerId, segment: row.segment, changed: transitions.length > 0 };
+}
+
+export async function recomputeAllShops(): Promise<unknown> {
+  const day = new Date().toISOString().slice(0, 10);
+  const domains = await installedShopDomains();
+  for (const shop of domains) {
+    await enqueue("recompute-shop", { shop, reason: "nightly" }, { jobId: `recompute-${shop}-nightly-${day}` });
+  }
+  return { shops: domains.length };
 }

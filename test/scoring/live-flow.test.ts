@@ -1,0 +1,102 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SEGMENT_NAMES, type SegmentKey } from "../../app/domain/segment-map";
+import { deleteCustomer, emitAll, placeOrder } from "../simulator/store-events";
+import { eventually, startHarness, type Harness } from "../support/harness";
+import { drainWebhookEvents } from "../support/compare";
+
+const SHOP = `live-flow-${process.pid}.myshopify.com`;
+let h: Harness;
+let shopId: string;
+
+const completedRun = (name: string, after: Date) =>
+  h.app.db.prisma.jobRun.findFirst({ where: { name, shopDomain: SHOP, status: "completed", startedAt: { gte: after } }, orderBy: { id: "desc" } });
+
+beforeAll(async () => {
+  h = await startHarness();
+  h.addStore({ domain: SHOP, seed: 31, customers: 500, years: 2 });
+  h.startWorkers();
+  const started = new Date();
+  await h.install(SHOP);
+  await eventually(() => completedRun("write-back", started), 120_000, "initial write-back");
+  shopId = (await h.app.db.prisma.shop.findUniqueOrThrow({ where: { domain: SHOP } })).id;
+  // The merchant turns on a workflow using our trigger: Flow calls the lifecycle callback.
+  const body = JSON.stringify({ flow_trigger_definition_id: "1", has_enabled_flow: true, shop_id: 1, shopify_domain: SHOP, timestamp: new Date().toISOString() });
+  const response = await fetch(`${h.appUrl}/flow/lifecycle`, {
+    method: "POST",
+    body,
+    headers: { "Content-Type": "application/json", "X-Shopify-Hmac-Sha256": h.emitter.sign(body) },
+  });
+  expect(response.status).toBe(200);
+});
+
+afterAll(async () => {
+  await h?.close();
+});
+
+const simCustomer = (id: bigint) => h.sim.ctx.shops.get(SHOP)!.customers.get(Number(id))!;
+
+describe("live scoring in Shopify", () => {
+  it("every scored customer carries exactly its segment tag", async () => {
+    const scores = await h.app.db.prisma.customerScore.findMany({ where: { shopId } });
+    expect(scores.length).toBeGreaterThan(100);
+    for (const score of scores) {
+      const appTags = simCustomer(score.customerId).tags.filter((t) => t.startsWith("rfm:") && t !== "rfm:holdout");
+      expect(appTags).toEqual([`rfm:${score.segment}`]);
+    }
+  });
+
+  it("a new order that moves a customer fires exactly one Flow trigger with the right payload and retags them", async () => {
+    const before = await h.app.db.prisma.customerScore.findFirstOrThrow({ where: { shopId, segment: "hibernating", frequency: 1 } });
+    const triggersBefore = h.sim.ctx.flowTriggers.length;
+    const shop = h.sim.ctx.shops.get(SHOP)!;
+    const placed = placeOrder(h.sim.ctx, shop, { customer: Number(before.customerId), amountMinor: 9000 });
+    emitAll(h.sim.ctx, shop, placed.webhooks);
+    await h.emitter.flush();
+    await drainWebhookEvents(h, SHOP);
+
+    const after = await eventually(async () => {
+      const s = await h.app.db.prisma.customerScore.findUniqueOrThrow({ where: { shopId_customerId: { shopId, customerId: before.customerId } } });
+      return s.segment !== before.segment ? s : null;
+    }, 20_000, "segment change");
+    const triggers = await eventually(async () => {
+      const mine = h.sim.ctx.flowTriggers.slice(triggersBefore).filter((t) => (t.payload as { customer_id: unknown }).customer_id == Number(before.customerId));
+      return mine.length > 0 ? mine : null;
+    }, 20_000, "Flow trigger");
+    await new Promise((r) => setTimeout(r, 1000)); // a duplicate would arrive by now
+    const mine = h.sim.ctx.flowTriggers.slice(triggersBefore).filter((t) => (t.payload as { customer_id: unknown }).customer_id == Number(before.customerId));
+    expect(mine).toHaveLength(1);
+    expect(triggers[0].handle).toBe("customer-segment-changed");
+    const payload = triggers[0].payload as Record<string, unknown>;
+    expect(payload["Previous segment"]).toBe(SEGMENT_NAMES.hibernating);
+    expect(payload["New segment"]).toBe(SEGMENT_NAMES[after.segment as SegmentKey]);
+    expect(Number(payload["Churn probability"])).toBeCloseTo(after.churnProbability, 4);
+
+    await eventually(async () => simCustomer(before.customerId).tags.includes(`rfm:${after.segment}`), 20_000, "new tag in Shopify");
+    expect(simCustomer(before.customerId).tags).not.toContain("rfm:hibernating");
+  });
+
+  it("a customer deleted in Shopify is dropped everywhere", async () => {
+    const victim = await h.app.db.prisma.customerScore.findFirstOrThrow({ where: { shopId } });
+    const shop = h.sim.ctx.shops.get(SHOP)!;
+    emitAll(h.sim.ctx, shop, deleteCustomer(h.sim.ctx, shop, Number(victim.customerId)).webhooks);
+    await h.emitter.flush();
+    await drainWebhookEvents(h, SHOP);
+    expect(await h.app.db.prisma.customerScore.findUnique({ where: { shopId_customerId: { shopId, customerId: victim.customerId } } })).toBeNull();
+    const started = new Date();
+    await h.app.queue.enqueue("recompute-shop", { shop: SHOP, reason: "test" }, { jobId: `recompute-after-delete-${Date.now()}` });
+    await eventually(() => completedRun("recompute-shop", started), 60_000, "recompute");
+    expect(await h.app.db.prisma.customerScore.findUnique({ where: { shopId_customerId: { shopId, customerId: victim.customerId } } })).toBeNull();
+    const customer = await h.app.db.prisma.customer.findUniqueOrThrow({ where: { shopId_id: { shopId, id: victim.customerId } } });
+    expect(customer.deletedAt).not.toBeNull();
+  });
+
+  it("a second recompute with no new data makes zero writes to Shopify", async () => {
+    const started = new Date();
+    await h.app.queue.enqueue("recompute-shop", { shop: SHOP, reason: "test" }, { jobId: `recompute-idle-${Date.now()}` });
+    await eventually(() => completedRun("recompute-shop", started), 60_000, "recompute");
+    const writeBack = await eventually(() => completedRun("write-back", started), 60_000, "write-back");
+    const stats = writeBack.stats as { customersChanged: number; tagCalls: number; metafieldCalls: number; bulkOperations: number };
+    expect(stats.customersChanged).toBe(0);
+    expect(stats.tagCalls + stats.metafieldCalls + stats.bulkOperations).toBe(0);
+  });
+});
