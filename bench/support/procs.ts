@@ -290,7 +290,8 @@ export async function startSimulatorProcess(o: { appUrl: string; port?: number; 
 }
 
 export async function startWeb(env: Record<string, string>, port: number): Promise<Child> {
-  const child = spawnNode("web", [join(ROOT, "node_modules/@remix-run/serve/dist/cli.js"), "./build/server/index.js"], { ...env, PORT: String(port), HOST: "127.0.0.1" });
+  const prof = process.env.BENCH_WEB_CPU_PROF_DIR ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_WEB_CPU_PROF_DIR}`] : [];
+  const child = spawnNode("web", [...prof, join(ROOT, "node_modules/@remix-run/serve/dist/cli.js"), "./build/server/index.js"], { ...env, PORT: String(port), HOST: "127.0.0.1" });
   await waitForHttp(`http://127.0.0.1:${port}/`, child, 60_000);
   return child;
 }
