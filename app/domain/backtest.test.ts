@@ -1,0 +1,135 @@
+import { describe, expect, it } from "vitest";
+import { backtest, rocAuc } from "./backtest";
+import type { GroupedOrders } from "./population-facts";
+
+const DAY = 86_400_000;
+
+describe("rocAuc", () => {
+  it("counts ordered positive/negative pairs (hand-computed)", () => {
+    // positives 0.35, 0.8; negatives 0.1, 0.4: 0.35>0.1, 0.8>0.1, 0.8>0.4 → 3 of 4 pairs.
+    expect(rocAuc([0.1, 0.4, 0.35, 0.8], [false, false, true, true])).toBeCloseTo(0.75, 12);
+  });
+
+  it("counts ties as one half", () => {
+    // positives 0.5, 0.5; negatives 0.5, 0.2: two ties (½ each) + two wins = 3 of 4.
+    expect(rocAuc([0.5, 0.5, 0.5, 0.2], [true, false, true, false])).toBeCloseTo(0.75, 12);
+    expect(rocAuc([3, 3, 3, 3, 3], [true, false, false, true, false])).toBe(0.5);
+    // positives 2, 2, 5; negatives 1, 2: (2v1 1, 2v2 ½) ×2 + (5v1 1, 5v2 1) = 5 of 6.
+    expect(rocAuc([2, 1, 2, 5, 2], [true, false, true, true, false])).toBeCloseTo(5 / 6, 12);
+  });
+
+  it("is 1 for a perfect ranking, 0 for an inverted one, null with one class", () => {
+    expect(rocAuc([1, 2, 3, 4], [false, false, true, true])).toBe(1);
+    expect(rocAuc([1, 2, 3, 4], [true, true, false, false])).toBe(0);
+    expect(rocAuc([1, 2], [true, true])).toBeNull();
+    expect(rocAuc([], [])).toBeNull();
+  });
+});
+
+/** Deterministic generator (mulberry32). */
+function rng(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Customers first buy within two years before asOf; each buys at a personal rate while alive
+ * and drops out after each purchase with a personal probability (a BG/NBD-like world).
+ */
+function population(asOf: Date, customers: number, seed: number): GroupedOrders {
+  const rand = rng(seed);
+  const offsets = [0];
+  const times: number[] = [];
+  const amounts: number[] = [];
+  const end = asOf.getTime();
+  for (let c = 0; c < customers; c++) {
+    const gap = 10 + rand() * 80; // mean days between purchases
+    const dropout = 0.05 + rand() * 0.5;
+    let t = end - (30 + rand() * 700) * DAY;
+    while (t < end) {
+      times.push(t);
+      amounts.push(1000 + Math.floor(rand() * 9000));
+      if (rand() < dropout) break;
+      t += -Math.log(1 - rand()) * gap * DAY;
+    }
+    offsets.push(times.length);
+  }
+  return { offsets, timesMs: times, amountsMinor: amounts };
+}
+
+describe("backtest", () => {
+  const asOf = new Date("2026-11-22T00:00:00Z");
+
+  it("measures the model and the baselines on a synthetic population", () => {
+    const orders = population(asOf, 600, 7);
+    const outcome = backtest(orders, { asOf, horizonDays: 90 });
+    expect(outcome.reason).toBeNull();
+    const a = outcome.accuracy!;
+    expect(a.cutoff).toBe("2026-08-24T00:00:00.000Z");
+    expect(a.horizonDays).toBe(90);
+    expect(a.customers + a.newInWindow).toBeLessThanOrEqual(600);
+    expect(a.churned).toBeGreaterThan(0);
+    expect(a.churned).toBeLessThan(a.customers);
+    // Both rankings are informative; the model should be at least about as good as recency alone.
+    expect(a.recencyAuc!).toBeGreaterThan(0.6);
+    expect(a.churnAuc!).toBeGreaterThan(0.6);
+    expect(a.churnAuc!).toBeGreaterThan(a.recencyAuc! - 0.05);
+    expect(a.expectedPurchasesMae).toBeGreaterThan(0);
+    expect(a.expectedPurchasesMae).toBeLessThan(a.baselineMae);
+    expect(a.actualPurchasesTotal).toBeGreaterThan(0);
+  });
+
+  it("counts window purchases on distinct days and evaluates only customers known at the cutoff", () => {
+    // 40 customers: even ones bought once long ago and never again; odd ones also bought twice
+    // on one day inside the window. One more customer appears only inside the window.
+    const offsets = [0];
+    const times: number[] = [];
+    const amounts: number[] = [];
+    for (let c = 0; c < 40; c++) {
+      times.push(asOf.getTime() - (200 + c) * DAY);
+      if (c % 2) times.push(asOf.getTime() - 10 * DAY, asOf.getTime() - 10 * DAY + 3_600_000);
+      while (amounts.length < times.length) amounts.push(5000);
+      offsets.push(times.length);
+    }
+    times.push(asOf.getTime() - 5 * DAY);
+    amounts.push(100);
+    offsets.push(times.length);
+    // An order at or after asOf is ignored.
+    times.push(asOf.getTime() + DAY);
+    amounts.push(100);
+    offsets[offsets.length - 1] = times.length;
+    const a = backtest({ offsets, timesMs: times, amountsMinor: amounts }, { asOf, horizonDays: 30 }).accuracy!;
+    expect(a.customers).toBe(40);
+    expect(a.newInWindow).toBe(1);
+    expect(a.churned).toBe(20);
+    expect(a.actualPurchasesTotal).toBe(20);
+    expect(a.model).toBe("heuristic");
+    // Everyone is a one-time buyer at the cutoff: the baseline predicts 0 purchases for all.
+    expect(a.baselinePurchasesTotal).toBe(0);
+    expect(a.baselineMae).toBeCloseTo(0.5, 12);
+  });
+
+  it("returns null with a reason when there is too little data", () => {
+    const few = population(asOf, 10, 3);
+    const outcome = backtest(few, { asOf, horizonDays: 90 });
+    expect(outcome.accuracy).toBeNull();
+    expect(outcome.reason).toMatch(/customers had ordered before 2026-08-24/);
+
+    // Nobody bought again: one class only.
+    const offsets = [0];
+    const times: number[] = [];
+    for (let c = 0; c < 40; c++) {
+      times.push(asOf.getTime() - (100 + c) * DAY);
+      offsets.push(times.length);
+    }
+    const none = backtest({ offsets, timesMs: times, amountsMinor: times.map(() => 100) }, { asOf, horizonDays: 30 });
+    expect(none.accuracy).toBeNull();
+    expect(none.reason).toMatch(/no customer ordered again/);
+  });
+});

@@ -1,0 +1,182 @@
+/**
+ * Measured accuracy of the shop's model against simple baselines (DESIGN §1: "everything the
+ * app computes is measured against simple baselines"). Pure: grouped order histories and an
+ * explicit asOf in, plain numbers out.
+ *
+ * Method: cutoff = asOf − H days. Fit and score on orders strictly before the cutoff (exactly
+ * as a recompute at the cutoff would, via scoreFacts), then compare with what happened in the
+ * window [cutoff, asOf) for the customers scored at the cutoff:
+ * - churn: label = no purchase in the window; AUC of churnProbability vs AUC of the plain
+ *   recency baseline (longer since the last purchase = more likely churned);
+ * - purchases: actual = distinct UTC purchase days in the window (the model's unit: same-day
+ *   orders are one purchase, and a window day equal to the last purchase day before the cutoff
+ *   is merged into it); MAE of expected purchases over H days vs the baseline "same rate as
+ *   before" = x / T repeat purchase days per day of the customer's observed life, times H.
+ */
+import { MS_PER_DAY, utcDay } from "./customer-facts";
+import { factsFromGroupedOrders, type GroupedOrders } from "./population-facts";
+import { scoreFacts, type ModelKind } from "./score-shop";
+import type { SegmentMap } from "./segment-map";
+
+/** Below this many customers at the cutoff (or with nobody in one class) no accuracy is reported. */
+export const MIN_BACKTEST_CUSTOMERS = 30;
+
+export interface BacktestOptions {
+  asOf: Date;
+  horizonDays: number;
+  segmentMap?: SegmentMap;
+  minCustomers?: number;
+  /** Passed through to the model fit (tests use small populations). */
+  minModelCustomers?: number;
+  minModelRepeatCustomers?: number;
+}
+
+export interface ModelAccuracy {
+  /** ISO instants: the model was fitted on orders before `cutoff` and checked on [cutoff, asOf). */
+  cutoff: string;
+  asOf: string;
+  horizonDays: number;
+  model: ModelKind;
+  fallbackReason: string | null;
+  /** Customers scored at the cutoff (the evaluated population). */
+  customers: number;
+  /** Of those, customers with no purchase in the window. */
+  churned: number;
+  /** Customers whose first purchase fell in the window (not evaluated). */
+  newInWindow: number;
+  /** AUC of churnProbability for "no purchase in the window"; null when one class is empty. */
+  churnAuc: number | null;
+  /** AUC of days since the last purchase for the same label. */
+  recencyAuc: number | null;
+  /** Mean absolute error of expected purchases in the window vs actual purchase days. */
+  expectedPurchasesMae: number;
+  /** Same for the "same rate as before" baseline. */
+  baselineMae: number;
+  /** Totals over the evaluated customers (calibration at a glance). */
+  expectedPurchasesTotal: number;
+  baselinePurchasesTotal: number;
+  actualPurchasesTotal: number;
+}
+
+export type BacktestOutcome = { accuracy: ModelAccuracy; reason: null } | { accuracy: null; reason: string };
+
+/**
+ * Rank-based AUC (Mann–Whitney U): the probability that a random positive scores higher than a
+ * random negative, ties counting one half. Null when there are no positives or no negatives.
+ */
+export function rocAuc(scores: ArrayLike<number>, positive: ArrayLike<boolean>): number | null {
+  const n = scores.length;
+  if (positive.length !== n) throw new RangeError("scores and labels differ in length");
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => scores[a] - scores[b]);
+  let nPos = 0;
+  let rankSumPos = 0;
+  for (let i = 0; i < n; ) {
+    let j = i;
+    while (j + 1 < n && scores[order[j + 1]] === scores[order[i]]) j++;
+    const midRank = (i + j) / 2 + 1; // ranks are 1-based; tied scores share the mean rank
+    for (let k = i; k <= j; k++) {
+      if (positive[order[k]]) {
+        nPos++;
+        rankSumPos += midRank;
+      }
+    }
+    i = j + 1;
+  }
+  const nNeg = n - nPos;
+  if (nPos === 0 || nNeg === 0) return null;
+  return (rankSumPos - (nPos * (nPos + 1)) / 2) / (nPos * nNeg);
+}
+
+export function backtest(orders: GroupedOrders, options: BacktestOptions): BacktestOutcome {
+  const H = options.horizonDays;
+  if (!(H > 0)) throw new RangeError(`horizonDays must be > 0, got ${H}`);
+  const asOfMs = options.asOf.getTime();
+  const cutoffMs = asOfMs - H * MS_PER_DAY;
+  const cutoff = new Date(cutoffMs);
+  const minCustomers = options.minCustomers ?? MIN_BACKTEST_CUSTOMERS;
+
+  const { facts, customerIndex } = factsFromGroupedOrders(orders, cutoff);
+  if (facts.n < minCustomers) {
+    return {
+      accuracy: null,
+      reason: `only ${facts.n} customers had ordered before ${cutoff.toISOString().slice(0, 10)} (${H} days ago); the check needs ${minCustomers}`,
+    };
+  }
+
+  // Actual purchase days in [cutoff, asOf), per evaluated customer.
+  const actual = new Float64Array(facts.n);
+  const churned: boolean[] = new Array(facts.n);
+  let churnedCount = 0;
+  for (let i = 0; i < facts.n; i++) {
+    const c = customerIndex[i];
+    let lastDay = Number.NaN;
+    let count = 0;
+    for (let k = orders.offsets[c]; k < orders.offsets[c + 1]; k++) {
+      const t = orders.timesMs[k];
+      if (t >= asOfMs) break;
+      const day = utcDay(t);
+      if (t >= cutoffMs && day !== lastDay) count++;
+      lastDay = day;
+    }
+    actual[i] = count;
+    churned[i] = count === 0;
+    if (count === 0) churnedCount++;
+  }
+  let newInWindow = 0;
+  const customers = orders.offsets.length - 1;
+  for (let c = 0; c < customers; c++) {
+    const first = orders.offsets[c];
+    if (first < orders.offsets[c + 1] && orders.timesMs[first] >= cutoffMs && orders.timesMs[first] < asOfMs) newInWindow++;
+  }
+  if (churnedCount === 0 || churnedCount === facts.n) {
+    return {
+      accuracy: null,
+      reason: churnedCount === 0 ? `every customer ordered again in the last ${H} days: nothing to tell apart` : `no customer ordered again in the last ${H} days: nothing to tell apart`,
+    };
+  }
+
+  const result = scoreFacts(facts, {
+    asOf: cutoff,
+    horizonDays: H,
+    segmentMap: options.segmentMap,
+    minCustomers: options.minModelCustomers,
+    minRepeatCustomers: options.minModelRepeatCustomers,
+  });
+  const cols = result.columns;
+  const recency = new Float64Array(facts.n);
+  let modelErr = 0;
+  let baseErr = 0;
+  let expectedTotal = 0;
+  let baselineTotal = 0;
+  let actualTotal = 0;
+  for (let i = 0; i < facts.n; i++) {
+    recency[i] = facts.recencyDays[i];
+    const expected = cols.expectedPurchasesHorizon[i];
+    const baseline = facts.T[i] > 0 ? (facts.x[i] / facts.T[i]) * H : 0;
+    modelErr += Math.abs(expected - actual[i]);
+    baseErr += Math.abs(baseline - actual[i]);
+    expectedTotal += expected;
+    baselineTotal += baseline;
+    actualTotal += actual[i];
+  }
+  return {
+    reason: null,
+    accuracy: {
+      cutoff: cutoff.toISOString(),
+      asOf: options.asOf.toISOString(),
+      horizonDays: H,
+      model: result.state.model,
+      fallbackReason: result.state.fallbackReason,
+      customers: facts.n,
+      churned: churnedCount,
+      newInWindow,
+      churnAuc: rocAuc(cols.churnProbability, churned),
+      recencyAuc: rocAuc(recency, churned),
+      expectedPurchasesMae: modelErr / facts.n,
+      baselineMae: baseErr / facts.n,
+      expectedPurchasesTotal: expectedTotal,
+      baselinePurchasesTotal: baselineTotal,
+      actualPurchasesTotal: actualTotal,
+    },
+  };
+}
