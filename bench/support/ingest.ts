@@ -76,7 +76,7 @@ export async function runIngest(o: IngestOptions): Promise<IngestResult> {
 
   const appPort = await freePort();
   const appUrl = `http://127.0.0.1:${appPort}`;
-  const { url: simUrl } = await startSimulatorProcess({ appUrl, maxOldSpaceMb: 8192 });
+  const { url: simUrl } = await startSimulatorProcess({ appUrl, maxOldSpaceMb: 16384 });
   log(`simulator at ${simUrl}; generating ${o.customers.toLocaleString()} customers (params ${JSON.stringify(o.params)}) inside it…`);
   const g0 = Date.now();
   const summary = await simJson(simUrl, "POST", "/_sim/shops", {
