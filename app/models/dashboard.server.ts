@@ -1,13 +1,103 @@
 import prisma from "../db.server";
+import type { ModelAccuracy } from "../domain/backtest";
+import type { ShopModelState } from "../domain/score-shop";
 
 export interface SegmentSize {
   segment: string;
   customers: number;
+  /** customers / all scored customers, 0..1. */
+  share: number;
+  /** Total spent (net of refunds), shop currency minor units, as a decimal string (exact). */
   monetaryMinor: string;
+  avgChurnProbability: number;
+  /** Sum of predicted 12-month values, shop currency major units. */
+  predictedClv12m: number;
 }
 
-/** What the dashboard shows for one shop: sync state and segment sizes. */
-export async function loadDashboard(shopDomain: string) {
+export interface MigrationCount {
+  fromSegment: string;
+  toSegment: string;
+  customers: number;
+}
+
+export interface RecentTransition {
+  id: string;
+  customerId: string;
+  fromSegment: string;
+  toSegment: string;
+  at: string;
+}
+
+export interface ModelView {
+  kind: "bgnbd" | "heuristic";
+  fallbackReason: string | null;
+  fittedAt: string;
+  horizonDays: number;
+  customers: number;
+  repeatCustomers: number;
+  bgnbd: { r: number; alpha: number; a: number; b: number } | null;
+  gammaGamma: { p: number; q: number; gamma: number } | null;
+  spendModel: string;
+  typicalGapDays: number;
+  accuracy: ModelAccuracy | null;
+  accuracyReason: string | null;
+}
+
+export interface SyncView {
+  status: string;
+  error: string | null;
+  rowsDone: number;
+  rowsTotal: number | null;
+  /** 0..100 when the total is known. */
+  percent: number | null;
+  startedAt: string | null;
+  completedAt: string | null;
+  /** Estimated seconds left for a running sync, from the rate so far. */
+  etaSeconds: number | null;
+}
+
+export const MIGRATION_WINDOW_DAYS = 30;
+const RECENT_TRANSITIONS = 25;
+
+/** Progress and ETA of a sync from its counters (linear in rows so far). */
+export function syncProgress(
+  s: { syncStatus: string; syncRowsDone: number; syncRowsTotal: number | null; syncStartedAt: Date | null },
+  now: Date,
+): { percent: number | null; etaSeconds: number | null } {
+  const total = s.syncRowsTotal;
+  if (!total || total <= 0) return { percent: s.syncStatus === "completed" ? 100 : null, etaSeconds: null };
+  const done = Math.min(s.syncRowsDone, total);
+  const percent = s.syncStatus === "completed" ? 100 : Math.floor((100 * done) / total);
+  if (s.syncStatus !== "running" || !s.syncStartedAt || done <= 0) return { percent, etaSeconds: null };
+  const elapsed = (now.getTime() - s.syncStartedAt.getTime()) / 1000;
+  if (!(elapsed > 0)) return { percent, etaSeconds: null };
+  return { percent, etaSeconds: Math.max(0, Math.round((elapsed / done) * (total - done))) };
+}
+
+function modelView(state: (ShopModelState & { accuracy?: ModelAccuracy | null; accuracyReason?: string | null }) | null): ModelView | null {
+  if (!state || !state.model) return null;
+  return {
+    kind: state.model,
+    fallbackReason: state.fallbackReason ?? null,
+    fittedAt: state.asOf,
+    horizonDays: state.horizonDays,
+    customers: state.customers,
+    repeatCustomers: state.repeatCustomers,
+    bgnbd: state.bgnbd ? { r: state.bgnbd.r, alpha: state.bgnbd.alpha, a: state.bgnbd.a, b: state.bgnbd.b } : null,
+    gammaGamma: state.gammaGamma ? { p: state.gammaGamma.p, q: state.gammaGamma.q, gamma: state.gammaGamma.gamma } : null,
+    spendModel: state.spendModel,
+    typicalGapDays: state.heuristic?.typicalGapDays ?? 0,
+    accuracy: state.accuracy ?? null,
+    accuracyReason: state.accuracyReason ?? (state.accuracy ? null : "not measured yet (next recompute)"),
+  };
+}
+
+/**
+ * What the dashboard shows for one shop: sync state, model in use and its measured accuracy,
+ * segment sizes and value, migration between segments, recent moves, holdout size.
+ * Every query is scoped by the shop's id.
+ */
+export async function loadDashboard(shopDomain: string, now: Date = new Date()) {
   const shop = await prisma.shop.findUnique({
     where: { domain: shopDomain },
     select: {
@@ -18,26 +108,97 @@ export async function loadDashboard(shopDomain: string) {
       syncError: true,
       syncRowsDone: true,
       syncRowsTotal: true,
+      syncStartedAt: true,
+      syncCompletedAt: true,
       modelKind: true,
+      modelState: true,
       lastScoredAt: true,
     },
   });
-  if (!shop) return { shop: null, segments: [] as SegmentSize[] };
-  const grouped = await prisma.customerScore.groupBy({
-    by: ["segment"],
-    where: { shopId: shop.id },
-    _count: { _all: true },
-    _sum: { monetaryMinor: true },
-    orderBy: { segment: "asc" },
-  });
-  const segments: SegmentSize[] = grouped.map((g) => ({
-    segment: g.segment,
-    customers: g._count._all,
-    monetaryMinor: (g._sum.monetaryMinor ?? 0n).toString(),
-  }));
-  const { id: _id, ...shopView } = shop;
+  if (!shop) {
+    // Not installed (yet): an empty dashboard rather than an error.
+    return {
+      shop: null,
+      sync: null,
+      model: null,
+      scoredCustomers: 0,
+      holdoutCustomers: 0,
+      segments: [] as SegmentSize[],
+      migrationWindowDays: MIGRATION_WINDOW_DAYS,
+      migrations: [] as MigrationCount[],
+      recentTransitions: [] as RecentTransition[],
+    };
+  }
+  const since = new Date(now.getTime() - MIGRATION_WINDOW_DAYS * 86_400_000);
+  const [grouped, holdout, migration, recent] = await Promise.all([
+    prisma.customerScore.groupBy({
+      by: ["segment"],
+      where: { shopId: shop.id },
+      _count: { _all: true },
+      _sum: { monetaryMinor: true, predictedClv12m: true },
+      _avg: { churnProbability: true },
+    }),
+    prisma.customerScore.count({ where: { shopId: shop.id, holdout: true } }),
+    prisma.segmentTransition.groupBy({
+      by: ["fromSegment", "toSegment"],
+      where: { shopId: shop.id, at: { gte: since, lte: now }, fromSegment: { not: null } },
+      _count: { _all: true },
+    }),
+    prisma.segmentTransition.findMany({
+      where: { shopId: shop.id, fromSegment: { not: null }, at: { lte: now } },
+      orderBy: [{ at: "desc" }, { id: "desc" }],
+      take: RECENT_TRANSITIONS,
+      select: { id: true, customerId: true, fromSegment: true, toSegment: true, at: true },
+    }),
+  ]);
+  const scored = grouped.reduce((sum, g) => sum + g._count._all, 0);
+  const segments: SegmentSize[] = grouped
+    .map((g) => ({
+      segment: g.segment,
+      customers: g._count._all,
+      share: scored ? g._count._all / scored : 0,
+      monetaryMinor: (g._sum.monetaryMinor ?? 0n).toString(),
+      avgChurnProbability: g._avg.churnProbability ?? 0,
+      predictedClv12m: g._sum.predictedClv12m ?? 0,
+    }))
+    .sort((a, b) => b.customers - a.customers || a.segment.localeCompare(b.segment));
+  const migrations: MigrationCount[] = migration
+    .map((m) => ({ fromSegment: m.fromSegment!, toSegment: m.toSegment, customers: m._count._all }))
+    .sort((a, b) => b.customers - a.customers || a.fromSegment.localeCompare(b.fromSegment) || a.toSegment.localeCompare(b.toSegment));
+  const progress = syncProgress(shop, now);
+  const sync: SyncView = {
+    status: shop.syncStatus,
+    error: shop.syncError,
+    rowsDone: shop.syncRowsDone,
+    rowsTotal: shop.syncRowsTotal,
+    percent: progress.percent,
+    etaSeconds: progress.etaSeconds,
+    startedAt: shop.syncStartedAt?.toISOString() ?? null,
+    completedAt: shop.syncCompletedAt?.toISOString() ?? null,
+  };
   return {
-    shop: { ...shopView, lastScoredAt: shop.lastScoredAt?.toISOString() ?? null },
+    shop: {
+      currency: shop.currency,
+      historyLimited: shop.historyLimited,
+      lastScoredAt: shop.lastScoredAt?.toISOString() ?? null,
+    },
+    sync: sync as SyncView | null,
+    model: modelView(shop.modelState as unknown as ShopModelState | null),
+    scoredCustomers: scored,
+    holdoutCustomers: holdout,
     segments,
+    migrationWindowDays: MIGRATION_WINDOW_DAYS,
+    migrations,
+    recentTransitions: recent.map(
+      (t): RecentTransition => ({
+        id: t.id.toString(),
+        customerId: t.customerId.toString(),
+        fromSegment: t.fromSegment!,
+        toSegment: t.toSegment,
+        at: t.at.toISOString(),
+      }),
+    ),
   };
 }
+
+export type DashboardData = Awaited<ReturnType<typeof loadDashboard>>;

@@ -1,18 +1,178 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
-import { Banner, BlockStack, Card, DataTable, Layout, Page, Text } from "@shopify/polaris";
+import { Link, useLoaderData } from "@remix-run/react";
+import {
+  Badge,
+  Banner,
+  BlockStack,
+  Card,
+  DataTable,
+  InlineGrid,
+  InlineStack,
+  Layout,
+  Page,
+  ProgressBar,
+  Text,
+} from "@shopify/polaris";
 import { authenticate } from "../shopify.server";
 import { loadDashboard } from "../models/dashboard.server";
+import { formatMinor } from "../domain/money";
+import { SEGMENT_NAMES, type SegmentKey } from "../domain/segment-map";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   return loadDashboard(session.shop);
 };
 
-export default function Dashboard() {
-  const { shop, segments } = useLoaderData<typeof loader>();
+type Data = ReturnType<typeof useLoaderData<typeof loader>>;
+
+const segmentName = (key: string) => SEGMENT_NAMES[key as SegmentKey] ?? key;
+const pct = (p: number, digits = 0) => `${(p * 100).toFixed(digits)} %`;
+const fixed = (x: number, digits = 2) => (Number.isFinite(x) ? x.toFixed(digits) : "–");
+const dateTime = (iso: string | null) => (iso ? `${iso.slice(0, 16).replace("T", " ")} UTC` : "–");
+
+function money(minorOrMajor: string | number, currency: string, major = false): string {
+  const minor = major ? Math.round(Number(minorOrMajor) * 100) : Number(minorOrMajor);
+  return `${formatMinor(minor)} ${currency}`;
+}
+
+function duration(seconds: number): string {
+  if (seconds < 60) return `${seconds} s`;
+  if (seconds < 3600) return `${Math.round(seconds / 60)} min`;
+  return `${Math.floor(seconds / 3600)} h ${Math.round((seconds % 3600) / 60)} min`;
+}
+
+const SYNC_TONE: Record<string, "info" | "success" | "critical" | "attention"> = {
+  pending: "attention",
+  running: "info",
+  completed: "success",
+  failed: "critical",
+};
+
+function SyncCard({ sync }: { sync: NonNullable<Data["sync"]> }) {
   return (
-    <Page title="Customer segments">
+    <Card>
+      <BlockStack gap="300">
+        <InlineStack gap="200" blockAlign="center">
+          <Text as="h2" variant="headingMd">Order history sync</Text>
+          <Badge tone={SYNC_TONE[sync.status]}>{sync.status}</Badge>
+        </InlineStack>
+        {sync.percent !== null ? <ProgressBar progress={sync.percent} size="small" tone={sync.status === "failed" ? "critical" : "primary"} /> : null}
+        <Text as="p" tone="subdued">
+          {sync.rowsTotal ? `${sync.rowsDone.toLocaleString("en")} of ${sync.rowsTotal.toLocaleString("en")} records` : `${sync.rowsDone.toLocaleString("en")} records`}
+          {sync.percent !== null ? ` (${sync.percent} %)` : ""}
+          {sync.etaSeconds !== null ? `, about ${duration(sync.etaSeconds)} left` : ""}
+          {sync.startedAt ? `. Started ${dateTime(sync.startedAt)}` : ""}
+          {sync.completedAt && sync.status === "completed" ? `, finished ${dateTime(sync.completedAt)}` : ""}
+        </Text>
+        {sync.error ? (
+          <Banner tone="critical" title="The sync failed">
+            <p>{sync.error}</p>
+          </Banner>
+        ) : null}
+      </BlockStack>
+    </Card>
+  );
+}
+
+function ModelCard({ model, holdout, scored }: { model: Data["model"]; holdout: number; scored: number }) {
+  if (!model) {
+    return (
+      <Card>
+        <BlockStack gap="200">
+          <Text as="h2" variant="headingMd">Model</Text>
+          <Text as="p" tone="subdued">Not scored yet: scores appear once the order history is synced.</Text>
+        </BlockStack>
+      </Card>
+    );
+  }
+  return (
+    <Card>
+      <BlockStack gap="300">
+        <InlineStack gap="200" blockAlign="center">
+          <Text as="h2" variant="headingMd">Model in use</Text>
+          <Badge tone={model.kind === "bgnbd" ? "success" : "attention"}>
+            {model.kind === "bgnbd" ? "BG/NBD + Gamma-Gamma" : "Heuristic (simple rule)"}
+          </Badge>
+        </InlineStack>
+        {model.fallbackReason ? (
+          <Text as="p">Why the simple rule: {model.fallbackReason}.</Text>
+        ) : null}
+        <Text as="p" tone="subdued">
+          Fitted {dateTime(model.fittedAt)} on {model.customers.toLocaleString("en")} customers
+          ({model.repeatCustomers.toLocaleString("en")} repeat buyers); churn horizon {model.horizonDays} days.
+        </Text>
+        {model.bgnbd ? (
+          <Text as="p" tone="subdued">
+            BG/NBD (days): r {fixed(model.bgnbd.r, 4)}, α {fixed(model.bgnbd.alpha, 3)}, a {fixed(model.bgnbd.a, 4)}, b {fixed(model.bgnbd.b, 4)}
+          </Text>
+        ) : null}
+        {model.kind === "heuristic" ? (
+          <Text as="p" tone="subdued">Typical gap between a repeat buyer's orders: {Math.round(model.typicalGapDays)} days.</Text>
+        ) : null}
+        <Text as="p" tone="subdued">
+          Spend:{" "}
+          {model.gammaGamma
+            ? `Gamma-Gamma p ${fixed(model.gammaGamma.p, 3)}, q ${fixed(model.gammaGamma.q, 3)}, γ ${fixed(model.gammaGamma.gamma, 2)}`
+            : "each customer's own average order value"}
+        </Text>
+        <Text as="p">
+          Holdout group: {holdout.toLocaleString("en")} customers{scored ? ` (${pct(holdout / scored, 1)} of scored)` : ""}, left out of
+          campaigns so their effect can be measured.
+        </Text>
+      </BlockStack>
+    </Card>
+  );
+}
+
+function AccuracyCard({ model }: { model: NonNullable<Data["model"]> }) {
+  const a = model.accuracy;
+  return (
+    <Card>
+      <BlockStack gap="300">
+        <Text as="h2" variant="headingMd">Measured accuracy</Text>
+        {!a ? (
+          <Text as="p" tone="subdued">Not measured: {model.accuracyReason ?? "no result yet"}.</Text>
+        ) : (
+          <>
+            <Text as="p" tone="subdued">
+              Fitted on orders before {a.cutoff.slice(0, 10)} and checked against the {a.horizonDays} days since: {a.customers.toLocaleString("en")} customers,{" "}
+              {a.churned.toLocaleString("en")} ({pct(a.churned / a.customers)}) made no purchase.
+              {a.model !== model.kind ? ` The check used the ${a.model} model (${a.fallbackReason ?? "enough data then"}).` : ""}
+            </Text>
+            <DataTable
+              columnContentTypes={["text", "numeric", "numeric"]}
+              headings={["Measure", "Model", "Baseline"]}
+              rows={[
+                [
+                  "Churn ranking, AUC (higher is better; baseline: days since last order)",
+                  a.churnAuc === null ? "–" : fixed(a.churnAuc, 3),
+                  a.recencyAuc === null ? "–" : fixed(a.recencyAuc, 3),
+                ],
+                [
+                  "Purchases per customer, mean abs. error (lower is better; baseline: same rate as before)",
+                  fixed(a.expectedPurchasesMae, 3),
+                  fixed(a.baselineMae, 3),
+                ],
+                [`Purchases in the window, total (actual: ${a.actualPurchasesTotal.toLocaleString("en")})`, fixed(a.expectedPurchasesTotal, 0), fixed(a.baselinePurchasesTotal, 0)],
+              ]}
+            />
+          </>
+        )}
+      </BlockStack>
+    </Card>
+  );
+}
+
+export default function Dashboard() {
+  const data = useLoaderData<typeof loader>();
+  const { shop, sync, model, segments, migrations, recentTransitions } = data;
+  const currency = shop?.currency ?? "USD";
+  const totals = segments.reduce(
+    (t, s) => ({ customers: t.customers + s.customers, minor: t.minor + Number(s.monetaryMinor), clv: t.clv + s.predictedClv12m }),
+    { customers: 0, minor: 0, clv: 0 },
+  );
+  return (
+    <Page title="Customer segments" subtitle={shop?.lastScoredAt ? `Scores as of ${dateTime(shop.lastScoredAt)}` : undefined}>
       <Layout>
         {shop?.historyLimited ? (
           <Layout.Section>
@@ -21,26 +181,79 @@ export default function Dashboard() {
             </Banner>
           </Layout.Section>
         ) : null}
+        {!shop ? (
+          <Layout.Section>
+            <Banner tone="info" title="Installing">The app is being set up for this shop.</Banner>
+          </Layout.Section>
+        ) : null}
         <Layout.Section>
-          <Card>
+          <InlineGrid columns={{ xs: 1, md: 2 }} gap="400">
+            {sync ? <SyncCard sync={sync} /> : null}
+            <ModelCard model={model} holdout={data.holdoutCustomers} scored={data.scoredCustomers} />
+          </InlineGrid>
+        </Layout.Section>
+        <Layout.Section>
+          <Card padding="0">
             <BlockStack gap="200">
-              <Text as="h2" variant="headingMd">Sync</Text>
-              <Text as="p">
-                Status: {shop?.syncStatus ?? "not installed"}
-                {shop?.syncRowsTotal ? ` (${shop.syncRowsDone} of ${shop.syncRowsTotal} rows)` : ""}
-              </Text>
-              {shop?.syncError ? <Text as="p" tone="critical">{shop.syncError}</Text> : null}
-              <Text as="p">Model: {shop?.modelKind ?? "not scored yet"}</Text>
+              <div style={{ padding: "var(--p-space-400) var(--p-space-400) 0" }}>
+                <Text as="h2" variant="headingMd">Segments</Text>
+              </div>
+              <DataTable
+                columnContentTypes={["text", "numeric", "numeric", "numeric", "numeric", "numeric"]}
+                headings={["Segment", "Customers", "Share", "Total spent", "Avg. churn probability", "Predicted 12-month value"]}
+                rows={segments.map((s) => [
+                  segmentName(s.segment),
+                  s.customers.toLocaleString("en"),
+                  pct(s.share, 1),
+                  money(s.monetaryMinor, currency),
+                  pct(s.avgChurnProbability),
+                  money(s.predictedClv12m, currency, true),
+                ])}
+                totals={["", totals.customers.toLocaleString("en"), "100 %", money(totals.minor, currency), "", money(totals.clv, currency, true)]}
+                showTotalsInFooter
+              />
             </BlockStack>
           </Card>
         </Layout.Section>
-        <Layout.Section>
+        {model ? (
+          <Layout.Section>
+            <AccuracyCard model={model} />
+          </Layout.Section>
+        ) : null}
+        <Layout.Section variant="oneHalf">
           <Card>
-            <DataTable
-              columnContentTypes={["text", "numeric", "numeric"]}
-              headings={["Segment", "Customers", "Total spent"]}
-              rows={segments.map((s) => [s.segment, s.customers, (Number(s.monetaryMinor) / 100).toFixed(2)])}
-            />
+            <BlockStack gap="300">
+              <Text as="h2" variant="headingMd">Moves between segments, last {data.migrationWindowDays} days</Text>
+              {migrations.length === 0 ? (
+                <Text as="p" tone="subdued">No customer changed segment in this period (first scores are not counted).</Text>
+              ) : (
+                <DataTable
+                  columnContentTypes={["text", "text", "numeric"]}
+                  headings={["From", "To", "Customers"]}
+                  rows={migrations.map((m) => [segmentName(m.fromSegment), segmentName(m.toSegment), m.customers.toLocaleString("en")])}
+                />
+              )}
+            </BlockStack>
+          </Card>
+        </Layout.Section>
+        <Layout.Section variant="oneHalf">
+          <Card>
+            <BlockStack gap="300">
+              <Text as="h2" variant="headingMd">Recent moves</Text>
+              {recentTransitions.length === 0 ? (
+                <Text as="p" tone="subdued">None yet.</Text>
+              ) : (
+                <DataTable
+                  columnContentTypes={["text", "text", "text"]}
+                  headings={["Customer", "Move", "When"]}
+                  rows={recentTransitions.map((t) => [
+                    <Link key={t.id} to={`/app/customers/${t.customerId}`}>{t.customerId}</Link>,
+                    `${segmentName(t.fromSegment)} → ${segmentName(t.toSegment)}`,
+                    dateTime(t.at),
+                  ])}
+                />
+              )}
+            </BlockStack>
           </Card>
         </Layout.Section>
       </Layout>

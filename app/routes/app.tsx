@@ -23,6 +23,7 @@ export default function App() {
     <AppProvider isEmbeddedApp apiKey={apiKey} {...bridge}>
       <NavMenu>
         <Link to="/app" rel="home">Segments</Link>
+        <Link to="/app/settings">Settings</Link>
       </NavMenu>
       <Outlet />
     </AppProvider>

@@ -8,6 +8,7 @@ import { customerScoreAt, rescoreOne, scoreFacts, type CustomerScore, type ShopM
 import { computeCustomerFacts } from "../../domain/customer-facts";
 import { DEFAULT_SEGMENT_MAP, parseSegmentMap } from "../../domain/segment-map";
 import { isHoldout } from "../../domain/holdout";
+import { backtest } from "../../domain/backtest";
 import { findShopOrThrow, installedShopDomains } from "../../models/shops.server";
 import {
   currentSegments,
@@ -86,7 +87,10 @@ export async function recomputeShop(data: JobPayloads["recompute-shop"]): Promis
   if (facts.n === 0) return { customers: 0 };
 
   const segmentMap = shop.settings?.segmentMap ? parseSegmentMap(shop.settings.segmentMap) : DEFAULT_SEGMENT_MAP;
-  const result = scoreFacts(facts, { asOf, horizonDays: shop.settings?.churnHorizonDays ?? 90, segmentMap });
+  const horizonDays = shop.settings?.churnHorizonDays ?? 90;
+  const result = scoreFacts(facts, { asOf, horizonDays, segmentMap });
+  // Measured accuracy (fit H days ago, checked on what happened since), shown on the dashboard.
+  const check = backtest(histories, { asOf, horizonDays, segmentMap });
   const rows: ScoreRow[] = new Array(facts.n);
   for (let i = 0; i < facts.n; i++) {
     const customerId = histories.customerIds[customerIndex[i]];
@@ -99,7 +103,7 @@ export async function recomputeShop(data: JobPayloads["recompute-shop"]): Promis
   await prisma.shop.update({
     where: { id: shop.id },
     data: {
-      modelState: result.state as unknown as Prisma.InputJsonValue,
+      modelState: { ...result.state, accuracy: check.accuracy, accuracyReason: check.reason } as unknown as Prisma.InputJsonValue,
       modelKind: result.state.model,
       lastScoredAt: asOf,
     },

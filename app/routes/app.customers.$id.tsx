@@ -1,0 +1,111 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { Badge, Banner, BlockStack, Card, DataTable, InlineGrid, InlineStack, Layout, Page, Text } from "@shopify/polaris";
+import { authenticate } from "../shopify.server";
+import { loadCustomerDetail } from "../models/customer-detail.server";
+import { formatMinor } from "../domain/money";
+import { SEGMENT_NAMES, type SegmentKey } from "../domain/segment-map";
+
+export const loader = async ({ request, params }: LoaderFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  const detail = await loadCustomerDetail(session.shop, params.id);
+  if (!detail) throw new Response("Customer not found in this shop", { status: 404 });
+  return detail;
+};
+
+const segmentName = (key: string | null) => (key ? (SEGMENT_NAMES[key as SegmentKey] ?? key) : "–");
+const pct = (p: number) => `${Math.round(p * 100)} %`;
+
+function Figure({ label, value }: { label: string; value: string }) {
+  return (
+    <BlockStack gap="100">
+      <Text as="p" tone="subdued" variant="bodySm">{label}</Text>
+      <Text as="p" variant="headingLg">{value}</Text>
+    </BlockStack>
+  );
+}
+
+export default function CustomerDetail() {
+  const d = useLoaderData<typeof loader>();
+  const s = d.score;
+  return (
+    <Page
+      title={`Customer ${d.customerId}`}
+      backAction={{ content: "Segments", url: "/app" }}
+      secondaryActions={[{ content: "Open in Shopify admin", url: `shopify:admin/customers/${d.customerId}`, target: "_top" }]}
+    >
+      <Layout>
+        {d.deleted ? (
+          <Layout.Section>
+            <Banner tone="warning" title="This customer was deleted in Shopify" />
+          </Layout.Section>
+        ) : null}
+        {!s ? (
+          <Layout.Section>
+            <Banner tone="info" title="Not scored">This customer has no counted order, so there is no score.</Banner>
+          </Layout.Section>
+        ) : (
+          <>
+            <Layout.Section>
+              <Card>
+                <BlockStack gap="400">
+                  <InlineStack gap="200" blockAlign="center">
+                    <Text as="h2" variant="headingLg">{s.segmentName}</Text>
+                    <Badge>{`R ${s.r} · F ${s.f} · M ${s.m}`}</Badge>
+                    <Badge tone={s.model === "bgnbd" ? "success" : "attention"}>{s.model === "bgnbd" ? "BG/NBD model" : "Heuristic"}</Badge>
+                    {s.holdout ? <Badge tone="info">Holdout group</Badge> : null}
+                  </InlineStack>
+                  <InlineGrid columns={{ xs: 2, md: 4 }} gap="400">
+                    <Figure label="Churn probability" value={pct(s.churnProbability)} />
+                    <Figure label="Expected purchases, 90 days" value={s.expectedPurchases90d.toFixed(2)} />
+                    <Figure label="Predicted 12-month value" value={`${formatMinor(Math.round(s.predictedClv12m * 100))} ${d.currency}`} />
+                    <Figure label="Total spent" value={`${formatMinor(Number(s.monetaryMinor))} ${d.currency}`} />
+                    <Figure label="Orders" value={String(s.frequency)} />
+                    <Figure label="Days since last order" value={String(s.recencyDays)} />
+                    <Figure label="P(still active)" value={pct(s.pAlive)} />
+                    <Figure label="Scored" value={`${s.asOf.slice(0, 16).replace("T", " ")} UTC`} />
+                  </InlineGrid>
+                </BlockStack>
+              </Card>
+            </Layout.Section>
+            <Layout.Section>
+              <Card>
+                <BlockStack gap="200">
+                  <Text as="h2" variant="headingMd">Why</Text>
+                  <ul style={{ margin: 0, paddingInlineStart: "1.25rem" }}>
+                    {s.reasons.map((r, i) => (
+                      <li key={i}>
+                        <Text as="span">{r}</Text>
+                      </li>
+                    ))}
+                  </ul>
+                </BlockStack>
+              </Card>
+            </Layout.Section>
+          </>
+        )}
+        <Layout.Section>
+          <Card>
+            <BlockStack gap="200">
+              <Text as="h2" variant="headingMd">Segment history</Text>
+              {d.transitions.length === 0 ? (
+                <Text as="p" tone="subdued">No segment recorded yet.</Text>
+              ) : (
+                <DataTable
+                  columnContentTypes={["text", "text", "text", "text"]}
+                  headings={["When", "From", "To", "Why"]}
+                  rows={d.transitions.map((t) => [
+                    `${t.at.slice(0, 16).replace("T", " ")} UTC`,
+                    t.fromSegment ? segmentName(t.fromSegment) : "(first score)",
+                    segmentName(t.toSegment),
+                    t.why ?? "",
+                  ])}
+                />
+              )}
+            </BlockStack>
+          </Card>
+        </Layout.Section>
+      </Layout>
+    </Page>
+  );
+}

@@ -1,0 +1,161 @@
+import { useState } from "react";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import {
+  Banner,
+  BlockStack,
+  Button,
+  Card,
+  Checkbox,
+  FormLayout,
+  InlineGrid,
+  Layout,
+  Page,
+  Select,
+  Text,
+  TextField,
+} from "@shopify/polaris";
+import { authenticate } from "../shopify.server";
+import { loadSettings, saveSettings } from "../models/settings.server";
+import { SEGMENT_KEYS, SEGMENT_NAMES } from "../domain/segment-map";
+
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  const settings = await loadSettings(session.shop);
+  if (!settings) throw new Response("Shop not installed", { status: 404 });
+  return settings;
+};
+
+export const action = async ({ request }: ActionFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  const result = await saveSettings(session.shop, await request.formData());
+  return result.ok ? { ok: true as const, errors: {} as Record<string, string> } : { ok: false as const, errors: result.errors };
+};
+
+const cellField = (r: number, f: number) => `map_r${r}_f${f}`;
+const SEGMENT_OPTIONS = SEGMENT_KEYS.map((key) => ({ label: SEGMENT_NAMES[key], value: key }));
+const R_ROWS = [5, 4, 3, 2, 1];
+const F_COLS = [1, 2, 3, 4, 5];
+
+export default function Settings() {
+  const saved = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const errors: Record<string, string> = result?.errors ?? {};
+  const [horizon, setHorizon] = useState(String(saved.churnHorizonDays));
+  const [prefix, setPrefix] = useState(saved.tagPrefix);
+  const [holdout, setHoldout] = useState(String(saved.holdoutPercent));
+  const [writeBack, setWriteBack] = useState(saved.writeBackEnabled);
+  const [grid, setGrid] = useState<string[][]>(() => saved.segmentMap.grid.map((row) => [...row]));
+  const setCell = (r: number, f: number, value: string) =>
+    setGrid((g) => g.map((row, i) => (i === r - 1 ? row.map((v, j) => (j === f - 1 ? value : v)) : row)));
+  const mapErrors = Object.entries(errors).filter(([k]) => k.startsWith("map_") || k === "segmentMap");
+
+  return (
+    <Page title="Settings" backAction={{ content: "Segments", url: "/app" }}>
+      <Form method="post">
+        <Layout>
+          {result?.ok ? (
+            <Layout.Section>
+              <Banner tone="success" title="Settings saved">Scores are being recomputed with the new settings; tags and segments in Shopify follow.</Banner>
+            </Layout.Section>
+          ) : null}
+          {result && !result.ok ? (
+            <Layout.Section>
+              <Banner tone="critical" title="Settings not saved">
+                <p>Fix the fields marked below. Nothing was changed.</p>
+                {errors.form ? <p>{errors.form}</p> : null}
+              </Banner>
+            </Layout.Section>
+          ) : null}
+          <Layout.Section>
+            <Card>
+              <FormLayout>
+                <TextField
+                  label="Churn horizon (days)"
+                  name="churnHorizonDays"
+                  type="number"
+                  min={7}
+                  max={365}
+                  value={horizon}
+                  onChange={setHorizon}
+                  autoComplete="off"
+                  error={errors.churnHorizonDays}
+                  helpText="Churn probability = chance of no order in this many days (7 to 365)."
+                />
+                <TextField
+                  label="Tag prefix"
+                  name="tagPrefix"
+                  value={prefix}
+                  onChange={setPrefix}
+                  autoComplete="off"
+                  maxLength={20}
+                  error={errors.tagPrefix}
+                  helpText={`Customers get tags like "${prefix || "rfm:"}champions". 1 to 20 letters, digits, -, _ or :. When you change it, tags written with the old prefix are removed at the next write-back.`}
+                />
+                <TextField
+                  label="Holdout group (% of customers)"
+                  name="holdoutPercent"
+                  type="number"
+                  min={0}
+                  max={50}
+                  value={holdout}
+                  onChange={setHoldout}
+                  autoComplete="off"
+                  error={errors.holdoutPercent}
+                  helpText="A stable random share of customers tagged as holdout, to leave out of campaigns and measure their effect (0 to 50)."
+                />
+                <Checkbox
+                  label="Write scores back to Shopify (tags, metafields, customer segments)"
+                  name="writeBackEnabled"
+                  checked={writeBack}
+                  onChange={setWriteBack}
+                  error={errors.writeBackEnabled}
+                />
+              </FormLayout>
+            </Card>
+          </Layout.Section>
+          <Layout.Section>
+            <Card>
+              <BlockStack gap="300">
+                <Text as="h2" variant="headingMd">Segment map</Text>
+                <Text as="p" tone="subdued">Which segment each recency (R) and frequency (F) score pair falls in. R 5 = most recent, F 1 = bought once.</Text>
+                {mapErrors.length ? (
+                  <Banner tone="critical">
+                    {mapErrors.map(([k, m]) => (
+                      <p key={k}>{m}</p>
+                    ))}
+                  </Banner>
+                ) : null}
+                <InlineGrid columns={6} gap="200">
+                  <Text as="span" variant="headingSm">R \ F</Text>
+                  {F_COLS.map((f) => (
+                    <Text key={f} as="span" variant="headingSm">F {f}</Text>
+                  ))}
+                  {R_ROWS.map((r) => [
+                    <Text key={`r${r}`} as="span" variant="headingSm">R {r}</Text>,
+                    ...F_COLS.map((f) => (
+                      <Select
+                        key={cellField(r, f)}
+                        label={`R ${r}, F ${f}`}
+                        labelHidden
+                        name={cellField(r, f)}
+                        options={SEGMENT_OPTIONS}
+                        value={grid[r - 1][f - 1]}
+                        onChange={(v) => setCell(r, f, v)}
+                        error={errors[cellField(r, f)] ? true : undefined}
+                      />
+                    )),
+                  ])}
+                </InlineGrid>
+              </BlockStack>
+            </Card>
+          </Layout.Section>
+          <Layout.Section>
+            <Button submit variant="primary" loading={navigation.state === "submitting"}>Save</Button>
+          </Layout.Section>
+        </Layout>
+      </Form>
+    </Page>
+  );
+}
