@@ -1,0 +1,243 @@
+// Model functions behind the dashboard, customer detail and settings pages, against real
+// PostgreSQL (rows inserted directly) and Redis (a per-file queue prefix).
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import prisma from "../../app/db.server";
+import { loadDashboard, syncProgress } from "../../app/models/dashboard.server";
+import { loadCustomerDetail } from "../../app/models/customer-detail.server";
+import { cellField, loadSettings, saveSettings } from "../../app/models/settings.server";
+import { DEFAULT_SEGMENT_MAP } from "../../app/domain/segment-map";
+import { closeQueues, getQueue } from "../../app/jobs/queue.server";
+import { recomputeShop, rescoreCustomer } from "../../app/jobs/processors/scoring.server";
+import type { ModelAccuracy } from "../../app/domain/backtest";
+
+const RUN = `${process.pid}-${Date.now()}`;
+const SHOP_A = `ui-a-${RUN}.myshopify.com`;
+const SHOP_B = `ui-b-${RUN}.myshopify.com`;
+const NOW = new Date("2026-11-22T12:00:00Z");
+const DAY = 86_400_000;
+let shopA: string;
+let shopB: string;
+
+function scoreRow(shopId: string, customerId: number, segment: string, extra: Partial<{ holdout: boolean; monetaryMinor: bigint; churnProbability: number; predictedClv12m: number }> = {}) {
+  return {
+    shopId,
+    customerId: BigInt(customerId),
+    asOf: NOW,
+    frequency: 2,
+    recencyDays: 10,
+    monetaryMinor: extra.monetaryMinor ?? 10_000n,
+    r: 4,
+    f: 2,
+    m: 3,
+    segment,
+    x: 1,
+    tx: 20,
+    T: 100,
+    pAlive: 0.8,
+    churnProbability: extra.churnProbability ?? 0.3,
+    expectedPurchases90d: 0.7,
+    predictedClv12m: extra.predictedClv12m ?? 55.5,
+    model: "heuristic",
+    explanation: [
+      { kind: "recency", score: 4, days: 10, percentMoreRecentThan: 72 },
+      { kind: "frequency", score: 2, orders: 2, percentMoreOrdersThan: 40 },
+      { kind: "monetary", score: 3, amountMinor: 10000, percentSpentMoreThan: 50 },
+      { kind: "segment", segment, r: 4, f: 2 },
+      { kind: "churn", model: "heuristic", probability: 0.3, horizonDays: 90, pAlive: 0.8, daysSinceLastOrder: 10, typicalGapDays: 30 },
+    ],
+    holdout: extra.holdout ?? false,
+  };
+}
+
+async function seedShop(domain: string, segments: string[]): Promise<string> {
+  const shop = await prisma.shop.create({
+    data: {
+      domain,
+      currency: "EUR",
+      syncStatus: "running",
+      syncRowsDone: 250,
+      syncRowsTotal: 1000,
+      syncStartedAt: new Date(NOW.getTime() - 60_000),
+    },
+  });
+  await prisma.customer.createMany({ data: segments.map((_, i) => ({ shopId: shop.id, id: BigInt(1000 + i) })) });
+  await prisma.customerScore.createMany({
+    data: segments.map((s, i) => scoreRow(shop.id, 1000 + i, s, { holdout: i === 0, monetaryMinor: BigInt(1000 * (i + 1)) })),
+  });
+  return shop.id;
+}
+
+beforeAll(async () => {
+  shopA = await seedShop(SHOP_A, ["champions", "champions", "at_risk", "hibernating"]);
+  shopB = await seedShop(SHOP_B, ["champions", "at_risk"]);
+  const t = (shopId: string, customerId: number, from: string | null, to: string, daysAgo: number) => ({
+    shopId,
+    customerId: BigInt(customerId),
+    fromSegment: from,
+    toSegment: to,
+    at: new Date(NOW.getTime() - daysAgo * DAY),
+    reason: { why: "test" },
+  });
+  await prisma.segmentTransition.createMany({
+    data: [
+      // Shop A: first scores (excluded), two moves in the window, one too old.
+      t(shopA, 1000, null, "loyal_customers", 40),
+      t(shopA, 1001, null, "champions", 40),
+      t(shopA, 1000, "loyal_customers", "champions", 5),
+      t(shopA, 1002, "champions", "at_risk", 3),
+      t(shopA, 1003, "at_risk", "hibernating", 45),
+      // Shop B: same move as A, must not be counted for A.
+      t(shopB, 1000, "loyal_customers", "champions", 2),
+      t(shopB, 1001, "loyal_customers", "champions", 2),
+    ],
+  });
+});
+
+afterAll(async () => {
+  await prisma.shop.deleteMany({ where: { domain: { in: [SHOP_A, SHOP_B] } } });
+  await prisma.segmentTransition.deleteMany({ where: { shopId: { in: [shopA, shopB] } } });
+  await closeQueues();
+});
+
+describe("loadDashboard", () => {
+  it("shows one shop's segments, migration (no first scores, no other shop) and recent moves", async () => {
+    const d = await loadDashboard(SHOP_A, NOW);
+    expect(d.shop?.currency).toBe("EUR");
+    expect(d.scoredCustomers).toBe(4);
+    expect(d.holdoutCustomers).toBe(1);
+    const champions = d.segments.find((s) => s.segment === "champions")!;
+    expect(champions).toMatchObject({ customers: 2, share: 0.5, monetaryMinor: "3000", avgChurnProbability: 0.3 });
+    expect(champions.predictedClv12m).toBeCloseTo(111, 9);
+    expect(d.migrations).toEqual([
+      { fromSegment: "champions", toSegment: "at_risk", customers: 1 },
+      { fromSegment: "loyal_customers", toSegment: "champions", customers: 1 },
+    ]);
+    expect(d.recentTransitions.map((r) => [r.customerId, r.fromSegment, r.toSegment])).toEqual([
+      ["1002", "champions", "at_risk"],
+      ["1000", "loyal_customers", "champions"],
+      ["1003", "at_risk", "hibernating"],
+    ]);
+    expect(d.sync).toMatchObject({ status: "running", percent: 25, etaSeconds: 180 });
+    expect(d.model).toBeNull();
+
+    const b = await loadDashboard(SHOP_B, NOW);
+    expect(b.migrations).toEqual([{ fromSegment: "loyal_customers", toSegment: "champions", customers: 2 }]);
+    expect(b.scoredCustomers).toBe(2);
+  });
+
+  it("an unknown shop gets an empty dashboard", async () => {
+    const d = await loadDashboard(`nobody-${RUN}.myshopify.com`, NOW);
+    expect(d.shop).toBeNull();
+    expect(d.segments).toEqual([]);
+  });
+
+  it("sync progress: percent and ETA from the rate so far", () => {
+    const started = new Date(NOW.getTime() - 100_000);
+    expect(syncProgress({ syncStatus: "running", syncRowsDone: 0, syncRowsTotal: 10, syncStartedAt: started }, NOW)).toEqual({ percent: 0, etaSeconds: null });
+    expect(syncProgress({ syncStatus: "running", syncRowsDone: 5, syncRowsTotal: 10, syncStartedAt: started }, NOW)).toEqual({ percent: 50, etaSeconds: 100 });
+    expect(syncProgress({ syncStatus: "completed", syncRowsDone: 10, syncRowsTotal: 10, syncStartedAt: started }, NOW)).toEqual({ percent: 100, etaSeconds: null });
+    expect(syncProgress({ syncStatus: "pending", syncRowsDone: 0, syncRowsTotal: null, syncStartedAt: null }, NOW)).toEqual({ percent: null, etaSeconds: null });
+  });
+});
+
+describe("loadCustomerDetail", () => {
+  it("returns the score, rendered reasons and history of this shop's customer", async () => {
+    const d = (await loadCustomerDetail(SHOP_A, "1000"))!;
+    expect(d.score).toMatchObject({ segment: "champions", segmentName: "Champions", holdout: true, model: "heuristic" });
+    expect(d.score!.reasons[0]).toBe("R 4: last order 10 days ago, more recent than 72 % of customers");
+    expect(d.score!.reasons).toHaveLength(5);
+    expect(d.transitions.map((t) => t.fromSegment)).toEqual(["loyal_customers", null]);
+    expect(JSON.stringify(d)).not.toMatch(/email|firstName|lastName/i);
+  });
+
+  it("is null (404) for a customer of another shop, an unknown id or a malformed id", async () => {
+    // Customer 1003 exists only in shop A.
+    expect(await loadCustomerDetail(SHOP_B, "1003")).toBeNull();
+    expect(await loadCustomerDetail(SHOP_A, "999999")).toBeNull();
+    expect(await loadCustomerDetail(SHOP_A, "12abc")).toBeNull();
+    expect(await loadCustomerDetail(SHOP_A, undefined)).toBeNull();
+  });
+});
+
+function form(overrides: Record<string, string | undefined> = {}): Record<string, string | undefined> {
+  const fields: Record<string, string | undefined> = {
+    churnHorizonDays: "60",
+    tagPrefix: "seg-",
+    holdoutPercent: "5",
+    writeBackEnabled: "on",
+  };
+  for (let r = 1; r <= 5; r++) for (let f = 1; f <= 5; f++) fields[cellField(r, f)] = DEFAULT_SEGMENT_MAP.grid[r - 1][f - 1];
+  return { ...fields, ...overrides };
+}
+
+describe("settings", () => {
+  it("loads defaults when the shop has no settings row", async () => {
+    expect(await loadSettings(SHOP_B)).toMatchObject({ churnHorizonDays: 90, tagPrefix: "rfm:", holdoutPercent: 10, writeBackEnabled: true });
+  });
+
+  it("rejects a bad prefix and a bad map with field errors and saves nothing", async () => {
+    const result = await saveSettings(SHOP_A, form({ tagPrefix: "rfm tag!", [cellField(5, 1)]: "vip", churnHorizonDays: "3", holdoutPercent: "" }));
+    expect(result.ok).toBe(false);
+    const errors = (result as { errors: Record<string, string> }).errors;
+    expect(errors.tagPrefix).toMatch(/letters, digits/);
+    expect(errors[cellField(5, 1)]).toMatch(/R5 F1/);
+    expect(errors.churnHorizonDays).toMatch(/between 7 and 365/);
+    expect(errors.holdoutPercent).toMatch(/required/);
+    expect((await saveSettings(SHOP_A, form({ tagPrefix: "a".repeat(21) }))).ok).toBe(false);
+    expect((await saveSettings(SHOP_A, form({ tagPrefix: "" }))).ok).toBe(false);
+    expect(await prisma.shopSettings.findUnique({ where: { shopId: shopA } })).toBeNull();
+  });
+
+  it("saves valid settings and enqueues a recompute", async () => {
+    const grid = form({ [cellField(5, 1)]: "champions", writeBackEnabled: undefined });
+    const result = await saveSettings(SHOP_A, grid, NOW);
+    expect(result.ok).toBe(true);
+    const saved = await prisma.shopSettings.findUniqueOrThrow({ where: { shopId: shopA } });
+    expect(saved).toMatchObject({ churnHorizonDays: 60, tagPrefix: "seg-", holdoutPercent: 5, writeBackEnabled: false });
+    expect((saved.segmentMap as { grid: string[][] }).grid[4][0]).toBe("champions");
+    const loaded = (await loadSettings(SHOP_A))!;
+    expect(loaded.segmentMap.grid[4][0]).toBe("champions");
+    const jobId = (result as { recomputeJobId: string }).recomputeJobId;
+    const job = await getQueue("scoring").getJob(jobId);
+    expect(job?.name).toBe("recompute-shop");
+    expect(job?.data).toEqual({ shop: SHOP_A, reason: "settings changed" });
+    await job?.remove();
+  });
+});
+
+describe("recompute stores the measured accuracy", () => {
+  const SHOP_C = `ui-c-${RUN}.myshopify.com`;
+  afterAll(async () => {
+    await prisma.shop.deleteMany({ where: { domain: SHOP_C } });
+  });
+
+  it("keeps accuracy in modelState and a live rescore still works", async () => {
+    const shop = await prisma.shop.create({ data: { domain: SHOP_C, settings: { create: { writeBackEnabled: false } } } });
+    const now = Date.now();
+    const customers = 80;
+    await prisma.customer.createMany({ data: Array.from({ length: customers }, (_, i) => ({ shopId: shop.id, id: BigInt(i + 1) })) });
+    const orders: { shopId: string; id: bigint; customerId: bigint; processedAt: Date; shopifyUpdatedAt: Date; currency: string; totalMinor: bigint }[] = [];
+    let id = 1;
+    for (let c = 1; c <= customers; c++) {
+      // Everyone bought 300 and 200 days ago; every other customer also 30 days ago.
+      const days = c % 2 ? [300, 200, 30] : [300 - c, 200 - c];
+      for (const d of days) {
+        const at = new Date(now - d * DAY);
+        orders.push({ shopId: shop.id, id: BigInt(id++), customerId: BigInt(c), processedAt: at, shopifyUpdatedAt: at, currency: "USD", totalMinor: 2500n });
+      }
+    }
+    await prisma.order.createMany({ data: orders });
+    await recomputeShop({ shop: SHOP_C, reason: "test" });
+    const saved = await prisma.shop.findUniqueOrThrow({ where: { id: shop.id } });
+    const state = saved.modelState as unknown as { model: string; accuracy: ModelAccuracy | null; accuracyReason: string | null };
+    expect(state.model).toBe("heuristic");
+    expect(state.accuracyReason).toBeNull();
+    expect(state.accuracy).toMatchObject({ customers: 80, churned: 40, horizonDays: 90 });
+    expect(state.accuracy!.recencyAuc).not.toBeNull();
+
+    const rescored = (await rescoreCustomer({ shop: SHOP_C, customerId: "2" })) as { segment: string };
+    expect(typeof rescored.segment).toBe("string");
+    const dash = await loadDashboard(SHOP_C);
+    expect(dash.model?.accuracy?.customers).toBe(80);
+  });
+});
