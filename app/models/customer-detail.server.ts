@@ -26,7 +26,7 @@ export interface CustomerDetail {
     holdout: boolean;
     reasons: string[];
   } | null;
-  transitions: { id: string; fromSegment: string | null; toSegment: string; at: string; why: string | null }[];
+  transitions: { id: string; fromSegment: string | null; toSegment: string; fromName: string | null; toName: string; at: string; why: string | null }[];
 }
 
 const segmentName = (key: string) => SEGMENT_NAMES[key as SegmentKey] ?? key;
@@ -80,6 +80,8 @@ export async function loadCustomerDetail(shopDomain: string, customerIdParam: st
       id: t.id.toString(),
       fromSegment: t.fromSegment,
       toSegment: t.toSegment,
+      fromName: t.fromSegment ? segmentName(t.fromSegment) : null,
+      toName: segmentName(t.toSegment),
       at: t.at.toISOString(),
       why: t.reason && typeof t.reason === "object" && "why" in t.reason ? String((t.reason as { why: unknown }).why) : null,
     })),

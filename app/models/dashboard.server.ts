@@ -1,9 +1,14 @@
 import prisma from "../db.server";
 import type { ModelAccuracy } from "../domain/backtest";
 import type { ShopModelState } from "../domain/score-shop";
+import { SEGMENT_NAMES, type SegmentKey } from "../domain/segment-map";
+
+/** Display name of a segment key (names are resolved here so the client bundle needs no schema code). */
+export const segmentName = (key: string) => SEGMENT_NAMES[key as SegmentKey] ?? key;
 
 export interface SegmentSize {
   segment: string;
+  name: string;
   customers: number;
   /** customers / all scored customers, 0..1. */
   share: number;
@@ -17,6 +22,8 @@ export interface SegmentSize {
 export interface MigrationCount {
   fromSegment: string;
   toSegment: string;
+  fromName: string;
+  toName: string;
   customers: number;
 }
 
@@ -25,6 +32,8 @@ export interface RecentTransition {
   customerId: string;
   fromSegment: string;
   toSegment: string;
+  fromName: string;
+  toName: string;
   at: string;
 }
 
@@ -155,6 +164,7 @@ export async function loadDashboard(shopDomain: string, now: Date = new Date()) 
   const segments: SegmentSize[] = grouped
     .map((g) => ({
       segment: g.segment,
+      name: segmentName(g.segment),
       customers: g._count._all,
       share: scored ? g._count._all / scored : 0,
       monetaryMinor: (g._sum.monetaryMinor ?? 0n).toString(),
@@ -163,7 +173,13 @@ export async function loadDashboard(shopDomain: string, now: Date = new Date()) 
     }))
     .sort((a, b) => b.customers - a.customers || a.segment.localeCompare(b.segment));
   const migrations: MigrationCount[] = migration
-    .map((m) => ({ fromSegment: m.fromSegment!, toSegment: m.toSegment, customers: m._count._all }))
+    .map((m) => ({
+      fromSegment: m.fromSegment!,
+      toSegment: m.toSegment,
+      fromName: segmentName(m.fromSegment!),
+      toName: segmentName(m.toSegment),
+      customers: m._count._all,
+    }))
     .sort((a, b) => b.customers - a.customers || a.fromSegment.localeCompare(b.fromSegment) || a.toSegment.localeCompare(b.toSegment));
   const progress = syncProgress(shop, now);
   const sync: SyncView = {
@@ -195,6 +211,8 @@ export async function loadDashboard(shopDomain: string, now: Date = new Date()) 
         customerId: t.customerId.toString(),
         fromSegment: t.fromSegment!,
         toSegment: t.toSegment,
+        fromName: segmentName(t.fromSegment!),
+        toName: segmentName(t.toSegment),
         at: t.at.toISOString(),
       }),
     ),

@@ -2,7 +2,7 @@
 import type { Prisma } from "@prisma/client";
 import { z } from "zod";
 import prisma from "../db.server";
-import { DEFAULT_SEGMENT_MAP, SEGMENT_KEYS, parseSegmentMap, segmentMapSchema, type SegmentMap } from "../domain/segment-map";
+import { DEFAULT_SEGMENT_MAP, SEGMENT_KEYS, SEGMENT_NAMES, parseSegmentMap, segmentMapSchema, type SegmentMap } from "../domain/segment-map";
 import { enqueue } from "../jobs/queue.server";
 
 export interface SettingsValues {
@@ -12,6 +12,9 @@ export interface SettingsValues {
   writeBackEnabled: boolean;
   segmentMap: SegmentMap;
 }
+
+/** Choices for a segment-map cell, in the stable key order. */
+export const SEGMENT_OPTIONS = SEGMENT_KEYS.map((key) => ({ label: SEGMENT_NAMES[key], value: key as string }));
 
 /** Form field name of one segment-map cell. */
 export const cellField = (r: number, f: number) => `map_r${r}_f${f}`;
@@ -45,7 +48,7 @@ export type SaveSettingsResult =
   | { ok: true; values: SettingsValues; recomputeJobId: string | undefined }
   | { ok: false; errors: SettingsErrors };
 
-export async function loadSettings(shopDomain: string): Promise<SettingsValues | null> {
+export async function loadSettings(shopDomain: string): Promise<(SettingsValues & { segmentOptions: typeof SEGMENT_OPTIONS }) | null> {
   const shop = await prisma.shop.findUnique({ where: { domain: shopDomain }, select: { settings: true } });
   if (!shop) return null;
   const s = shop.settings;
@@ -60,6 +63,7 @@ export async function loadSettings(shopDomain: string): Promise<SettingsValues |
     holdoutPercent: s?.holdoutPercent ?? 10,
     writeBackEnabled: s?.writeBackEnabled ?? true,
     segmentMap,
+    segmentOptions: SEGMENT_OPTIONS,
   };
 }
 

@@ -16,7 +16,6 @@ import {
 import { authenticate } from "../shopify.server";
 import { loadDashboard } from "../models/dashboard.server";
 import { formatMinor } from "../domain/money";
-import { SEGMENT_NAMES, type SegmentKey } from "../domain/segment-map";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
@@ -25,7 +24,6 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 
 type Data = ReturnType<typeof useLoaderData<typeof loader>>;
 
-const segmentName = (key: string) => SEGMENT_NAMES[key as SegmentKey] ?? key;
 const pct = (p: number, digits = 0) => `${(p * 100).toFixed(digits)} %`;
 const fixed = (x: number, digits = 2) => (Number.isFinite(x) ? x.toFixed(digits) : "–");
 const dateTime = (iso: string | null) => (iso ? `${iso.slice(0, 16).replace("T", " ")} UTC` : "–");
@@ -202,7 +200,7 @@ export default function Dashboard() {
                 columnContentTypes={["text", "numeric", "numeric", "numeric", "numeric", "numeric"]}
                 headings={["Segment", "Customers", "Share", "Total spent", "Avg. churn probability", "Predicted 12-month value"]}
                 rows={segments.map((s) => [
-                  segmentName(s.segment),
+                  s.name,
                   s.customers.toLocaleString("en"),
                   pct(s.share, 1),
                   money(s.monetaryMinor, currency),
@@ -230,7 +228,7 @@ export default function Dashboard() {
                 <DataTable
                   columnContentTypes={["text", "text", "numeric"]}
                   headings={["From", "To", "Customers"]}
-                  rows={migrations.map((m) => [segmentName(m.fromSegment), segmentName(m.toSegment), m.customers.toLocaleString("en")])}
+                  rows={migrations.map((m) => [m.fromName, m.toName, m.customers.toLocaleString("en")])}
                 />
               )}
             </BlockStack>
@@ -248,7 +246,7 @@ export default function Dashboard() {
                   headings={["Customer", "Move", "When"]}
                   rows={recentTransitions.map((t) => [
                     <Link key={t.id} to={`/app/customers/${t.customerId}`}>{t.customerId}</Link>,
-                    `${segmentName(t.fromSegment)} → ${segmentName(t.toSegment)}`,
+                    `${t.fromName} → ${t.toName}`,
                     dateTime(t.at),
                   ])}
                 />

@@ -4,7 +4,6 @@ import { Badge, Banner, BlockStack, Card, DataTable, InlineGrid, InlineStack, La
 import { authenticate } from "../shopify.server";
 import { loadCustomerDetail } from "../models/customer-detail.server";
 import { formatMinor } from "../domain/money";
-import { SEGMENT_NAMES, type SegmentKey } from "../domain/segment-map";
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
@@ -13,7 +12,6 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   return detail;
 };
 
-const segmentName = (key: string | null) => (key ? (SEGMENT_NAMES[key as SegmentKey] ?? key) : "–");
 const pct = (p: number) => `${Math.round(p * 100)} %`;
 
 function Figure({ label, value }: { label: string; value: string }) {
@@ -96,8 +94,8 @@ export default function CustomerDetail() {
                   headings={["When", "From", "To", "Why"]}
                   rows={d.transitions.map((t) => [
                     `${t.at.slice(0, 16).replace("T", " ")} UTC`,
-                    t.fromSegment ? segmentName(t.fromSegment) : "(first score)",
-                    segmentName(t.toSegment),
+                    t.fromName ?? "(first score)",
+                    t.toName,
                     t.why ?? "",
                   ])}
                 />

@@ -17,7 +17,6 @@ import {
 } from "@shopify/polaris";
 import { authenticate } from "../shopify.server";
 import { loadSettings, saveSettings } from "../models/settings.server";
-import { SEGMENT_KEYS, SEGMENT_NAMES } from "../domain/segment-map";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
@@ -33,7 +32,6 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 };
 
 const cellField = (r: number, f: number) => `map_r${r}_f${f}`;
-const SEGMENT_OPTIONS = SEGMENT_KEYS.map((key) => ({ label: SEGMENT_NAMES[key], value: key }));
 const R_ROWS = [5, 4, 3, 2, 1];
 const F_COLS = [1, 2, 3, 4, 5];
 
@@ -140,7 +138,7 @@ export default function Settings() {
                         label={`R ${r}, F ${f}`}
                         labelHidden
                         name={cellField(r, f)}
-                        options={SEGMENT_OPTIONS}
+                        options={saved.segmentOptions}
                         value={grid[r - 1][f - 1]}
                         onChange={(v) => setCell(r, f, v)}
                         error={errors[cellField(r, f)] ? true : undefined}

@@ -109,8 +109,8 @@ describe("loadDashboard", () => {
     expect(champions).toMatchObject({ customers: 2, share: 0.5, monetaryMinor: "3000", avgChurnProbability: 0.3 });
     expect(champions.predictedClv12m).toBeCloseTo(111, 9);
     expect(d.migrations).toEqual([
-      { fromSegment: "champions", toSegment: "at_risk", customers: 1 },
-      { fromSegment: "loyal_customers", toSegment: "champions", customers: 1 },
+      { fromSegment: "champions", toSegment: "at_risk", fromName: "Champions", toName: "At Risk", customers: 1 },
+      { fromSegment: "loyal_customers", toSegment: "champions", fromName: "Loyal Customers", toName: "Champions", customers: 1 },
     ]);
     expect(d.recentTransitions.map((r) => [r.customerId, r.fromSegment, r.toSegment])).toEqual([
       ["1002", "champions", "at_risk"],
@@ -121,7 +121,7 @@ describe("loadDashboard", () => {
     expect(d.model).toBeNull();
 
     const b = await loadDashboard(SHOP_B, NOW);
-    expect(b.migrations).toEqual([{ fromSegment: "loyal_customers", toSegment: "champions", customers: 2 }]);
+    expect(b.migrations.map((m) => [m.fromSegment, m.toSegment, m.customers])).toEqual([["loyal_customers", "champions", 2]]);
     expect(b.scoredCustomers).toBe(2);
   });
 
