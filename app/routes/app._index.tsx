@@ -30,8 +30,13 @@ const dateTime = (iso: string | null) => (iso ? `${iso.slice(0, 16).replace("T",
 
 function money(minorOrMajor: string | number, currency: string, major = false): string {
   const minor = major ? Math.round(Number(minorOrMajor) * 100) : Number(minorOrMajor);
-  return `${formatMinor(minor)} ${currency}`;
+  try {
+    return new Intl.NumberFormat("en", { style: "currency", currency }).format(minor / 100);
+  } catch {
+    return `${formatMinor(minor)} ${currency}`;
+  }
 }
+const shortTime = (iso: string) => `${iso.slice(5, 10)} ${iso.slice(11, 16)}`;
 
 function duration(seconds: number): string {
   if (seconds < 60) return `${seconds} s`;
@@ -243,11 +248,12 @@ export default function Dashboard() {
               ) : (
                 <DataTable
                   columnContentTypes={["text", "text", "text"]}
-                  headings={["Customer", "Move", "When"]}
+                  headings={["Customer", "Move", "When (UTC)"]}
+                  increasedTableDensity
                   rows={recentTransitions.map((t) => [
                     <Link key={t.id} to={`/app/customers/${t.customerId}`}>{t.customerId}</Link>,
                     `${t.fromName} → ${t.toName}`,
-                    dateTime(t.at),
+                    shortTime(t.at),
                   ])}
                 />
               )}
