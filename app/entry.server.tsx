@@ -4,6 +4,7 @@ import { RemixServer } from "@remix-run/react";
 import { createReadableStreamFromReadable, type EntryContext } from "@remix-run/node";
 import { isbot } from "isbot";
 import { addDocumentResponseHeaders } from "./shopify.server";
+import { env } from "./env.server";
 
 const STREAM_TIMEOUT_MS = 5000;
 
@@ -14,6 +15,11 @@ export default async function handleRequest(
   remixContext: EntryContext,
 ) {
   addDocumentResponseHeaders(request, responseHeaders);
+  // Simulator mode: the local admin page embeds the app from the simulator's own origin.
+  const csp = responseHeaders.get("Content-Security-Policy");
+  if (env.SHOPIFY_SIMULATOR_URL && csp?.includes("frame-ancestors")) {
+    responseHeaders.set("Content-Security-Policy", csp.replace("frame-ancestors", `frame-ancestors ${new URL(env.SHOPIFY_SIMULATOR_URL).origin}`));
+  }
   const userAgent = request.headers.get("user-agent");
   const readyEvent = userAgent && isbot(userAgent) ? "onAllReady" : "onShellReady";
 
