@@ -14,6 +14,14 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
 
 const pct = (p: number) => `${Math.round(p * 100)} %`;
 
+function money(minor: number, currency: string): string {
+  try {
+    return new Intl.NumberFormat("en", { style: "currency", currency }).format(minor / 100);
+  } catch {
+    return `${formatMinor(minor)} ${currency}`;
+  }
+}
+
 function Figure({ label, value }: { label: string; value: string }) {
   return (
     <BlockStack gap="100">
@@ -56,8 +64,8 @@ export default function CustomerDetail() {
                   <InlineGrid columns={{ xs: 2, md: 4 }} gap="400">
                     <Figure label="Churn probability" value={pct(s.churnProbability)} />
                     <Figure label="Expected purchases, 90 days" value={s.expectedPurchases90d.toFixed(2)} />
-                    <Figure label="Predicted 12-month value" value={`${formatMinor(Math.round(s.predictedClv12m * 100))} ${d.currency}`} />
-                    <Figure label="Total spent" value={`${formatMinor(Number(s.monetaryMinor))} ${d.currency}`} />
+                    <Figure label="Predicted 12-month value" value={money(Math.round(s.predictedClv12m * 100), d.currency)} />
+                    <Figure label="Total spent" value={money(Number(s.monetaryMinor), d.currency)} />
                     <Figure label="Orders" value={String(s.frequency)} />
                     <Figure label="Days since last order" value={String(s.recencyDays)} />
                     <Figure label="P(still active)" value={pct(s.pAlive)} />

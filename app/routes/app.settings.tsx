@@ -131,7 +131,9 @@ export default function Settings() {
                     <Text key={f} as="span" variant="headingSm">F {f}</Text>
                   ))}
                   {R_ROWS.map((r) => [
-                    <Text key={`r${r}`} as="span" variant="headingSm">R {r}</Text>,
+                    <div key={`r${r}`} style={{ display: "flex", alignItems: "center" }}>
+                      <Text as="span" variant="headingSm">R {r}</Text>
+                    </div>,
                     ...F_COLS.map((f) => (
                       <Select
                         key={cellField(r, f)}
