@@ -10,6 +10,7 @@ import prisma from "./db.server";
 import { env } from "./env.server";
 import { routeShopifyTraffic } from "./shopify/outbound.server";
 import { onShopInstalled } from "./models/shop-install.server";
+import { CachedSessionStorage } from "./shopify/cached-session-storage.server";
 
 // Must run after the node adapter import above, which captures fetch.
 routeShopifyTraffic(env.SHOPIFY_SIMULATOR_URL);
@@ -23,7 +24,7 @@ const shopify = shopifyApp({
   scopes: env.SCOPES.split(","),
   appUrl: env.SHOPIFY_APP_URL,
   authPathPrefix: "/auth",
-  sessionStorage: new PrismaSessionStorage(prisma),
+  sessionStorage: new CachedSessionStorage(new PrismaSessionStorage(prisma)),
   distribution: AppDistribution.AppStore,
   future: { unstable_newEmbeddedAuthStrategy: true },
   logger: { level: env.NODE_ENV === "test" ? LogSeverity.Warning : LogSeverity.Info },

@@ -56,12 +56,12 @@ async function portOr(preferred: number): Promise<number> {
   return free ? preferred : freePort();
 }
 
-async function until<T>(label: string, probe: () => Promise<T | null | undefined | false>, progress?: () => Promise<string>, timeoutMs = STEP_TIMEOUT_MS): Promise<T> {
+async function until<T>(label: string, probe: () => Promise<T>, progress?: () => Promise<string>, timeoutMs = STEP_TIMEOUT_MS): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   let last = 0;
   for (;;) {
     const v = await probe();
-    if (v) return v;
+    if (v) return v as NonNullable<T>;
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${label}`);
     if (progress && Date.now() - last > 3000) {
       last = Date.now();
@@ -94,7 +94,7 @@ runMain(async () => {
   const qAll = async (sql: string, params: unknown[] = []) => (await db.query(sql, params)).rows;
 
   await installApp({ simUrl, appUrl, shop: SHOP });
-  const shopRow = await until("shop row", () => q1(`select id from "Shop" where domain = $1`, [SHOP]));
+  const shopRow = await until<{ id: string }>("shop row", () => q1(`select id from "Shop" where domain = $1`, [SHOP]));
   const session = await q1(`select count(*)::int as n from "Session" where shop = $1 and "isOnline" = false`, [SHOP]);
   log(`installed (token exchange done, offline session stored: ${session.n === 1})`);
 

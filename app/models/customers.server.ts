@@ -1,12 +1,12 @@
 // Customer rows hold ids and Shopify timestamps only: no names, emails or
 // addresses. A deletion is a tombstone so late events cannot resurrect it.
-import { pool } from "../db-pool.server";
+import { pool, type Queryable } from "../db-pool.server";
 import prisma from "../db.server";
 import type { CustomerRecord } from "./order-records";
 
-export async function upsertCustomers(shopId: string, customers: CustomerRecord[]): Promise<number> {
+export async function upsertCustomers(shopId: string, customers: CustomerRecord[], db: Queryable = pool): Promise<number> {
   if (customers.length === 0) return 0;
-  const result = await pool.query(
+  const result = await db.query(
     `insert into "Customer" ("shopId", id, "shopifyCreatedAt", "shopifyUpdatedAt")
      select $1, u.id, u.created_at, u.updated_at
      from unnest($2::bigint[], $3::timestamptz[], $4::timestamptz[]) as u(id, created_at, updated_at)
@@ -25,9 +25,9 @@ export async function upsertCustomers(shopId: string, customers: CustomerRecord[
 }
 
 /** Customer ids referenced by orders but not yet stored (e.g. order webhook first). */
-export async function ensureCustomersExist(shopId: string, ids: bigint[]): Promise<void> {
+export async function ensureCustomersExist(shopId: string, ids: bigint[], db: Queryable = pool): Promise<void> {
   if (ids.length === 0) return;
-  await pool.query(
+  await db.query(
     `insert into "Customer" ("shopId", id) select $1, unnest($2::bigint[]) on conflict do nothing`,
     [shopId, ids.map(String)],
   );

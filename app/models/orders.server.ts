@@ -1,12 +1,12 @@
 // Set-based order writes. Every upsert is guarded by Shopify's updated_at, so
 // an older snapshot (a late webhook, a bulk file) never overwrites newer data,
 // and replays are no-ops: the same events in any order converge.
-import { pool } from "../db-pool.server";
+import { pool, type Queryable } from "../db-pool.server";
 import type { OrderRecord } from "./order-records";
 
-export async function upsertOrders(shopId: string, orders: OrderRecord[]): Promise<number> {
+export async function upsertOrders(shopId: string, orders: OrderRecord[], db: Queryable = pool): Promise<number> {
   if (orders.length === 0) return 0;
-  const result = await pool.query(
+  const result = await db.query(
     `insert into "Order" ("shopId", id, "customerId", "processedAt", "shopifyUpdatedAt", "cancelledAt", test,
         currency, "presentmentCurrency", "totalMinor", "refundedMinor", "discountCodes")
      select $1, u.id, u.customer_id, u.processed_at, u.updated_at, u.cancelled_at, u.test,
@@ -50,9 +50,10 @@ export async function upsertOrders(shopId: string, orders: OrderRecord[]): Promi
 export async function stageLineItems(
   shopId: string,
   items: { lineItemId: bigint; orderId: bigint; productType: string }[],
+  db: Queryable = pool,
 ): Promise<void> {
   if (items.length === 0) return;
-  await pool.query(
+  await db.query(
     `insert into "BulkLineItemStage" ("shopId", "lineItemId", "orderId", "productType")
      select $1, u.line_item_id, u.order_id, u.product_type
      from unnest($2::bigint[], $3::bigint[], $4::text[]) as u(line_item_id, order_id, product_type)

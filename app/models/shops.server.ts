@@ -1,6 +1,6 @@
 import type { Prisma } from "@prisma/client";
 import prisma from "../db.server";
-import { pool } from "../db-pool.server";
+import { pool, type Queryable } from "../db-pool.server";
 
 export type ExportKind = "customers" | "orders";
 
@@ -59,9 +59,9 @@ export async function saveSyncState(
  * Replaces one export's state in a single UPDATE (atomic under concurrent
  * exports) and recomputes the progress columns from the new state.
  */
-export async function saveExportState(shopId: string, kind: ExportKind, exportState: ExportState): Promise<SyncState> {
+export async function saveExportState(shopId: string, kind: ExportKind, exportState: ExportState, db: Queryable = pool): Promise<SyncState> {
   const next = `jsonb_set(coalesce("syncState", $2::jsonb), array['exports', $3::text], $4::jsonb)`;
-  const result = await pool.query<{ syncState: SyncState }>(
+  const result = await db.query<{ syncState: SyncState }>(
     `update "Shop" set
        "syncState" = ${next},
        "syncRowsDone" = (select coalesce(sum((e.value->>'linesDone')::int), 0) from jsonb_each(${next}->'exports') e),

@@ -1,5 +1,5 @@
-import { Prisma } from "@prisma/client";
 import prisma from "../db.server";
+import { pool } from "../db-pool.server";
 
 export interface NewWebhookEvent {
   webhookId: string;
@@ -11,32 +11,29 @@ export interface NewWebhookEvent {
   error?: string;
 }
 
-/** Stores an event once per webhook id; a redelivery reports `duplicate`. */
+/**
+ * Stores an event once per webhook id; a redelivery reports `duplicate`.
+ * Plain SQL: this runs for every webhook, inside Shopify's 5 s budget.
+ */
 export async function recordWebhookEvent(event: NewWebhookEvent): Promise<{ id: bigint; duplicate: boolean }> {
-  try {
-    const created = await prisma.webhookEvent.create({
-      data: {
-        webhookId: event.webhookId,
-        shopDomain: event.shopDomain,
-        topic: event.topic,
-        payload: event.payload === null ? Prisma.JsonNull : (event.payload as Prisma.InputJsonValue),
-        triggeredAt: event.triggeredAt,
-        status: event.status,
-        error: event.error,
-      },
-      select: { id: true },
-    });
-    return { id: created.id, duplicate: false };
-  } catch (error) {
-    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
-      const existing = await prisma.webhookEvent.findUniqueOrThrow({
-        where: { webhookId: event.webhookId },
-        select: { id: true },
-      });
-      return { id: existing.id, duplicate: true };
-    }
-    throw error;
-  }
+  const inserted = await pool.query<{ id: string }>(
+    `insert into "WebhookEvent" ("webhookId", "shopDomain", topic, payload, "triggeredAt", status, error)
+     values ($1, $2, $3, $4::jsonb, $5, $6, $7)
+     on conflict ("webhookId") do nothing
+     returning id::text`,
+    [
+      event.webhookId,
+      event.shopDomain,
+      event.topic,
+      event.payload === null ? null : JSON.stringify(event.payload),
+      event.triggeredAt ?? null,
+      event.status,
+      event.error ?? null,
+    ],
+  );
+  if (inserted.rows.length > 0) return { id: BigInt(inserted.rows[0].id), duplicate: false };
+  const existing = await pool.query<{ id: string }>(`select id::text from "WebhookEvent" where "webhookId" = $1`, [event.webhookId]);
+  return { id: BigInt(existing.rows[0].id), duplicate: true };
 }
 
 export async function markEventFinished(id: bigint, status: "processed" | "failed"): Promise<void> {

@@ -56,23 +56,30 @@ describe("webhook stream", () => {
 
     const dropped = h.emitter.dropped.length;
     expect(dropped).toBeGreaterThan(0); // the fault injection really dropped some
-    // Duplicated deliveries were stored once per webhook id.
-    const deliveredIds = new Set(h.emitter.getLog({ shop: SHOP }).map((a) => a.webhookId));
-    const stored = await h.app.db.prisma.webhookEvent.count({ where: { shopDomain: SHOP } });
-    expect(stored).toBe(deliveredIds.size);
+    // Every acknowledged delivery is stored, once per webhook id, however often it came.
+    const attempts = h.emitter.getLog({ shop: SHOP });
+    const acknowledged = new Set(attempts.filter((a) => a.ok).map((a) => a.webhookId));
+    const attempted = new Set(attempts.map((a) => a.webhookId));
+    expect(attempts.length).toBeGreaterThan(attempted.size); // duplicates really happened
+    const storedIds = new Set(
+      (await h.app.db.prisma.webhookEvent.findMany({ where: { shopDomain: SHOP }, select: { webhookId: true } })).map((e) => e.webhookId),
+    );
+    for (const id of acknowledged) expect(storedIds.has(id)).toBe(true);
+    for (const id of storedIds) expect(attempted.has(id)).toBe(true);
 
     // Reconciliation catches what the drops lost.
     const run = await h.app.queue.enqueue("incremental-sync", { shop: SHOP }, { jobId: `test-incremental-${Date.now()}` });
     await eventually(
       () => h.app.db.prisma.jobRun.findFirst({ where: { jobId: run, status: "completed" } }),
-      30_000,
-      "incremental sync",
+      120_000,
+      "incremental sync (paced by the standard plan's 100 points/s)",
     );
     await expectOrdersMatchSimulator(h, SHOP);
   });
 
   it("applies a clean stream exactly without reconciliation", async () => {
-    h.emitter.setOptions({ duplicateRate: 0, reorderWindowMs: 0, dropRate: 0 });
+    // Clean = nothing dropped; Shopify still retries a delivery that timed out.
+    h.emitter.setOptions({ duplicateRate: 0, reorderWindowMs: 0, dropRate: 0, retry: true, timeFactor: 0.0005 });
     playStream(60, 123);
     await h.emitter.flush();
     await drainWebhookEvents(h, SHOP);

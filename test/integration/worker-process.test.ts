@@ -27,7 +27,8 @@ describe("worker process", () => {
     const value = `ping-${process.pid}-${Date.now()}`;
     await enqueue("ping", { value }, { jobId: value });
 
-    const worker = spawn("node_modules/.bin/tsx", ["app/jobs/worker.server.ts"], {
+    // `npm run worker` runs exactly this: node itself receives the signals.
+    const worker = spawn("node_modules/.bin/node", ["--import", "tsx", "app/jobs/worker.server.ts"], {
       env: process.env,
       stdio: ["ignore", "pipe", "pipe"],
     });

@@ -28,8 +28,9 @@ import {
 } from "../../models/shops.server";
 import prisma from "../../db.server";
 import { enqueue, type JobPayloads } from "../queue.server";
+import { inTransaction } from "../../db-pool.server";
 
-const BATCH_SIZE = 5000;
+const BATCH_SIZE = 10_000;
 const POLL_DELAY_MS = 1000;
 const MAX_EXPORT_RESTARTS = 2;
 const QUERIES: Record<ExportKind, string> = { customers: CUSTOMERS_BULK_QUERY, orders: ORDERS_BULK_QUERY };
@@ -152,20 +153,33 @@ async function importResult(shopId: string, kind: ExportKind, current: ExportSta
   let lineItems: { lineItemId: bigint; orderId: bigint; productType: string }[] = [];
   let pending = 0;
   let lastLine = current.linesDone;
+  // One batch is written while the next is parsed; batches commit in order,
+  // each atomically with its checkpoint.
+  let writing: Promise<void> = Promise.resolve();
 
   const flush = async () => {
     if (pending === 0) return;
-    await upsertCustomers(shopId, customers);
-    const customerIds = [...new Set(orders.flatMap((o) => (o.customerId === null ? [] : [o.customerId])))];
-    await ensureCustomersExist(shopId, customerIds);
-    await upsertOrders(shopId, orders);
-    await stageLineItems(shopId, lineItems);
-    current.linesDone = lastLine;
-    await saveExportState(shopId, kind, current);
+    const batch = { orders, customers, lineItems, checkpoint: lastLine };
     orders = [];
     customers = [];
     lineItems = [];
     pending = 0;
+    await writing;
+    writing = inTransaction(
+      async (db) => {
+        await upsertCustomers(shopId, batch.customers, db);
+        const customerIds = [...new Set(batch.orders.flatMap((o) => (o.customerId === null ? [] : [o.customerId])))];
+        await ensureCustomersExist(shopId, customerIds, db);
+        await upsertOrders(shopId, batch.orders, db);
+        await stageLineItems(shopId, batch.lineItems, db);
+        await saveExportState(shopId, kind, { ...current, linesDone: batch.checkpoint }, db);
+      },
+      { durable: false },
+    ).then(() => {
+      current.linesDone = batch.checkpoint;
+    });
+    // Marked handled now; the failure surfaces at the next await of `writing`.
+    writing.catch(() => undefined);
   };
 
   await streamBulkResult(
@@ -185,4 +199,5 @@ async function importResult(shopId: string, kind: ExportKind, current: ExportSta
     current.linesDone,
   );
   await flush();
+  await writing;
 }
