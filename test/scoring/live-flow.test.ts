@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SEGMENT_NAMES, type SegmentKey } from "../../app/domain/segment-map";
 import { deleteCustomer, emitAll, placeOrder } from "../simulator/store-events";
-import { eventually, startHarness, type Harness } from "../support/harness";
+import { eventually, startHarness, waitForQueuesIdle, type Harness } from "../support/harness";
 import { drainWebhookEvents } from "../support/compare";
 
 const SHOP = `live-flow-${process.pid}.myshopify.com`;
@@ -91,6 +91,7 @@ describe("live scoring in Shopify", () => {
   });
 
   it("a second recompute with no new data makes zero writes to Shopify", async () => {
+    await waitForQueuesIdle(h); // earlier tests' write-backs have finished
     const started = new Date();
     await h.app.queue.enqueue("recompute-shop", { shop: SHOP, reason: "test" }, { jobId: `recompute-idle-${Date.now()}` });
     await eventually(() => completedRun("recompute-shop", started), 60_000, "recompute");

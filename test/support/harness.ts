@@ -145,3 +145,15 @@ export async function eventually<T>(probe: () => Promise<T | null | undefined | 
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/** Waits until no job is waiting, delayed or active on any queue. */
+export async function waitForQueuesIdle(h: Harness, timeoutMs = 60_000): Promise<void> {
+  const { QUEUES, getQueue } = h.app.queue;
+  await eventually(async () => {
+    for (const name of Object.values(QUEUES)) {
+      const counts = await getQueue(name).getJobCounts("waiting", "delayed", "active", "prioritized");
+      if (Object.values(counts).some((n) => n > 0)) return false;
+    }
+    return true;
+  }, timeoutMs, "queues to drain");
+}
