@@ -26,11 +26,12 @@ function series(a: number, b: number, c: number, z: number): number {
     const ratio = ((a + n) * (b + n)) / ((c + n) * (n + 1)) * z;
     term *= ratio;
     sum += term;
-    // The term ratio tends monotonically to z (for n past the turning point of this
-    // rational function), so max(ratio, z) bounds all later ratios and the tail is at most
-    // term * bound / (1 - bound) (geometric bound); stop when that is negligible.
-    if (n > 2 && n > a + b + c) {
-      const bound = Math.max(ratio, z);
+    // The term ratio (a+n)(b+n)/((c+n)(n+1))·z tends to z and is eventually monotone, so
+    // max(this ratio, the next, z) bounds the later ratios and the tail is at most
+    // term·bound/(1−bound) (geometric bound); stop when that is negligible.
+    if (n > 2) {
+      const next = (((a + n + 1) * (b + n + 1)) / ((c + n + 1) * (n + 2))) * z;
+      const bound = Math.max(ratio, next, z);
       if (bound < 1 && (term * bound) / (1 - bound) <= 1e-16 * sum) break;
     }
     if (!Number.isFinite(sum)) return sum;
