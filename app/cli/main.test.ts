@@ -1,3 +1,4 @@
+import { fileURLToPath } from "node:url";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -6,7 +7,7 @@ import { describe, expect, it } from "vitest";
 
 const ROOT = join(__dirname, "..", "..");
 const NODE = join(ROOT, "node_modules", ".bin", "node");
-const CDNOW = "/work/shared/data/cdnow";
+const CDNOW = fileURLToPath(new URL("../../../shared/data/cdnow", import.meta.url));
 
 /** Runs the real CLI with the project's Node 22 (node_modules/.bin/tsx would pick the system node). */
 function cli(...args: string[]) {

@@ -1,7 +1,8 @@
-/** Test-only: load the CDNOW summary files shipped in /work/shared/data/cdnow. */
+/** Test-only: load the CDNOW summary files shipped in ../shared/data/cdnow beside the repository. */
+import { fileURLToPath } from "node:url";
 import { readFileSync } from "node:fs";
 
-export const CDNOW_DIR = "/work/shared/data/cdnow";
+export const CDNOW_DIR = fileURLToPath(new URL("../../../shared/data/cdnow", import.meta.url));
 
 export function loadCdnowSummary(name: string): { x: number[]; tx: number[]; T: number[]; zbar: number[] } {
   const [header, ...lines] = readFileSync(`${CDNOW_DIR}/${name}`, "utf8").trim().split(/\r?\n/);

@@ -4,11 +4,12 @@
 //
 // File format: header `customer_id date number_of_cds dollar_value`,
 // whitespace separated, date as YYYYMMDD.
+import { fileURLToPath } from "node:url";
 import { readFileSync } from "node:fs";
 import type { Plan, SimCustomer, SimLineItem, SimOrder, SimShop } from "./model";
 import { emptyShop, EMPTY_REFUNDS, EMPTY_STRINGS, ID_BASES, isoSeconds, parseMinor, shopIdSlot } from "./generator";
 
-export const CDNOW_PATH = "/work/shared/data/cdnow/CDNOW_master.txt";
+export const CDNOW_PATH = fileURLToPath(new URL("../../../shared/data/cdnow/CDNOW_master.txt", import.meta.url));
 /** Product used for every CDNOW line item. */
 export const CDNOW_PRODUCT = { id: 8061536829800, productType: "Music CD" };
 
