@@ -5,6 +5,7 @@
  * over two years before the as-of date. About 3 orders per customer on average.
  *   tsx bench/gen-transactions.ts [--customers 1000000] [--seed 42] [--output FILE]
  */
+import { createRng } from "../test/simulator/generator";
 import { createWriteStream } from "node:fs";
 
 export const BENCH_AS_OF = "2026-11-22";
@@ -12,17 +13,6 @@ const DAY = 86_400_000;
 const END_MS = Date.parse(`${BENCH_AS_OF}T00:00:00Z`);
 const START_MS = END_MS - 730 * DAY;
 
-/** mulberry32: small, fast, seedable PRNG (benchmark data must be reproducible). */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function normal(u: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
@@ -49,7 +39,7 @@ function iso(ms: number): string {
 }
 
 export async function generateTransactions(file: string, customers = 1_000_000, seed = 42): Promise<{ orders: number }> {
-  const u = rng(seed);
+  const u = createRng(seed); // reproducible benchmark data
   const out = createWriteStream(file);
   const write = (s: string) => (out.write(s) ? Promise.resolve() : new Promise<void>((r) => out.once("drain", () => r())));
   let buf = "customer_id,order_id,processed_at,amount,currency\n";

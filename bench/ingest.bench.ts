@@ -7,13 +7,10 @@
 // The scoring queue is paused so the post-sync recompute does not run inside
 // the measured window or the RSS peak.
 // Env/flags: --customers N (BENCH_CUSTOMERS, 200000), BENCH_R (1.5 → ~5 orders/customer).
-import { machineLoad, otherLoad, runMain, stopAll, clearQueuePrefix, log } from "./support/procs";
+import {
+  arg, machineLoad, otherLoad, runMain, stopAll, clearQueuePrefix, log } from "./support/procs";
 import { runIngest } from "./support/ingest";
 
-const arg = (name: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : undefined;
-};
 const CUSTOMERS = Number(arg("customers") ?? process.env.BENCH_CUSTOMERS ?? 200_000);
 const PARAMS = { r: Number(process.env.BENCH_R ?? 1.5), alpha: 40, a: 1.5, b: 6 };
 const PREFIX = `bench-ingest-${process.pid}`;

@@ -13,6 +13,7 @@
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import {
+  arg,
   REDIS_URL,
   appEnv,
   clearQueuePrefix,
@@ -30,10 +31,6 @@ import {
 import { runIngest } from "./support/ingest";
 import pg from "pg";
 
-const arg = (name: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : undefined;
-};
 const CUSTOMERS = Number(arg("customers") ?? process.env.BENCH_CUSTOMERS ?? 200_000);
 // Generator defaults (~2.2 orders/customer, ~440k orders): the simulator cannot produce a
 // 1M-order bulk export in reasonable time/memory (see bench:ingest). BENCH_R=1.5 → ~5 orders/customer.

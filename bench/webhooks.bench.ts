@@ -16,6 +16,7 @@ import { generateStore } from "../test/simulator/generator";
 import { orderPayload } from "../test/simulator/webhook-payloads";
 import { WebhookEmitter } from "../test/simulator/webhook-emitter";
 import {
+  arg,
   API_SECRET,
   appEnv,
   clearQueuePrefix,
@@ -39,10 +40,6 @@ import {
   trackPeak,
 } from "./support/procs";
 
-const arg = (name: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : undefined;
-};
 const RATES = (arg("rates") ?? process.env.BENCH_RATES ?? "100,200,300,400").split(",").map(Number);
 const SECONDS = Number(arg("seconds") ?? process.env.BENCH_SECONDS ?? 10);
 const CONCURRENCY = Number(arg("concurrency") ?? 64);

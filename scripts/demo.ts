@@ -13,6 +13,7 @@
 // Env:   DEMO_CUSTOMERS, DEMO_LIVE_SECONDS, DEMO_LIVE_RATE, DEMO_APP_PORT, DEMO_SIM_PORT
 import { createHmac } from "node:crypto";
 import {
+  arg,
   API_KEY,
   API_SECRET,
   appEnv,
@@ -33,10 +34,6 @@ import {
   stopAll,
 } from "../bench/support/procs";
 
-const arg = (name: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : undefined;
-};
 const CUSTOMERS = Number(arg("customers") ?? process.env.DEMO_CUSTOMERS ?? 5000);
 const LIVE_SECONDS = Number(arg("live-seconds") ?? process.env.DEMO_LIVE_SECONDS ?? 60);
 const LIVE_RATE = Number(arg("live-rate") ?? process.env.DEMO_LIVE_RATE ?? 5);

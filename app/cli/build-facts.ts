@@ -1,5 +1,5 @@
 /** Group merged orders by customer and compute facts columns at asOf, without per-row objects. */
-import { type CustomerFacts, type FactsColumns, allocateFactsColumns, factsFromSortedOrders } from "../domain/customer-facts";
+import { type CustomerFacts, type FactsColumns, allocateFactsColumns, factsFromSortedOrders, setFactsRow, truncateFactsColumns } from "../domain/customer-facts";
 import type { Transactions } from "./read-transactions";
 
 export interface PopulationFacts {
@@ -45,17 +45,11 @@ export function buildFacts(tx: Transactions, asOfMs: number): PopulationFacts {
       amounts[j + 1] = a;
     }
     if (!factsFromSortedOrders(times, amounts, lo, hi, asOfMs, row)) continue;
-    facts.frequency[n] = row.frequency;
-    facts.recencyDays[n] = row.recencyDays;
-    facts.monetaryMinor[n] = row.monetaryMinor;
-    facts.x[n] = row.x;
-    facts.tx[n] = row.tx;
-    facts.T[n] = row.T;
-    facts.repeatDayMeanMinor[n] = row.repeatDayMeanMinor;
+    setFactsRow(facts, n, row);
     scoredIds.push(tx.customerIds[c]);
     n++;
   }
-  return { facts: truncate(facts, n), customerIds: scoredIds };
+  return { facts: truncateFactsColumns(facts, n), customerIds: scoredIds };
 }
 
 /**
@@ -95,17 +89,4 @@ function mergeSameOrderRows(times: Float64Array, amounts: Float64Array, ids: str
     if (!Number.isSafeInteger(amounts[i])) throw new RangeError(`order ${ids[i]}: total exceeds the exact money range`);
   }
   return end;
-}
-
-function truncate(f: FactsColumns, n: number): FactsColumns {
-  return {
-    n,
-    frequency: f.frequency.subarray(0, n),
-    recencyDays: f.recencyDays.subarray(0, n),
-    monetaryMinor: f.monetaryMinor.subarray(0, n),
-    x: f.x.subarray(0, n),
-    tx: f.tx.subarray(0, n),
-    T: f.T.subarray(0, n),
-    repeatDayMeanMinor: f.repeatDayMeanMinor.subarray(0, n),
-  };
 }

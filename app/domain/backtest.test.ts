@@ -1,3 +1,4 @@
+import { createRng } from "../../test/simulator/generator";
 import { describe, expect, it } from "vitest";
 import { backtest, rocAuc } from "./backtest";
 import type { GroupedOrders } from "./population-facts";
@@ -26,24 +27,13 @@ describe("rocAuc", () => {
   });
 });
 
-/** Deterministic generator (mulberry32). */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Customers first buy within two years before asOf; each buys at a personal rate while alive
  * and drops out after each purchase with a personal probability (a BG/NBD-like world).
  */
 function population(asOf: Date, customers: number, seed: number): GroupedOrders {
-  const rand = rng(seed);
+  const rand = createRng(seed);
   const offsets = [0];
   const times: number[] = [];
   const amounts: number[] = [];

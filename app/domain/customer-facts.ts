@@ -143,6 +143,20 @@ export function setFactsRow(cols: FactsColumns, i: number, f: CustomerFacts): vo
   cols.repeatDayMeanMinor[i] = f.repeatDayMeanMinor;
 }
 
+/** The first n rows, as views (no copy). */
+export function truncateFactsColumns(f: FactsColumns, n: number): FactsColumns {
+  return {
+    n,
+    frequency: f.frequency.subarray(0, n),
+    recencyDays: f.recencyDays.subarray(0, n),
+    monetaryMinor: f.monetaryMinor.subarray(0, n),
+    x: f.x.subarray(0, n),
+    tx: f.tx.subarray(0, n),
+    T: f.T.subarray(0, n),
+    repeatDayMeanMinor: f.repeatDayMeanMinor.subarray(0, n),
+  };
+}
+
 export function factsColumnsFrom(facts: readonly CustomerFacts[]): FactsColumns {
   const cols = allocateFactsColumns(facts.length);
   facts.forEach((f, i) => setFactsRow(cols, i, f));

@@ -6,6 +6,7 @@ import {
   allocateFactsColumns,
   factsFromSortedOrders,
   setFactsRow,
+  truncateFactsColumns,
 } from "./customer-facts";
 
 export interface GroupedOrders {
@@ -32,15 +33,5 @@ export function factsFromGroupedOrders(orders: GroupedOrders, asOf: Date): Popul
     setFactsRow(all, n, row);
     customerIndex[n++] = c;
   }
-  const facts: FactsColumns = {
-    n,
-    frequency: all.frequency.subarray(0, n),
-    recencyDays: all.recencyDays.subarray(0, n),
-    monetaryMinor: all.monetaryMinor.subarray(0, n),
-    x: all.x.subarray(0, n),
-    tx: all.tx.subarray(0, n),
-    T: all.T.subarray(0, n),
-    repeatDayMeanMinor: all.repeatDayMeanMinor.subarray(0, n),
-  };
-  return { facts, customerIndex: customerIndex.subarray(0, n) };
+  return { facts: truncateFactsColumns(all, n), customerIndex: customerIndex.subarray(0, n) };
 }

@@ -363,3 +363,9 @@ export function otherLoad(): string {
     .map((l) => l.trim().slice(0, 140))
     .join("\n    ");
 }
+
+/** The value after `--name` on the command line, if any. */
+export function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : undefined;
+}

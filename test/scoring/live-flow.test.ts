@@ -1,15 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SEGMENT_NAMES, type SegmentKey } from "../../app/domain/segment-map";
 import { deleteCustomer, emitAll, placeOrder } from "../simulator/store-events";
-import { eventually, startHarness, waitForQueuesIdle, type Harness } from "../support/harness";
+import { completedJobRun, eventually, startHarness, waitForQueuesIdle, type Harness } from "../support/harness";
 import { drainWebhookEvents } from "../support/compare";
 
 const SHOP = `live-flow-${process.pid}.myshopify.com`;
 let h: Harness;
 let shopId: string;
 
-const completedRun = (name: string, after: Date) =>
-  h.app.db.prisma.jobRun.findFirst({ where: { name, shopDomain: SHOP, status: "completed", startedAt: { gte: after } }, orderBy: { id: "desc" } });
+const completedRun = (name: string, after: Date) => completedJobRun(h, name, SHOP, after);
 
 beforeAll(async () => {
   h = await startHarness();

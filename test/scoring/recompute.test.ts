@@ -2,19 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { scoreShop } from "../../app/domain/score-shop";
 import { orderNet } from "../simulator/generator";
 import { emitAll, placeOrder } from "../simulator/store-events";
-import { eventually, startHarness, type Harness } from "../support/harness";
+import { completedJobRun, eventually, startHarness, type Harness } from "../support/harness";
 import { drainWebhookEvents } from "../support/compare";
 
 const SHOP = `recompute-${process.pid}.myshopify.com`;
 let h: Harness;
 let shopId: string;
 
-async function latestRun(name: string, after: Date) {
-  return h.app.db.prisma.jobRun.findFirst({
-    where: { name, shopDomain: SHOP, status: "completed", startedAt: { gte: after } },
-    orderBy: { id: "desc" },
-  });
-}
+const latestRun = (name: string, after: Date) => completedJobRun(h, name, SHOP, after);
 
 beforeAll(async () => {
   h = await startHarness();

@@ -1,6 +1,7 @@
 // Bulk operations: bulkOperationRunQuery (JSONL export with __parentId lines),
 // bulkOperationRunMutation (staged upload of variables, one result line per
 // input line), staged upload targets and expiring result URLs.
+import { createRng } from "./generator";
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Kind, parse, validate, visit, type DocumentNode, type FieldNode, type OperationDefinitionNode, type SelectionSetNode } from "graphql";
@@ -144,23 +145,13 @@ function flattenNode(node: Record<string, unknown>, parentIdx: number, parentId:
   for (const list of children) for (const c of list) flattenNode(c, idx, String(node[HIDDEN_ID]), lines);
 }
 
-function mulberry32(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Order lines the way Shopify's bulk files look: every child after its parent,
  * but children are not kept next to their parent (deterministic per seed).
  */
 export function interleave(lines: Line[], seed: number): Line[] {
-  const rnd = mulberry32(seed);
+  const rnd = createRng(seed);
   const kids = new Map<number, number[]>();
   const roots: number[] = [];
   lines.forEach((l, i) => {

@@ -157,3 +157,11 @@ export async function waitForQueuesIdle(h: Harness, timeoutMs = 60_000): Promise
     return true;
   }, timeoutMs, "queues to drain");
 }
+
+/** The latest completed run of a job for a shop that started at or after `after`. */
+export function completedJobRun(h: Harness, name: string, shop: string, after: Date) {
+  return h.app.db.prisma.jobRun.findFirst({
+    where: { name, shopDomain: shop, status: "completed", startedAt: { gte: after } },
+    orderBy: { id: "desc" },
+  });
+}
