@@ -222,6 +222,28 @@ runMain(async () => {
   const notUpdated = pending.size;
   latencies.sort((a, b) => a - b);
 
+  // ---- does the app's database match Shopify? ----
+  await until("webhook events to be applied", () =>
+    q1(`select count(*)::int as n from "WebhookEvent" where "shopDomain" = $1 and status = 'pending'`, [SHOP]).then((r) => r.n === 0),
+  );
+  const theirs: { customerId: number; countedOrders: number; netMinor: number }[] = (
+    await simJson(simUrl, "GET", `/_sim/shops/${SHOP}/stats?perCustomer=1`)
+  ).perCustomer;
+  const ours = new Map(
+    (
+      await qAll(
+        `select o."customerId"::text as id, count(*)::int as orders, sum(o."totalMinor" - o."refundedMinor")::text as net
+         from "Order" o where o."shopId" = $1 and not o.test and o."cancelledAt" is null and o."customerId" is not null
+         group by o."customerId"`,
+        [shopRow.id],
+      )
+    ).map((r) => [r.id, r]),
+  );
+  const mismatched = theirs.filter((t) => {
+    const o = ours.get(String(t.customerId));
+    return !o || o.orders !== t.countedOrders || Number(o.net) !== t.netMinor;
+  }).length;
+
   // ---- summary ----
   const segments = await qAll(
     `select segment, count(*)::int as customers, sum("monetaryMinor")::bigint as monetary, round(avg("churnProbability")::numeric, 3) as churn, round(sum("predictedClv12m")::numeric, 0) as clv
@@ -252,6 +274,10 @@ runMain(async () => {
   console.log("segments (CustomerScore):");
   for (const s of segments)
     console.log(`  ${s.segment.padEnd(20)} ${String(s.customers).padStart(6)} customers   spent ${(Number(s.monetary) / 100).toFixed(0).padStart(9)}   avg churn ${s.churn}   predicted 12m value ${s.clv}`);
+  console.log(
+    `match:        ${theirs.length - mismatched}/${theirs.length} customers have the same counted orders and net total in the app's database as in Shopify` +
+      (ours.size === theirs.length ? "" : ` (database has ${ours.size} customers with orders)`),
+  );
   console.log(`writes:       ${writes.length} write-back jobs; totals of their stats: ${JSON.stringify(totals)}`);
   console.log(`transitions:  ${transitions.all} recorded (${transitions.moves} moves between segments, ${transitions.live} during/after live traffic); flowStatus ${flowStatus.map((f) => `${f.flowStatus}=${f.n}`).join(", ")}`);
   console.log(`Flow:         enabled via the lifecycle callback POST /flow/lifecycle (ShopSettings.flowTriggerEnabled=${flowOn?.flowTriggerEnabled}); ${(flow as unknown[]).length} triggers received by the simulator (flowTriggerReceive)`);
