@@ -6,8 +6,8 @@
 // enabled workflow. Bad signature → 401; anything else → 2xx quickly, or
 // Flow refuses to enable the merchant's workflow.
 import type { ActionFunctionArgs } from "@remix-run/node";
-import prisma from "../db.server";
 import { env } from "../env.server";
+import { setFlowTriggerEnabled } from "../models/flow-lifecycle.server";
 import { verifyFlowHmac } from "../shopify/flow-hmac.server";
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -24,13 +24,6 @@ export async function action({ request }: ActionFunctionArgs) {
   }
   const domain = typeof body.shopify_domain === "string" ? body.shopify_domain.toLowerCase() : null;
   if (!domain || typeof body.has_enabled_flow !== "boolean") return new Response("Bad Request", { status: 400 });
-  const shop = await prisma.shop.findUnique({ where: { domain } });
-  if (shop) {
-    await prisma.shopSettings.upsert({
-      where: { shopId: shop.id },
-      create: { shopId: shop.id, flowTriggerEnabled: body.has_enabled_flow },
-      update: { flowTriggerEnabled: body.has_enabled_flow },
-    });
-  }
-  return new Response(JSON.stringify({ ok: true, known: !!shop }), { status: 200, headers: { "content-type": "application/json" } });
+  const known = await setFlowTriggerEnabled(domain, body.has_enabled_flow);
+  return new Response(JSON.stringify({ ok: true, known }), { status: 200, headers: { "content-type": "application/json" } });
 }
