@@ -116,6 +116,24 @@ export function compressTuples(x: ArrayLike<number>, tx: ArrayLike<number>, T: A
 }
 
 /**
+ * Terms that depend on x only, once per distinct x: the constant part of ln L
+ * and ln of the odds a/(b+x−1) of the "dropped out after the last purchase" term.
+ */
+function perXTerms(params: BgNbdParams, xValues: ArrayLike<number>): { constX: Float64Array; logOddsX: Float64Array } {
+  const { r, alpha, a, b } = params;
+  const constX = new Float64Array(xValues.length);
+  const logOddsX = new Float64Array(xValues.length);
+  const base = -gammaln(r) + r * Math.log(alpha) - betaln(a, b);
+  const logA = Math.log(a);
+  for (let j = 0; j < xValues.length; j++) {
+    const x = xValues[j];
+    constX[j] = base + gammaln(r + x) + betaln(a, b + x);
+    logOddsX[j] = x > 0 ? logA - Math.log(b + x - 1) : -Infinity;
+  }
+  return { constX, logOddsX };
+}
+
+/**
  * Total log-likelihood. Per customer
  *   ln L = lnΓ(r+x) − lnΓ(r) + r ln α + lnB(a, b+x) − lnB(a, b)
  *        + ln[ (α+T)^−(r+x) + [x>0] a/(b+x−1) (α+t_x)^−(r+x) ]
@@ -124,16 +142,7 @@ export function compressTuples(x: ArrayLike<number>, tx: ArrayLike<number>, T: A
 export function logLikelihood(params: BgNbdParams, data: BtydTuples): number {
   const { r, alpha, a, b } = params;
   if (!(r > 0 && alpha > 0 && a > 0 && b > 0)) return -Infinity;
-  const nx = data.xValues.length;
-  const constX = new Float64Array(nx);
-  const logOddsX = new Float64Array(nx);
-  const base = -gammaln(r) + r * Math.log(alpha) - betaln(a, b);
-  const logA = Math.log(a);
-  for (let j = 0; j < nx; j++) {
-    const x = data.xValues[j];
-    constX[j] = base + gammaln(r + x) + betaln(a, b + x);
-    logOddsX[j] = x > 0 ? logA - Math.log(b + x - 1) : -Infinity;
-  }
+  const { constX, logOddsX } = perXTerms(params, data.xValues);
   const logAT = data.TValues.map((T) => Math.log(alpha + T));
   const logAtx = data.txValues.map((tx) => Math.log(alpha + tx));
   const { weight, xIdx, txIdx, TIdx, xValues } = data;
@@ -167,18 +176,9 @@ export function logLikelihoodWithGradient(params: BgNbdParams, data: BtydTuples,
   gradLog.fill(0);
   if (!(r > 0 && alpha > 0 && a > 0 && b > 0)) return -Infinity;
   const nx = data.xValues.length;
-  const constX = new Float64Array(nx);
-  const logOddsX = new Float64Array(nx);
-  const invBx = new Float64Array(nx);
+  const { constX, logOddsX } = perXTerms(params, data.xValues);
+  const invBx = data.xValues.map((x) => (x > 0 ? 1 / (b + x - 1) : 0));
   const weightX = new Float64Array(nx);
-  const base = -gammaln(r) + r * Math.log(alpha) - betaln(a, b);
-  const logA = Math.log(a);
-  for (let j = 0; j < nx; j++) {
-    const x = data.xValues[j];
-    constX[j] = base + gammaln(r + x) + betaln(a, b + x);
-    logOddsX[j] = x > 0 ? logA - Math.log(b + x - 1) : -Infinity;
-    invBx[j] = x > 0 ? 1 / (b + x - 1) : 0;
-  }
   const logAT = data.TValues.map((T) => Math.log(alpha + T));
   const invAT = data.TValues.map((T) => 1 / (alpha + T));
   const logAtx = data.txValues.map((tx) => Math.log(alpha + tx));

@@ -147,28 +147,18 @@ export function customerPayload(shop: SimShop, c: SimCustomer): Json {
   };
 }
 
-/** The customer object embedded in order payloads. */
+/** The customer object embedded in order payloads: the customer payload without addresses. */
 function orderCustomer(shop: SimShop, order: SimOrder): Json | null {
   if (order.customerId === null) return null;
-  const c = shop.customers.get(order.customerId);
-  return {
+  const customer: SimCustomer = shop.customers.get(order.customerId) ?? {
     id: order.customerId,
-    email: null,
-    created_at: restTime(c?.createdAt ?? order.createdAt),
-    updated_at: restTime(c?.updatedAt ?? order.updatedAt),
-    first_name: null,
-    last_name: null,
-    state: "enabled",
-    note: null,
-    verified_email: true,
-    multipass_identifier: null,
-    tax_exempt: false,
-    phone: null,
-    currency: shop.currency,
-    tax_exemptions: [],
-    admin_graphql_api_id: gid("Customer", order.customerId),
-    default_address: null,
+    createdAt: order.createdAt,
+    updatedAt: order.updatedAt,
+    tags: [],
+    metafields: [],
   };
+  const { addresses: _addresses, ...embedded } = customerPayload(shop, customer);
+  return embedded;
 }
 
 export function refundPayload(shop: SimShop, order: SimOrder, refund: SimRefund): Json {
