@@ -1,0 +1,24 @@
+// The one definition of a shop's settings: defaults, limits and form field
+// names. Imports nothing, so the settings form (client bundle), the form
+// validation, the models, the worker and the tests all read the same values.
+// The database defaults in prisma/schema.prisma (ShopSettings) match these.
+
+export const SETTINGS_DEFAULTS = {
+  churnHorizonDays: 90,
+  tagPrefix: "rfm:",
+  holdoutPercent: 10,
+  writeBackEnabled: true,
+  flowTriggerEnabled: false,
+} as const;
+
+export const SETTINGS_LIMITS = {
+  churnHorizonDays: { min: 7, max: 365 },
+  holdoutPercent: { min: 0, max: 50 },
+  tagPrefixMaxLength: 20,
+} as const;
+
+/** Letters, digits, "-", "_" and ":" only: safe inside a segment query string. */
+export const TAG_PREFIX_PATTERN = /^[A-Za-z0-9_:-]+$/;
+
+/** Form field name of one segment-map cell. */
+export const cellField = (r: number, f: number) => `map_r${r}_f${f}`;
