@@ -1,13 +1,12 @@
-import { fileURLToPath } from "node:url";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { CDNOW_DIR as CDNOW } from "../../test/support/cdnow";
 
 const ROOT = join(__dirname, "..", "..");
 const NODE = join(ROOT, "node_modules", ".bin", "node");
-const CDNOW = fileURLToPath(new URL("../../../shared/data/cdnow", import.meta.url));
 
 /** Runs the real CLI with the project's Node 22 (node_modules/.bin/tsx would pick the system node). */
 function cli(...args: string[]) {

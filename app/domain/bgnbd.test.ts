@@ -9,7 +9,7 @@ import {
   pAlive,
   unconditionalExpectedPurchases,
 } from "./bgnbd";
-import { loadCdnowSummary } from "./test-helpers";
+import { loadCdnowSummary } from "../../test/support/cdnow";
 
 const published = { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 };
 const cdnow = loadCdnowSummary("cdnow_customers_summary.csv");

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { conditionalExpectedAverageSpend, fitGammaGamma, gammaGammaLogLikelihood, gammaGammaLogLikelihoodWithGradient, spendData } from "./gamma-gamma";
-import { loadCdnowSummary } from "./test-helpers";
+import { loadCdnowSummary } from "../../test/support/cdnow";
 
 const cdnow = loadCdnowSummary("cdnow_customers_summary_with_transactions.csv");
 const data = spendData(cdnow.x, cdnow.zbar);

@@ -9,7 +9,7 @@ import { readFileSync } from "node:fs";
 import type { Plan, SimCustomer, SimLineItem, SimOrder, SimShop } from "./model";
 import { emptyShop, EMPTY_REFUNDS, EMPTY_STRINGS, ID_BASES, isoSeconds, parseMinor, shopIdSlot } from "./generator";
 
-export const CDNOW_PATH = fileURLToPath(new URL("../../../shared/data/cdnow/CDNOW_master.txt", import.meta.url));
+export const CDNOW_PATH = fileURLToPath(new URL("../fixtures/cdnow/CDNOW_master.txt", import.meta.url));
 /** Product used for every CDNOW line item. */
 export const CDNOW_PRODUCT = { id: 8061536829800, productType: "Music CD" };
 

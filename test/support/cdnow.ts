@@ -1,8 +1,9 @@
-/** Test-only: load the CDNOW summary files shipped in ../shared/data/cdnow beside the repository. */
+// Test-only: the CDNOW data vendored in test/fixtures/cdnow (see its README.md
+// for source and terms), and a loader for its summary CSVs.
 import { fileURLToPath } from "node:url";
 import { readFileSync } from "node:fs";
 
-export const CDNOW_DIR = fileURLToPath(new URL("../../../shared/data/cdnow", import.meta.url));
+export const CDNOW_DIR = fileURLToPath(new URL("../fixtures/cdnow", import.meta.url));
 
 export function loadCdnowSummary(name: string): { x: number[]; tx: number[]; T: number[]; zbar: number[] } {
   const [header, ...lines] = readFileSync(`${CDNOW_DIR}/${name}`, "utf8").trim().split(/\r?\n/);
