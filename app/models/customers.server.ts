@@ -2,7 +2,7 @@
 // addresses. A deletion is a tombstone so late events cannot resurrect it.
 import { pool, type Queryable } from "../db-pool.server";
 import prisma from "../db.server";
-import type { CustomerRecord } from "./order-records";
+import type { CustomerRecord } from "../domain/order-record";
 
 export async function upsertCustomers(shopId: string, customers: CustomerRecord[], db: Queryable = pool): Promise<number> {
   if (customers.length === 0) return 0;

@@ -2,7 +2,7 @@
 // an older snapshot (a late webhook, a bulk file) never overwrites newer data,
 // and replays are no-ops: the same events in any order converge.
 import { pool, type Queryable } from "../db-pool.server";
-import type { OrderRecord } from "./order-records";
+import type { OrderRecord } from "../domain/order-record";
 
 export async function upsertOrders(shopId: string, orders: OrderRecord[], db: Queryable = pool): Promise<number> {
   if (orders.length === 0) return 0;

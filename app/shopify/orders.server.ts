@@ -1,7 +1,8 @@
 // Reading orders and customers page by page (single order look-ups and the
 // incremental reconciliation).
 import type { ShopifyAdminClient } from "./admin-client.server";
-import { customerFromNode, orderFromNode, type CustomerRecord, type OrderRecord } from "../models/order-records";
+import type { CustomerRecord, OrderRecord } from "../domain/order-record";
+import { customerFromNode, orderFromNode } from "./records";
 
 const ORDER_FIELDS = `
   id createdAt updatedAt processedAt cancelledAt test currencyCode presentmentCurrencyCode

@@ -14,7 +14,8 @@ import {
 } from "../../shopify/bulk-export.server";
 import { legacyId } from "../../shopify/gid";
 import { ensureMetafieldDefinitions } from "../../shopify/metafields.server";
-import { customerFromNode, orderFromNode, type OrderRecord, type CustomerRecord } from "../../models/order-records";
+import type { OrderRecord, CustomerRecord } from "../../domain/order-record";
+import { customerFromNode, orderFromNode } from "../../shopify/records";
 import { mergeStagedLineItems, stageLineItems, upsertOrders } from "../../models/orders.server";
 import { ensureCustomersExist, upsertCustomers } from "../../models/customers.server";
 import {

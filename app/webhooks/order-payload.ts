@@ -1,0 +1,25 @@
+// Webhook order payloads (REST shape, validated by ./payloads) mapped to the
+// record the models store. Amounts are shop money (shop_money), parsed exactly.
+import { parseMoneyToMinor } from "../domain/money";
+import { refundedMinor, type OrderRecord } from "../domain/order-record";
+import type { OrderPayload } from "./payloads";
+
+const minor = (amount: string) => BigInt(parseMoneyToMinor(amount));
+
+export function orderFromPayload(payload: OrderPayload): OrderRecord {
+  const totalMinor = minor(payload.total_price_set.shop_money.amount);
+  const current = payload.current_total_price_set ? minor(payload.current_total_price_set.shop_money.amount) : null;
+  return {
+    id: BigInt(payload.id),
+    customerId: payload.customer?.id ? BigInt(payload.customer.id) : null,
+    processedAt: new Date(payload.processed_at ?? payload.created_at),
+    updatedAt: new Date(payload.updated_at),
+    cancelledAt: payload.cancelled_at ? new Date(payload.cancelled_at) : null,
+    test: payload.test,
+    currency: payload.total_price_set.shop_money.currency_code,
+    presentmentCurrency: payload.presentment_currency ?? null,
+    totalMinor,
+    refundedMinor: refundedMinor(totalMinor, current),
+    discountCodes: payload.discount_codes.map((d) => d.code),
+  };
+}
