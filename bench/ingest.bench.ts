@@ -7,8 +7,8 @@
 // The scoring queue is paused so the post-sync recompute does not run inside
 // the measured window or the RSS peak.
 // Env/flags: --customers N (BENCH_CUSTOMERS, 200000), BENCH_R (1.5 → ~5 orders/customer).
-import {
-  arg, machineLoad, otherLoad, runMain, stopAll, clearQueuePrefix, log } from "./support/procs";
+import { arg, runMain, stopAll, clearQueuePrefix, log } from "../test/support/procs";
+import { machineLoad, otherLoad } from "./support/machine";
 import { runIngest } from "./support/ingest";
 
 const CUSTOMERS = Number(arg("customers") ?? process.env.BENCH_CUSTOMERS ?? 200_000);

@@ -12,22 +12,9 @@
 // peak RSS (VmHWM).
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
-import {
-  arg,
-  REDIS_URL,
-  appEnv,
-  clearQueuePrefix,
-  databaseUrlFor,
-  dbClient,
-  log,
-  machineLoad,
-  otherLoad,
-  runMain,
-  sleep,
-  startWorker,
-  stopAll,
-  trackPeak,
-} from "./support/procs";
+import { arg, REDIS_URL, appEnv, clearQueuePrefix, databaseUrlFor, dbClient, log, runMain, startWorker, stopAll } from "../test/support/procs";
+import { eventually } from "../test/support/timing";
+import { machineLoad, otherLoad, trackPeak } from "./support/machine";
 import { runIngest } from "./support/ingest";
 import pg from "pg";
 
@@ -91,21 +78,21 @@ runMain(async () => {
   if (reuse) await scoring.add("recompute-shop", { shop: SHOP, reason: "bench" }, { jobId: `recompute-bench-${Date.now()}`, attempts: 1 });
   await scoring.resume();
 
-  const deadline = Date.now() + 15 * 60_000;
-  let run: any;
-  let lastPrint = 0;
-  for (;;) {
-    const r = await db.query(`select * from "JobRun" where id > $1 and name = 'recompute-shop' and "shopDomain" = $2 and status <> 'running' order by id limit 1`, [before, SHOP]);
-    run = r.rows[0];
-    if (run) break;
-    if (!worker.isAlive()) throw new Error(`worker died:\n${worker.tail()}`);
-    if (Date.now() > deadline) throw new Error("recompute did not finish in 15 minutes");
-    if (Date.now() - lastPrint > 5000) {
-      lastPrint = Date.now();
-      log(`  recomputing… worker RSS peak ${peak.peak().toFixed(0)} MB`);
-    }
-    await sleep(200);
-  }
+  const run: any = await eventually(
+    async () => {
+      const r = await db.query(`select * from "JobRun" where id > $1 and name = 'recompute-shop' and "shopDomain" = $2 and status <> 'running' order by id limit 1`, [before, SHOP]);
+      if (r.rows[0]) return r.rows[0];
+      if (!worker.isAlive()) throw new Error(`worker died:\n${worker.tail()}`);
+      return null;
+    },
+    {
+      timeoutMs: 15 * 60_000,
+      intervalMs: 200,
+      timeoutMessage: "recompute did not finish in 15 minutes",
+      progressEveryMs: 5000,
+      progress: () => log(`  recomputing… worker RSS peak ${peak.peak().toFixed(0)} MB`),
+    },
+  );
   const peakMb = peak.stop();
   await scoring.close();
   connection.disconnect();

@@ -25,20 +25,17 @@ import {
   freePort,
   installApp,
   log,
-  machineLoad,
-  otherLoad,
-  percentile,
   prepareDatabase,
-  rssMb,
   runMain,
   simJson,
-  sleep,
   startSimulatorProcess,
   startWeb,
   startWorker,
   stopAll,
-  trackPeak,
-} from "./support/procs";
+} from "../test/support/procs";
+import { percentile } from "../test/support/stats";
+import { sleep } from "../test/support/timing";
+import { machineLoad, otherLoad, rssMb, trackPeak } from "./support/machine";
 
 const RATES = (arg("rates") ?? process.env.BENCH_RATES ?? "100,200,300,400").split(",").map(Number);
 const SECONDS = Number(arg("seconds") ?? process.env.BENCH_SECONDS ?? 10);

@@ -23,16 +23,16 @@ import {
   freePort,
   installApp,
   log,
-  percentile,
   prepareDatabase,
   runMain,
   simJson,
-  sleep,
   startSimulatorProcess,
   startWeb,
   startWorker,
   stopAll,
-} from "../bench/support/procs";
+} from "../test/support/procs";
+import { percentile } from "../test/support/stats";
+import { eventually, sleep } from "../test/support/timing";
 
 const CUSTOMERS = Number(arg("customers") ?? process.env.DEMO_CUSTOMERS ?? 5000);
 const LIVE_SECONDS = Number(arg("live-seconds") ?? process.env.DEMO_LIVE_SECONDS ?? 60);
@@ -53,19 +53,15 @@ async function portOr(preferred: number): Promise<number> {
   return free ? preferred : freePort();
 }
 
-async function until<T>(label: string, probe: () => Promise<T>, progress?: () => Promise<string>, timeoutMs = STEP_TIMEOUT_MS): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  let last = 0;
-  for (;;) {
-    const v = await probe();
-    if (v) return v as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${label}`);
-    if (progress && Date.now() - last > 3000) {
-      last = Date.now();
-      log(`  ${label}: ${await progress()}`);
-    }
-    await sleep(250);
-  }
+/** One demo step: waits for `probe`, logging `progress` every 3 s. */
+function until<T>(label: string, probe: () => Promise<T>, progress?: () => Promise<string>, timeoutMs = STEP_TIMEOUT_MS) {
+  return eventually(probe, {
+    timeoutMs,
+    intervalMs: 250,
+    timeoutMessage: `timed out after ${timeoutMs / 1000} s waiting for ${label}`,
+    progressEveryMs: 3000,
+    progress: progress && (async () => log(`  ${label}: ${await progress()}`)),
+  });
 }
 
 runMain(async () => {

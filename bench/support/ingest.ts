@@ -17,13 +17,13 @@ import {
   log,
   prepareDatabase,
   simJson,
-  sleep,
   startSimulatorProcess,
   startWeb,
   startWorker,
-  trackPeak,
   type Child,
-} from "./procs";
+} from "../../test/support/procs";
+import { eventually } from "../../test/support/timing";
+import { trackPeak } from "./machine";
 
 export interface IngestOptions {
   database: string;
@@ -102,23 +102,27 @@ export async function runIngest(o: IngestOptions): Promise<IngestResult> {
   const db = dbClient(databaseUrl);
   await installApp({ simUrl, appUrl, shop: o.shop });
   log(`installed ${o.shop}; waiting for the backfill`);
-  const deadline = Date.now() + o.timeoutMs;
-  let lastPrint = 0;
   let row: any;
-  for (;;) {
-    const r = await db.query(`select "syncStatus", "syncError", "syncRowsDone", "syncRowsTotal", "syncStartedAt", "syncCompletedAt", "syncState" from "Shop" where domain = $1`, [o.shop]);
-    row = r.rows[0];
-    if (row?.syncStatus === "completed" || row?.syncStatus === "failed") break;
-    if (!worker.isAlive()) throw new Error(`worker died during the backfill:\n${worker.tail()}`);
-    if (Date.now() > deadline) throw new Error(`backfill not finished after ${o.timeoutMs / 1000} s (status ${row?.syncStatus})`);
-    if (Date.now() - lastPrint > 5000) {
-      lastPrint = Date.now();
-      const ex = row?.syncState?.exports ?? {};
-      const parts = Object.entries(ex).map(([k, v]: [string, any]) => `${k} ${v.status} ${Number(v.linesDone ?? 0).toLocaleString()}/${Number(v.objectCount ?? 0).toLocaleString()} lines`);
-      log(`  sync ${row?.syncStatus ?? "no shop yet"} ${parts.join(", ")}; worker RSS ${workerPeak.peak().toFixed(0)} MB peak`);
-    }
-    await sleep(250);
-  }
+  await eventually(
+    async () => {
+      const r = await db.query(`select "syncStatus", "syncError", "syncRowsDone", "syncRowsTotal", "syncStartedAt", "syncCompletedAt", "syncState" from "Shop" where domain = $1`, [o.shop]);
+      row = r.rows[0];
+      if (row?.syncStatus === "completed" || row?.syncStatus === "failed") return true;
+      if (!worker.isAlive()) throw new Error(`worker died during the backfill:\n${worker.tail()}`);
+      return false;
+    },
+    {
+      timeoutMs: o.timeoutMs,
+      intervalMs: 250,
+      timeoutMessage: () => `backfill not finished after ${o.timeoutMs / 1000} s (status ${row?.syncStatus})`,
+      progressEveryMs: 5000,
+      progress: () => {
+        const ex = row?.syncState?.exports ?? {};
+        const parts = Object.entries(ex).map(([k, v]: [string, any]) => `${k} ${v.status} ${Number(v.linesDone ?? 0).toLocaleString()}/${Number(v.objectCount ?? 0).toLocaleString()} lines`);
+        log(`  sync ${row?.syncStatus ?? "no shop yet"} ${parts.join(", ")}; worker RSS ${workerPeak.peak().toFixed(0)} MB peak`);
+      },
+    },
+  );
   const peakAtEnd = workerPeak.peak();
   if (row.syncStatus !== "completed") throw new Error(`backfill failed: ${row.syncError}`);
   const seconds = (row.syncCompletedAt.getTime() - row.syncStartedAt.getTime()) / 1000;

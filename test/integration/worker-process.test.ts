@@ -2,19 +2,10 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { afterAll, describe, expect, it } from "vitest";
 import { enqueue, closeQueues } from "../../app/jobs/queue.server";
 import prisma from "../../app/db.server";
+import { eventually } from "../support/timing";
 
 function waitForExit(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => child.once("exit", (code) => resolve(code)));
-}
-
-async function waitFor<T>(probe: () => Promise<T | null | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error("timed out waiting");
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 describe("worker process", () => {
@@ -37,10 +28,10 @@ describe("worker process", () => {
     worker.stderr!.on("data", (d) => (output += d));
     const exited = waitForExit(worker);
     try {
-      const run = await waitFor(
-        () => prisma.jobRun.findFirst({ where: { name: "ping", jobId: value, status: "completed" } }),
-        30_000,
-      );
+      const run = await eventually(() => prisma.jobRun.findFirst({ where: { name: "ping", jobId: value, status: "completed" } }), {
+        timeoutMs: 30_000,
+        label: "the ping job run",
+      });
       const stats = run.stats as { echoed: string; pid: number };
       expect(stats.echoed).toBe(value);
       expect(stats.pid).not.toBe(process.pid); // ran in the other process

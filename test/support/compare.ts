@@ -2,6 +2,7 @@
 import { expect } from "vitest";
 import { orderNet } from "../simulator/generator";
 import type { Harness } from "./harness";
+import { eventually } from "./timing";
 
 export async function expectOrdersMatchSimulator(h: Harness, domain: string): Promise<number> {
   const shop = await h.app.db.prisma.shop.findUniqueOrThrow({ where: { domain } });
@@ -41,11 +42,9 @@ export async function expectOrdersMatchSimulator(h: Harness, domain: string): Pr
 
 /** Waits until every stored webhook event has been processed. */
 export async function drainWebhookEvents(h: Harness, domain: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const pending = await h.app.db.prisma.webhookEvent.count({ where: { shopDomain: domain, status: "pending" } });
-    if (pending === 0) return;
-    if (Date.now() > deadline) throw new Error(`${pending} webhook events still pending`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  let pending = 0;
+  await eventually(async () => (pending = await h.app.db.prisma.webhookEvent.count({ where: { shopDomain: domain, status: "pending" } })) === 0, {
+    timeoutMs,
+    timeoutMessage: () => `${pending} webhook events still pending`,
+  });
 }

@@ -1,13 +1,15 @@
-// Shared process helpers for the demo and the benchmarks: build-if-needed,
+// Process supervision shared by the demo and the benchmarks: build-if-needed,
 // a dedicated database per run, and the simulator, web (remix-serve) and
 // worker as child processes of Node 22 with the right environment. Every
 // child is registered so that Ctrl-C, an error or a normal exit stops them.
+// (The BENCH_* environment variables predate the demo's use; they apply to both.)
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { createServer } from "node:net";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
+import { eventually } from "./timing";
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 /** Node 22 from the `node` devDependency (the system node is 20). */
@@ -18,7 +20,6 @@ export const API_SECRET = process.env.BENCH_API_SECRET ?? "bench-local-secret-01
 export const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const PG_BASE = process.env.BENCH_PG_BASE ?? "postgresql://postgres@127.0.0.1:5432";
 
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export const log = (msg: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${msg}`);
 
 // ------------------------------------------------------------ children ----
@@ -34,6 +35,11 @@ export interface Child {
 }
 
 const children = new Set<Child>();
+
+/** Pids of the children still registered (to tell our own processes from the machine's other load). */
+export function childPids(): number[] {
+  return [...children].map((c) => c.pid);
+}
 
 export function spawnNode(name: string, args: string[], env: Record<string, string>, opts: { echo?: boolean } = {}): Child {
   const proc = spawn(NODE, args, {
@@ -113,35 +119,6 @@ export function runMain(main: () => Promise<number | void>): void {
   );
 }
 
-// ---------------------------------------------------------- /proc memory ----
-
-function statusField(pid: number, field: "VmHWM" | "VmRSS"): number | null {
-  try {
-    const m = readFileSync(`/proc/${pid}/status`, "utf8").match(new RegExp(`^${field}:\\s+(\\d+) kB`, "m"));
-    return m ? Number(m[1]) / 1024 : null;
-  } catch {
-    return null;
-  }
-}
-/** Peak resident set size (VmHWM) of a live process, MB. */
-export const peakRssMb = (pid: number) => statusField(pid, "VmHWM");
-export const rssMb = (pid: number) => statusField(pid, "VmRSS");
-
-/** Samples VmHWM while the process lives, so the peak survives its exit. */
-export function trackPeak(pid: number, everyMs = 200) {
-  let peak = 0;
-  const sample = () => {
-    const v = peakRssMb(pid);
-    if (v !== null && v > peak) peak = v;
-  };
-  const t = setInterval(sample, everyMs);
-  t.unref();
-  return {
-    peak: () => (sample(), peak),
-    stop: () => (clearInterval(t), sample(), peak),
-  };
-}
-
 // ---------------------------------------------------------------- ports ----
 
 export async function freePort(): Promise<number> {
@@ -157,19 +134,19 @@ export async function freePort(): Promise<number> {
 }
 
 export async function waitForHttp(url: string, child: Child | null, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (child && !child.isAlive()) throw new Error(`${child.name} exited before answering ${url}:\n${child.tail()}`);
-    try {
-      const r = await fetch(url, { signal: AbortSignal.timeout(2000) });
-      await r.arrayBuffer();
-      return;
-    } catch {
-      /* not yet */
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${url}`);
-    await sleep(200);
-  }
+  await eventually(
+    async () => {
+      if (child && !child.isAlive()) throw new Error(`${child.name} exited before answering ${url}:\n${child.tail()}`);
+      try {
+        const r = await fetch(url, { signal: AbortSignal.timeout(2000) });
+        await r.arrayBuffer();
+        return true;
+      } catch {
+        return false; // not listening yet
+      }
+    },
+    { timeoutMs, intervalMs: 200, timeoutMessage: `timed out waiting for ${url}` },
+  );
 }
 
 // ---------------------------------------------------------------- build ----
@@ -250,14 +227,6 @@ export async function clearQueuePrefix(prefix: string): Promise<void> {
 
 // ------------------------------------------------------------ processes ----
 
-export interface Stack {
-  simUrl: string;
-  appUrl: string;
-  appPort: number;
-  env: Record<string, string>;
-  sim: Child;
-}
-
 /** Environment of the app's processes (web and worker). */
 export function appEnv(o: { databaseUrl: string; queuePrefix: string; appUrl: string; simUrl: string }): Record<string, string> {
   return {
@@ -300,12 +269,14 @@ export async function startWorker(env: Record<string, string>, extra: Record<str
   // BENCH_CPU_PROF_DIR=/tmp/prof writes a V8 CPU profile of the worker on exit (for "where does the time go").
   const prof = process.env.BENCH_CPU_PROF_DIR ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : [];
   const child = spawnNode("worker", [...prof, "--import", "tsx", join(ROOT, "app/jobs/worker.server.ts")], { ...env, ...extra });
-  const deadline = Date.now() + 60_000;
-  while (!/worker \d+ started/.test(child.tail())) {
-    if (!child.isAlive()) throw new Error(`worker exited:\n${child.tail()}`);
-    if (Date.now() > deadline) throw new Error(`worker did not start:\n${child.tail()}`);
-    await sleep(100);
-  }
+  await eventually(
+    () => {
+      if (/worker \d+ started/.test(child.tail())) return true;
+      if (!child.isAlive()) throw new Error(`worker exited:\n${child.tail()}`);
+      return false;
+    },
+    { timeoutMs: 60_000, timeoutMessage: () => `worker did not start:\n${child.tail()}` },
+  );
   return child;
 }
 
@@ -336,33 +307,7 @@ export async function installApp(o: { simUrl: string; appUrl: string; shop: stri
   return r.status;
 }
 
-// ---------------------------------------------------------------- stats ----
-
-export function percentile(sorted: number[], p: number): number {
-  if (!sorted.length) return NaN;
-  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[i];
-}
-
-export function machineLoad(): string {
-  try {
-    return readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
-  } catch {
-    return "?";
-  }
-}
-
-/** Other heavy processes on the machine (for noise notes), excluding our own children. */
-export function otherLoad(): string {
-  const r = spawnSync("ps", ["-eo", "pid,pcpu,rss,comm,args", "--sort=-pcpu"], { encoding: "utf8" });
-  const mine = new Set([process.pid, ...[...children].map((c) => c.pid)]);
-  return (r.stdout ?? "")
-    .split("\n")
-    .slice(1, 8)
-    .filter((l) => l.trim() && !mine.has(Number(l.trim().split(/\s+/)[0])) && Number(l.trim().split(/\s+/)[1]) >= 5)
-    .map((l) => l.trim().slice(0, 140))
-    .join("\n    ");
-}
+// ------------------------------------------------------------- arguments ----
 
 /** The value after `--name` on the command line, if any. */
 export function arg(name: string): string | undefined {

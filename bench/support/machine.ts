@@ -1,0 +1,57 @@
+// What the benchmarks report about the machine besides their own figures:
+// peak memory of a child (from /proc) and the load other processes put on
+// the two cores while a run measures.
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { childPids } from "../../test/support/procs";
+
+// ---------------------------------------------------------- /proc memory ----
+
+function statusField(pid: number, field: "VmHWM" | "VmRSS"): number | null {
+  try {
+    const m = readFileSync(`/proc/${pid}/status`, "utf8").match(new RegExp(`^${field}:\\s+(\\d+) kB`, "m"));
+    return m ? Number(m[1]) / 1024 : null;
+  } catch {
+    return null;
+  }
+}
+/** Peak resident set size (VmHWM) of a live process, MB. */
+export const peakRssMb = (pid: number) => statusField(pid, "VmHWM");
+export const rssMb = (pid: number) => statusField(pid, "VmRSS");
+
+/** Samples VmHWM while the process lives, so the peak survives its exit. */
+export function trackPeak(pid: number, everyMs = 200) {
+  let peak = 0;
+  const sample = () => {
+    const v = peakRssMb(pid);
+    if (v !== null && v > peak) peak = v;
+  };
+  const t = setInterval(sample, everyMs);
+  t.unref();
+  return {
+    peak: () => (sample(), peak),
+    stop: () => (clearInterval(t), sample(), peak),
+  };
+}
+
+// ----------------------------------------------------------------- load ----
+
+export function machineLoad(): string {
+  try {
+    return readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
+  } catch {
+    return "?";
+  }
+}
+
+/** Other heavy processes on the machine (for noise notes), excluding our own children. */
+export function otherLoad(): string {
+  const r = spawnSync("ps", ["-eo", "pid,pcpu,rss,comm,args", "--sort=-pcpu"], { encoding: "utf8" });
+  const mine = new Set([process.pid, ...childPids()]);
+  return (r.stdout ?? "")
+    .split("\n")
+    .slice(1, 8)
+    .filter((l) => l.trim() && !mine.has(Number(l.trim().split(/\s+/)[0])) && Number(l.trim().split(/\s+/)[1]) >= 5)
+    .map((l) => l.trim().slice(0, 140))
+    .join("\n    ");
+}
