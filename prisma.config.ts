@@ -1,5 +1,5 @@
 // Prisma 6.19 without downloadable engines: the bundled WebAssembly schema
-// engine runs migrations through the pg driver adapter (DESIGN section 7).
+// engine runs migrations through the pg driver adapter (ADR 0002).
 import path from "node:path";
 import { defineConfig } from "prisma/config";
 import { PrismaPg } from "@prisma/adapter-pg";

@@ -1,5 +1,5 @@
 /**
- * Seeded synthetic transactions CSV for the scoring benchmark (DESIGN §5 format).
+ * Seeded synthetic transactions CSV for the scoring benchmark (the docs/cli.md format).
  * A BTYD-like process per customer: purchase rate λ ~ Gamma(r, α) per day, after every
  * purchase the customer drops out with probability p ~ Beta(a, b); first purchases are spread
  * over two years before the as-of date. About 3 orders per customer on average.

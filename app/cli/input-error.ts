@@ -1,4 +1,4 @@
-/** Bad input: reported as FILE:LINE:COLUMN: message, exit code 2 (DESIGN §5). */
+/** Bad input: reported as FILE:LINE:COLUMN: message, exit code 2 (docs/cli.md). */
 export class InputError extends Error {
   constructor(
     readonly file: string,

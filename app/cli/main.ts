@@ -1,5 +1,5 @@
 /**
- * Scoring CLI (DESIGN §5), for benchmarks and checks outside the app.
+ * Scoring CLI (contract: docs/cli.md), for benchmarks and checks outside the app.
  *   score --input FILE --as-of YYYY-MM-DD [--horizon-days 90]   JSONL, one line per scored customer
  *   fit --input FILE --as-of YYYY-MM-DD                          fitted parameters (days)
  *   fit --summary FILE [--time-unit days|weeks]                  fitted parameters (file's unit)

@@ -1,5 +1,5 @@
 /**
- * Streaming reader for the transactions CSV (DESIGN §5):
+ * Streaming reader for the transactions CSV (docs/cli.md):
  * header customer_id,order_id,processed_at,amount (extra columns ignored), rows of one
  * order summed. Rows go straight into typed arrays (no object per row) so a 1M-customer
  * file stays well inside the memory budget.

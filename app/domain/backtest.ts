@@ -1,7 +1,6 @@
 /**
- * Measured accuracy of the shop's model against simple baselines (DESIGN §1: "everything the
- * app computes is measured against simple baselines"). Pure: grouped order histories and an
- * explicit asOf in, plain numbers out.
+ * Measured accuracy of the shop's model against simple baselines (docs/scoring.md, "Measured
+ * accuracy"). Pure: grouped order histories and an explicit asOf in, plain numbers out.
  *
  * Method: cutoff = asOf − H days. Fit and score on orders strictly before the cutoff (exactly
  * as a recompute at the cutoff would, via scoreFacts), then compare with what happened in the

@@ -1,5 +1,5 @@
 /**
- * predictedClv12m (DESIGN §4): Σ_{i=1..12} spend · (E[X(i·30.4375)] − E[X((i−1)·30.4375)]) / 1.01^i,
+ * predictedClv12m (docs/scoring.md): Σ_{i=1..12} spend · (E[X(i·30.4375)] − E[X((i−1)·30.4375)]) / 1.01^i,
  * with E the conditional expected purchases of the customer, monthly discount 1 %.
  */
 export const DAYS_PER_MONTH = 30.4375;

@@ -1,5 +1,5 @@
 /**
- * Per-customer facts at an as-of instant (DESIGN §4): frequency, recency, monetary and
+ * Per-customer facts at an as-of instant (docs/scoring.md): frequency, recency, monetary and
  * the BTYD summary (x, t_x, T) on UTC purchase days. Only orders strictly before asOf count.
  */
 import type { MinorUnits } from "./money";

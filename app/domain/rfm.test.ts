@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { scoreRfm, scoreWithCutPoints } from "./rfm";
 
-/** Literal O(n²) reading of DESIGN §4, to check the O(n log n) implementation against. */
+/** Literal O(n²) reading of the RFM rule in docs/scoring.md, to check the O(n log n) implementation against. */
 function naive(rec: number[], freq: number[], mon: number[]) {
   const n = rec.length;
   const Q = freq.map((f, i) => (f >= 2 ? i : -1)).filter((i) => i >= 0);

@@ -1,11 +1,11 @@
 /**
- * RFM scores 1..5 exactly as DESIGN §4, integer arithmetic only.
+ * RFM scores 1..5 exactly as docs/scoring.md defines them (ADR 0003), integer arithmetic only.
  * O(n log n): one sort per dimension, then "strictly smaller / larger" counts by binary search.
  */
 
 export type Score = 1 | 2 | 3 | 4 | 5;
 
-/** floor(num / den) for non-negative integers, with k/0 taken as 0 (DESIGN §4). */
+/** floor(num / den) for non-negative integers, with k/0 taken as 0 (docs/scoring.md). */
 function floorDiv(num: number, den: number): number {
   if (den === 0) return 0;
   return (num - (num % den)) / den;

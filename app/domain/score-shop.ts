@@ -30,7 +30,7 @@ import { DEFAULT_SEGMENT_MAP, SEGMENT_KEYS, type SegmentKey, type SegmentMap, se
 export type ModelKind = "bgnbd" | "heuristic";
 
 export const DEFAULT_HORIZON_DAYS = 90;
-/** Below these the BG/NBD fit is too unstable to trust (DESIGN §4, ADR 0004). */
+/** Below these the BG/NBD fit is too unstable to trust (docs/scoring.md, ADR 0004). */
 export const MIN_CUSTOMERS_FOR_MODEL = 300;
 export const MIN_REPEAT_CUSTOMERS_FOR_MODEL = 30;
 /** Gamma-Gamma needs some repeat buyers with positive spend; below this use average order value. */

@@ -12,7 +12,7 @@ describe("segment map", () => {
     expect(seen.size).toBe(10); // every named segment is reachable
   });
 
-  it("matches the DESIGN table, keyed by R then F", () => {
+  it("matches the default table in docs/scoring.md, keyed by R then F", () => {
     expect(segmentFor(DEFAULT_SEGMENT_MAP, 5, 1)).toBe("new_customers");
     expect(segmentFor(DEFAULT_SEGMENT_MAP, 5, 4)).toBe("champions");
     expect(segmentFor(DEFAULT_SEGMENT_MAP, 4, 1)).toBe("promising");

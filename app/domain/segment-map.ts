@@ -1,4 +1,4 @@
-/** The merchant-editable R x F grid that names segments (DESIGN §4). */
+/** The merchant-editable R x F grid that names segments (docs/scoring.md). */
 import { z } from "zod";
 
 export const SEGMENT_KEYS = [

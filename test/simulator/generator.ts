@@ -741,7 +741,7 @@ export interface OrderNet {
   netShopMinor: number;
 }
 
-/** DESIGN §4: counted = not test, not cancelled; amount = shop money net of refunds. */
+/** Counted orders (docs/scoring.md): not test, not cancelled; amount = shop money net of refunds. */
 export function orderNet(o: SimOrder): OrderNet {
   let refunded = 0;
   for (const r of o.refunds) refunded += r.shopMinor;
