@@ -4,7 +4,6 @@ import pg from "pg";
 import { env } from "./env.server";
 
 declare global {
-  // eslint-disable-next-line no-var
   var __pgPool: pg.Pool | undefined;
 }
 
