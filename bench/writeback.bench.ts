@@ -28,7 +28,7 @@ async function main() {
   const { prisma } = await import("../app/db.server");
   const { pool } = await import("../app/db-pool.server");
   const { adminClientFor } = await import("../app/shopify/admin-client.server");
-  const { writeBackShop } = await import("../app/shopify/writeback.server");
+  const { writeBackShop } = await import("../app/jobs/processors/write-back.server");
   const { planCustomerWrite } = await import("../app/domain/writeback-plan");
   const { isHoldout } = await import("../app/domain/holdout");
   const { SEGMENT_KEYS } = await import("../app/domain/segment-map");

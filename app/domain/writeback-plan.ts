@@ -8,6 +8,7 @@
 // along with the other metafields but is not part of the hash: a recompute
 // that produces the same values makes zero writes.
 import { createHash } from "node:crypto";
+import { isHoldout } from "./holdout";
 
 // Metafield keys must be 2..64 characters (Shopify rejects "r", "f", "m" with
 // TOO_SHORT), hence r_score / f_score / m_score.
@@ -202,4 +203,109 @@ export function planCustomerWrite(desired: DesiredState | null, written: Written
 export function hashAfter(plan: WritePlan, written: WrittenState, accepted: { tags: boolean; metafields: boolean }): string {
   const prev = parseHash(written.writtenHash);
   return composeHash(accepted.tags ? plan.tagsHash : (prev?.tags ?? "0"), accepted.metafields ? plan.metafieldsHash : (prev?.metafields ?? "0"));
+}
+
+// ---- A shop's write-back as a batch: plan every customer, then derive what to
+// record from what Shopify accepted. The processor ties this to the models
+// (read rows, record outcomes) and the gateway (send).
+
+/** One customer as read for write-back: the current score (if any) and what was last written. */
+export interface WriteBackRow {
+  id: string;
+  appTags: string[];
+  scored: boolean;
+  segment: string | null;
+  r: number | null;
+  f: number | null;
+  m: number | null;
+  churnProbability: number | null;
+  predictedClv12m: number | null;
+  expectedPurchases90d: number | null;
+  asOf: Date | null;
+  writtenHash: string | null;
+}
+
+/** A customer whose Shopify state must change. */
+export interface PlannedCustomer {
+  customerId: string;
+  row: WriteBackRow;
+  plan: WritePlan;
+  holdout: boolean;
+}
+
+/**
+ * Which parts of one customer's plan Shopify accepted. A part that is absent
+ * had nothing to send and counts as accepted.
+ */
+export interface AcceptedParts {
+  tagsRemoved?: boolean;
+  tagsAdded?: boolean;
+  metafields?: boolean;
+}
+
+/** What to record for one customer after a send: its new appTags and, when scored, its writtenHash. */
+export interface RecordedWrite {
+  customerId: string;
+  appTags: string[];
+  scored: { writtenHash: string; holdout: boolean } | null;
+}
+
+/** Plans every row; returns only the customers with something to write. */
+export function planWriteBack(
+  rows: readonly WriteBackRow[],
+  opts: { shopDomain: string; tagPrefix: string; holdoutPercent: number },
+): PlannedCustomer[] {
+  const planned: PlannedCustomer[] = [];
+  for (const row of rows) {
+    const holdout = isHoldout(opts.shopDomain, row.id, opts.holdoutPercent);
+    const desired: DesiredState | null = row.scored
+      ? {
+          segment: row.segment!,
+          r: row.r!,
+          f: row.f!,
+          m: row.m!,
+          churnProbability: row.churnProbability!,
+          predictedClv12m: row.predictedClv12m!,
+          expectedPurchases90d: row.expectedPurchases90d!,
+          scoredAt: row.asOf!,
+          holdout,
+          tagPrefix: opts.tagPrefix,
+        }
+      : null;
+    const plan = planCustomerWrite(desired, { appTags: row.appTags ?? [], writtenHash: row.writtenHash });
+    if (plan.changed) planned.push({ customerId: row.id, row, plan, holdout });
+  }
+  return planned;
+}
+
+export function allAccepted(accepted: AcceptedParts): boolean {
+  return accepted.tagsRemoved !== false && accepted.tagsAdded !== false && accepted.metafields !== false;
+}
+
+/** The app's tags on the customer after the accepted parts of its plan (Shopify compares tags case-insensitively). */
+export function appTagsAfter(planned: PlannedCustomer, accepted: AcceptedParts): string[] {
+  const { plan, row } = planned;
+  let tags = [...(row.appTags ?? [])];
+  if (plan.tagsToRemove.length && accepted.tagsRemoved !== false) {
+    const removed = new Set(plan.tagsToRemove.map(norm));
+    tags = tags.filter((t) => !removed.has(norm(t)));
+  }
+  if (plan.tagsToAdd.length && accepted.tagsAdded !== false) {
+    const have = new Set(tags.map(norm));
+    for (const t of plan.tagsToAdd) if (!have.has(norm(t))) tags.push(t);
+  }
+  return tags;
+}
+
+/** What to record after a send: accepted parts take the new state, rejected parts stay dirty for the next write-back. */
+export function recordedWrite(planned: PlannedCustomer, accepted: AcceptedParts): RecordedWrite {
+  const written = { appTags: planned.row.appTags, writtenHash: planned.row.writtenHash };
+  const tagsOk = accepted.tagsRemoved !== false && accepted.tagsAdded !== false;
+  return {
+    customerId: planned.customerId,
+    appTags: appTagsAfter(planned, accepted),
+    scored: planned.row.scored
+      ? { writtenHash: hashAfter(planned.plan, written, { tags: tagsOk, metafields: accepted.metafields !== false }), holdout: planned.holdout }
+      : null,
+  };
 }

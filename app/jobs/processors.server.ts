@@ -3,7 +3,8 @@
 import type { Job } from "bullmq";
 import type { JobName, JobPayloads } from "./queue.server";
 import { ping } from "./processors/ping.server";
-import { flowTriggerJob, writeBackJob } from "./processors/writeback.server";
+import { writeBackJob } from "./processors/write-back.server";
+import { flowTriggerJob } from "./processors/flow-trigger.server";
 import { applyWebhook } from "./processors/apply-webhook.server";
 import { bulkFinished, initialSync } from "./processors/backfill.server";
 import { incrementalSync, reconcileAllShops, sweepEvents } from "./processors/reconcile.server";

@@ -1,13 +1,13 @@
 // One native Shopify customer segment per RFM segment key, e.g.
 // "RFM: Champions" with query customer_tags CONTAINS 'rfm:champions'.
-// Created, renamed and re-queried idempotently; ids are kept in ShopSegment.
-// Only segments recorded in ShopSegment are ever updated or deleted: when a
-// segment with the wanted name exists and is not ours, it is never touched
-// and ours gets another name ("RFM: Champions (RFM app)", then "… 2", …),
-// reported in `conflicts`.
-import prisma from "../db.server";
+// Created, renamed and re-queried idempotently. The caller passes the
+// segments it recorded as ours and records each change through `onChange`
+// right after Shopify accepted it (so a crash never loses a created id). Only
+// our segments are ever updated or deleted: when a segment with the wanted
+// name exists and is not ours, it is never touched and ours gets another name
+// ("RFM: Champions (RFM app)", then "… 2", …), reported in `conflicts`.
 import { SEGMENT_KEYS, SEGMENT_NAMES, type SegmentKey } from "../domain/segment-map";
-import { adminClientFor, ShopifyUserError, type ShopifyAdminClient } from "./admin-client.server";
+import { ShopifyUserError, type ShopifyAdminClient } from "./admin-client.server";
 
 export const SEGMENT_NAME_PREFIX = "RFM: ";
 
@@ -57,12 +57,21 @@ export interface EnsureSegmentsResult {
   mutations: number;
 }
 
-export async function ensureNativeSegments(shopDomain: string, opts: { client?: ShopifyAdminClient } = {}): Promise<EnsureSegmentsResult> {
-  const shop = await prisma.shop.findUnique({ where: { domain: shopDomain }, include: { settings: true } });
-  if (!shop) throw new Error(`unknown shop ${shopDomain}`);
-  const prefix = shop.settings?.tagPrefix ?? "rfm:";
-  const client = opts.client ?? (await adminClientFor(shopDomain));
-  const ours = await prisma.shopSegment.findMany({ where: { shopId: shop.id } });
+/** One of our segments as recorded (segmentKey → Shopify id, name and query). */
+export interface OurSegment {
+  segmentKey: string;
+  shopifySegmentId: string;
+  name: string;
+  query: string;
+}
+
+export type SegmentChange = { kind: "saved"; segment: OurSegment } | { kind: "deleted"; segmentKey: string };
+
+export async function ensureNativeSegments(
+  client: ShopifyAdminClient,
+  opts: { tagPrefix: string; ours: readonly OurSegment[]; onChange: (change: SegmentChange) => Promise<void> },
+): Promise<EnsureSegmentsResult> {
+  const { tagPrefix: prefix, ours, onChange } = opts;
   const remote = await listSegments(client);
   const remoteById = new Map(remote.map((s) => [s.id, s]));
   const ourIds = new Set(ours.map((s) => s.shopifySegmentId));
@@ -90,7 +99,7 @@ export async function ensureNativeSegments(shopDomain: string, opts: { client?: 
       if (name !== wanted) result.conflicts.push({ key, wanted, used: name });
       if (existing.name === name && existing.query === query) {
         result.unchanged.push(key);
-        if (row.name !== name || row.query !== query) await prisma.shopSegment.update({ where: { shopId_segmentKey: { shopId: shop.id, segmentKey: key } }, data: { name, query } });
+        if (row.name !== name || row.query !== query) await onChange({ kind: "saved", segment: { ...row, name, query } });
         continue;
       }
       const data: { segmentUpdate: { segment: RemoteSegment | null; userErrors: UserErrors } } = await client.request(
@@ -104,7 +113,7 @@ export async function ensureNativeSegments(shopDomain: string, opts: { client?: 
       const r = data.segmentUpdate;
       if (r.userErrors.length || !r.segment) throw new ShopifyUserError("segmentUpdate", r.userErrors);
       Object.assign(existing, r.segment);
-      await prisma.shopSegment.update({ where: { shopId_segmentKey: { shopId: shop.id, segmentKey: key } }, data: { name: r.segment.name, query: r.segment.query } });
+      await onChange({ kind: "saved", segment: { ...row, name: r.segment.name, query: r.segment.query } });
       result.updated.push(key);
       continue;
     }
@@ -129,11 +138,7 @@ export async function ensureNativeSegments(shopDomain: string, opts: { client?: 
     if (!created) throw new Error(`could not create a segment for ${key}`);
     remote.push(created);
     ourIds.add(created.id);
-    await prisma.shopSegment.upsert({
-      where: { shopId_segmentKey: { shopId: shop.id, segmentKey: key } },
-      create: { shopId: shop.id, segmentKey: key, shopifySegmentId: created.id, name: created.name, query: created.query },
-      update: { shopifySegmentId: created.id, name: created.name, query: created.query },
-    });
+    await onChange({ kind: "saved", segment: { segmentKey: key, shopifySegmentId: created.id, name: created.name, query: created.query } });
     if (created.name !== wanted) result.conflicts.push({ key, wanted, used: created.name });
     result.created.push(key);
   }
@@ -150,7 +155,7 @@ export async function ensureNativeSegments(shopDomain: string, opts: { client?: 
       result.mutations++;
       if (data.segmentDelete.userErrors.length) throw new ShopifyUserError("segmentDelete", data.segmentDelete.userErrors);
     }
-    await prisma.shopSegment.delete({ where: { shopId_segmentKey: { shopId: shop.id, segmentKey: row.segmentKey } } });
+    await onChange({ kind: "deleted", segmentKey: row.segmentKey });
     result.deleted.push(row.segmentKey);
   }
   return result;

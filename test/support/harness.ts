@@ -16,7 +16,16 @@ type AppModules = {
   queue: typeof import("../../app/jobs/queue.server");
   db: typeof import("../../app/db.server");
   pool: typeof import("../../app/db-pool.server");
+  adminClient: typeof import("../../app/shopify/admin-client.server");
+  metafields: typeof import("../../app/shopify/metafields.server");
+  writeBack: typeof import("../../app/jobs/processors/write-back.server");
+  flowTrigger: typeof import("../../app/jobs/processors/flow-trigger.server");
 };
+
+export interface HarnessOptions {
+  /** Deliver the simulator's webhooks to the app's webhook route (default true). */
+  webhooks?: boolean;
+}
 
 export interface Harness {
   sim: RunningSimulator;
@@ -48,6 +57,7 @@ async function toRequest(req: http.IncomingMessage, base: string): Promise<Reque
 export async function startHarness(
   emitterOptions: Partial<WebhookEmitterOptions> = {},
   simulatorOptions: StartOptions["options"] = {},
+  harnessOptions: HarnessOptions = {},
 ): Promise<Harness> {
   let app: AppModules | undefined;
   const server = http.createServer(async (req, res) => {
@@ -82,7 +92,11 @@ export async function startHarness(
   const appUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   const sim = await startSimulator({ port: 0, appUrl, options: { bulkRunMs: 50, ...simulatorOptions } });
-  const emitter = attachWebhookEmitter(sim.ctx, { retry: false, ...emitterOptions });
+  const emitter = harnessOptions.webhooks === false ? null : attachWebhookEmitter(sim.ctx, { retry: false, ...emitterOptions });
+  const emitterOrThrow = (): WebhookEmitter => {
+    if (!emitter) throw new Error("this harness was started with webhooks: false");
+    return emitter;
+  };
 
   process.env.SHOPIFY_SIMULATOR_URL = sim.url;
   process.env.SHOPIFY_APP_URL = appUrl;
@@ -94,13 +108,19 @@ export async function startHarness(
     queue: await import("../../app/jobs/queue.server"),
     db: await import("../../app/db.server"),
     pool: await import("../../app/db-pool.server"),
+    adminClient: await import("../../app/shopify/admin-client.server"),
+    metafields: await import("../../app/shopify/metafields.server"),
+    writeBack: await import("../../app/jobs/processors/write-back.server"),
+    flowTrigger: await import("../../app/jobs/processors/flow-trigger.server"),
   };
   const loaded = app;
   let workers: import("bullmq").Worker[] = [];
 
   return {
     sim,
-    emitter,
+    get emitter() {
+      return emitterOrThrow();
+    },
     appUrl,
     app: loaded,
     addStore(options) {
@@ -126,7 +146,7 @@ export async function startHarness(
     async close() {
       await Promise.all(workers.map((w) => w.close()));
       await loaded.queue.closeQueues();
-      emitter.close();
+      emitter?.close();
       await sim.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await loaded.pool.pool.end();

@@ -4,7 +4,8 @@ import { createHmac } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SEGMENT_KEYS, type SegmentKey } from "../../app/domain/segment-map";
 import { isHoldout } from "../../app/domain/holdout";
-import { startWritebackEnv, type ScoreInput, type WritebackEnv } from "./setup";
+import { startHarness, type Harness } from "../support/harness";
+import { createShop, setScores, type ScoreInput } from "../support/shops";
 
 const pid = process.pid;
 const SHOP_A = `wb-a-${pid}.myshopify.com`;
@@ -13,7 +14,21 @@ const SHOP_C = `wb-c-${pid}.myshopify.com`;
 const SHOP_FLOW = `wb-flow-${pid}.myshopify.com`;
 const SHOP_NOFLOW = `wb-noflow-${pid}.myshopify.com`;
 
-let env: WritebackEnv;
+let h: Harness;
+/** The harness seen through the names these tests use. */
+function testEnv(harness: Harness) {
+  return {
+    sim: harness.sim,
+    prisma: harness.app.db.prisma,
+    writeback: harness.app.writeBack,
+    metafields: harness.app.metafields,
+    flow: harness.app.flowTrigger,
+    createShop: (domain: string, settings?: Parameters<typeof createShop>[2]) => createShop(harness, domain, settings),
+    setScores: (domain: string, shopId: string, inputs: ScoreInput[], asOf?: Date) => setScores(harness, domain, shopId, inputs, asOf),
+    client: (domain: string) => harness.app.adminClient.adminClientFor(domain),
+  };
+}
+let env: ReturnType<typeof testEnv>;
 let shopAId: string;
 
 const BASE_ID = 7_100_000_000;
@@ -40,11 +55,12 @@ function appTagsOf(tags: string[]) {
 }
 
 beforeAll(async () => {
-  env = await startWritebackEnv();
+  h = await startHarness({}, { bulkRunMs: 20, bulkStartDelayMs: 5 }, { webhooks: false });
+  env = testEnv(h);
 });
 
 afterAll(async () => {
-  await env?.close();
+  await h?.close();
 });
 
 describe("metafield definitions", () => {
@@ -160,7 +176,7 @@ describe("native segments", () => {
     const merchantId = merchant.segmentCreate.segment.id;
     const merchantBefore = { ...env.sim.state.extras.get(SHOP_A)!.segments.get(Number(merchantId.split("/").pop()))! };
 
-    const first = await env.segments.ensureNativeSegments(SHOP_A, { client });
+    const first = await env.writeback.writeNativeSegments(SHOP_A, { client });
     expect(first.created.length).toBe(10);
     expect(first.conflicts).toEqual([{ key: "champions", wanted: "RFM: Champions", used: "RFM: Champions (RFM app)" }]);
     const merchantAfter = env.sim.state.extras.get(SHOP_A)!.segments.get(Number(merchantId.split("/").pop()))!;
@@ -182,7 +198,7 @@ describe("native segments", () => {
       expect(row.query).toBe(`customer_tags CONTAINS 'rfm:${row.segmentKey}'`);
     }
 
-    const second = await env.segments.ensureNativeSegments(SHOP_A, { client });
+    const second = await env.writeback.writeNativeSegments(SHOP_A, { client });
     expect(second.mutations).toBe(0);
     expect(second.unchanged.length).toBe(10);
     expect(env.sim.state.extras.get(SHOP_A)!.segments.size).toBe(11);
@@ -191,14 +207,14 @@ describe("native segments", () => {
   it("renames and re-queries only its own segments when the prefix changes", async () => {
     const client = await env.client(SHOP_A);
     await env.prisma.shopSettings.update({ where: { shopId: shopAId }, data: { tagPrefix: "seg-" } });
-    const res = await env.segments.ensureNativeSegments(SHOP_A, { client });
+    const res = await env.writeback.writeNativeSegments(SHOP_A, { client });
     expect(res.updated.length).toBe(10);
     expect(res.created.length).toBe(0);
     const segs = [...env.sim.state.extras.get(SHOP_A)!.segments.values()];
     expect(segs.find((s) => s.name === "RFM: Champions")?.query).toBe("customer_tags CONTAINS 'vip'");
     expect(segs.filter((s) => s.query.startsWith("customer_tags CONTAINS 'seg-")).length).toBe(10);
     await env.prisma.shopSettings.update({ where: { shopId: shopAId }, data: { tagPrefix: "rfm:" } });
-    const back = await env.segments.ensureNativeSegments(SHOP_A, { client });
+    const back = await env.writeback.writeNativeSegments(SHOP_A, { client });
     expect(back.updated.length).toBe(10);
   });
 });

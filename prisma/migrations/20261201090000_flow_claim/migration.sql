@@ -1,0 +1,1 @@
+ALTER TABLE "SegmentTransition" ADD COLUMN "flowClaimedAt" TIMESTAMP(3);
