@@ -1,4 +1,5 @@
-/** Why a customer has the scores they have, as data first and text second (DESIGN §4). */
+/** Why a customer has the scores they have, as data first and text second (docs/scoring.md). */
+import { formatMoneyMinor, formatPercent } from "./format";
 import { formatMinor } from "./money";
 import { SEGMENT_NAMES, type SegmentKey } from "./segment-map";
 
@@ -18,9 +19,14 @@ export type Reason =
       typicalGapDays: number | null;
     };
 
-const pct = (p: number) => `${Math.round(p * 100)} %`;
+const spent = (minor: number, currencyCode: string | undefined) =>
+  currencyCode ? formatMoneyMinor(minor, currencyCode) : formatMinor(minor);
 
-export function renderReason(reason: Reason, currencyScale = 2): string {
+/**
+ * One reason as a sentence. Amounts are hundredths of the shop currency; with
+ * the shop's currency code they read "spent €100.00", without it "spent 100.00".
+ */
+export function renderReason(reason: Reason, currencyCode?: string): string {
   switch (reason.kind) {
     case "recency":
       return `R ${reason.score}: last order ${reason.days} day${reason.days === 1 ? "" : "s"} ago, more recent than ${reason.percentMoreRecentThan} % of customers`;
@@ -31,16 +37,16 @@ export function renderReason(reason: Reason, currencyScale = 2): string {
           ? `F ${reason.score}: ${reason.orders} orders`
           : `F ${reason.score}: ${reason.orders} orders, more than ${reason.percentMoreOrdersThan} % of repeat customers`;
     case "monetary":
-      return `M ${reason.score}: spent ${formatMinor(Math.round(reason.amountMinor), currencyScale)} in total, more than ${reason.percentSpentMoreThan} % of customers`;
+      return `M ${reason.score}: spent ${spent(Math.round(reason.amountMinor), currencyCode)} in total, more than ${reason.percentSpentMoreThan} % of customers`;
     case "segment":
       return `${SEGMENT_NAMES[reason.segment]}: R ${reason.r} and F ${reason.f} fall in this cell of the segment map`;
     case "churn":
       return reason.model === "bgnbd"
-        ? `${pct(reason.probability)} chance of no order in the next ${reason.horizonDays} days (BG/NBD model; P(alive) ${pct(reason.pAlive)}, last order ${reason.daysSinceLastOrder} days ago)`
-        : `${pct(reason.probability)} chance of no order in the next ${reason.horizonDays} days (simple rule: last order ${reason.daysSinceLastOrder} days ago vs. a typical gap of ${Math.round(reason.typicalGapDays ?? 0)} days between orders in this shop)`;
+        ? `${formatPercent(reason.probability)} chance of no order in the next ${reason.horizonDays} days (BG/NBD model; P(alive) ${formatPercent(reason.pAlive)}, last order ${reason.daysSinceLastOrder} days ago)`
+        : `${formatPercent(reason.probability)} chance of no order in the next ${reason.horizonDays} days (simple rule: last order ${reason.daysSinceLastOrder} days ago vs. a typical gap of ${Math.round(reason.typicalGapDays ?? 0)} days between orders in this shop)`;
   }
 }
 
-export function renderReasons(reasons: readonly Reason[], currencyScale = 2): string[] {
-  return reasons.map((r) => renderReason(r, currencyScale));
+export function renderReasons(reasons: readonly Reason[], currencyCode?: string): string[] {
+  return reasons.map((r) => renderReason(r, currencyCode));
 }
