@@ -14,7 +14,7 @@ import { SEGMENT_KEYS } from "../domain/segment-map";
 import { buildFacts } from "./build-facts";
 import { convertCdnow } from "./convert-cdnow";
 import { InputError, UsageError } from "./input-error";
-import { parseAsOf } from "./parse-date";
+import { parseIsoUtc } from "./parse-date";
 import { readSummary } from "./read-summary";
 import { readTransactions } from "./read-transactions";
 
@@ -53,7 +53,8 @@ function requireOption(options: Options, name: string): string {
 
 function asOfOption(options: Options): number {
   const text = requireOption(options, "as-of");
-  const ms = parseAsOf(text);
+  // A calendar date YYYY-MM-DD (midnight UTC) or a full ISO date-time.
+  const ms = parseIsoUtc(text);
   if (Number.isNaN(ms)) throw new UsageError(`--as-of: not a date: ${JSON.stringify(text)} (expected YYYY-MM-DD)`);
   return ms;
 }

@@ -37,11 +37,6 @@ export function parseIsoUtc(text: string): number {
   return Date.UTC(year, month - 1, day, hour, minute, second, ms) - offsetMin * 60_000;
 }
 
-/** Parse --as-of: a calendar date YYYY-MM-DD (midnight UTC) or a full ISO date-time. */
-export function parseAsOf(text: string): number {
-  return parseIsoUtc(text);
-}
-
 const digit = (s: string, i: number) => {
   const c = s.charCodeAt(i) - 48;
   return c >= 0 && c <= 9 ? c : Number.NaN;

@@ -50,11 +50,6 @@ export function formatMinor(minor: MinorUnits, scale = 2): string {
   return (neg ? "-" : "") + (scale > 0 ? `${whole}.${frac}` : whole);
 }
 
-/** Minor units as a decimal number in currency units (for JSON output only; never sum these). */
-export function minorToNumber(minor: MinorUnits, scale = 2): number {
-  return Number(formatMinor(minor, scale));
-}
-
 /** Exact sum of minor-unit amounts; throws if the total leaves the safe-integer range. */
 export function sumMinor(amounts: Iterable<MinorUnits>): MinorUnits {
   let total = 0;
