@@ -31,7 +31,10 @@ export default {
       generates: {
         "app/types/admin.types.d.ts": {
           plugins: ["typescript"],
-          config: { defaultScalarType: "string", scalars: { JSON: "unknown" } },
+          // enumsAsTypes: enums as string unions. A TypeScript `enum` in a .d.ts
+          // has no runtime value, and string unions compare with the literals
+          // Shopify returns ("COMPLETED") without casts.
+          config: { defaultScalarType: "string", scalars: { JSON: "unknown" }, enumsAsTypes: true },
         },
         "app/types/admin.generated.d.ts": {
           preset,

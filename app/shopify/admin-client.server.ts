@@ -4,6 +4,7 @@
 import { GraphqlQueryError } from "@shopify/shopify-api";
 import { SessionNotFoundError } from "@shopify/shopify-app-remix/server";
 import { unauthenticated } from "../shopify.server";
+import type { AdminDocument, AdminResult, AdminVariables } from "./admin-operations";
 import { requestedCostOf, throttleStatusOf, waitBeforeRequestMs, type ThrottleStatus } from "./throttle-pacing";
 
 const MAX_THROTTLE_RETRIES = 50;
@@ -43,6 +44,17 @@ export interface AdminRequestStats {
   costCharged: number;
 }
 
+/**
+ * The arguments after a generated document: its variables (optional when it
+ * has no required variable), then the expected cost.
+ */
+export type AdminRequestArgs<D extends AdminDocument> = {} extends AdminVariables<D>
+  ? [variables?: AdminVariables<D>, expectedCost?: number]
+  : [variables: AdminVariables<D>, expectedCost?: number];
+
+/** A query string that is not a generated document (those take the typed overload). */
+type UntypedDocument<S extends string> = S extends AdminDocument ? never : S;
+
 export class ShopifyAdminClient {
   private status: ThrottleStatus | undefined;
   private statusAt = 0;
@@ -59,7 +71,21 @@ export class ShopifyAdminClient {
     return this.status;
   }
 
-  async request<T>(query: string, variables?: Record<string, unknown>, expectedCost?: number): Promise<T> {
+  /**
+   * Runs one operation and returns its `data`.
+   *
+   * A `#graphql` document from app/shopify/ (after `npm run graphql:codegen`)
+   * is typed from app/types/admin.generated.d.ts: its variables are checked
+   * and the result inferred.
+   *
+   *     const data = await client.request(ORDER_QUERY, { id }); // data.order: typed
+   *
+   * Any other string (e.g. a mutation assembled at run time) is untyped: give
+   * the result type explicitly, `client.request<{ ... }>(query, variables)`.
+   */
+  request<D extends AdminDocument>(query: D, ...args: AdminRequestArgs<D>): Promise<AdminResult<D>>;
+  request<T = unknown, S extends string = string>(query: UntypedDocument<S>, variables?: Record<string, unknown>, expectedCost?: number): Promise<T>;
+  async request(query: string, variables?: Record<string, unknown>, expectedCost?: number): Promise<unknown> {
     let throttled = 0;
     let transient = 0;
     for (;;) {
@@ -93,7 +119,7 @@ export class ShopifyAdminClient {
         continue;
       }
       if (errors.length > 0) throw new Error(`${this.shop}: GraphQL error: ${errors.map((e) => e.message).join("; ")}`);
-      return body.data as T;
+      return body.data;
     }
   }
 

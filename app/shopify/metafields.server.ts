@@ -12,6 +12,7 @@
 // smart collections (products), not customer segments, so none are requested.
 import type { ShopifyAdminClient } from "./admin-client.server";
 import { ShopifyUserError } from "./admin-client.server";
+import { paginate } from "./paginate.server";
 import { METAFIELD_NAMESPACE, METAFIELD_TYPES, type MetafieldKey } from "../domain/writeback-plan";
 
 export const METAFIELD_DEFINITIONS: { key: MetafieldKey; name: string; description: string }[] = [
@@ -25,9 +26,21 @@ export const METAFIELD_DEFINITIONS: { key: MetafieldKey; name: string; descripti
   { key: "scored_at", name: "RFM scored at", description: "As-of time of the written scores" },
 ];
 
-interface DefinitionsPage {
-  metafieldDefinitions: { nodes: { id: string; key: string; type: { name: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
-}
+const DEFINITIONS_QUERY = `#graphql
+  query RfmDefinitions($after: String, $namespace: String) {
+    metafieldDefinitions(first: 50, after: $after, ownerType: CUSTOMER, namespace: $namespace) {
+      nodes { id key type { name } }
+      pageInfo { hasNextPage endCursor }
+    }
+  }`;
+
+const DEFINITION_CREATE_MUTATION = `#graphql
+  mutation RfmDefinitionCreate($definition: MetafieldDefinitionInput!) {
+    metafieldDefinitionCreate(definition: $definition) {
+      createdDefinition { id key }
+      userErrors { field message code }
+    }
+  }`;
 
 export interface EnsureDefinitionsResult {
   created: string[];
@@ -37,33 +50,14 @@ export interface EnsureDefinitionsResult {
 /** Create every missing definition; existing ones (same namespace and key) are left alone. */
 export async function ensureMetafieldDefinitions(client: ShopifyAdminClient): Promise<EnsureDefinitionsResult> {
   const existing = new Set<string>();
-  let after: string | null = null;
-  do {
-    const page: DefinitionsPage = await client.request<DefinitionsPage>(
-      `query RfmDefinitions($after: String, $namespace: String) {
-        metafieldDefinitions(first: 50, after: $after, ownerType: CUSTOMER, namespace: $namespace) {
-          nodes { id key type { name } }
-          pageInfo { hasNextPage endCursor }
-        }
-      }`,
-      { after, namespace: METAFIELD_NAMESPACE },
-    );
-    for (const d of page.metafieldDefinitions.nodes) existing.add(d.key);
-    after = page.metafieldDefinitions.pageInfo.hasNextPage ? page.metafieldDefinitions.pageInfo.endCursor : null;
-  } while (after);
+  const pages = paginate(client, DEFINITIONS_QUERY, { namespace: METAFIELD_NAMESPACE }, (data) => data.metafieldDefinitions);
+  for await (const definitions of pages) for (const d of definitions) existing.add(d.key);
 
   const created: string[] = [];
   for (const def of METAFIELD_DEFINITIONS) {
     if (existing.has(def.key)) continue;
-    const data = await client.request<{
-      metafieldDefinitionCreate: { createdDefinition: { id: string } | null; userErrors: { field: string[] | null; message: string; code: string | null }[] };
-    }>(
-      `mutation RfmDefinitionCreate($definition: MetafieldDefinitionInput!) {
-        metafieldDefinitionCreate(definition: $definition) {
-          createdDefinition { id key }
-          userErrors { field message code }
-        }
-      }`,
+    const data = await client.request(
+      DEFINITION_CREATE_MUTATION,
       {
         definition: {
           name: def.name,
@@ -78,6 +72,7 @@ export async function ensureMetafieldDefinitions(client: ShopifyAdminClient): Pr
       10,
     );
     const r = data.metafieldDefinitionCreate;
+    if (!r) throw new Error("metafieldDefinitionCreate returned no payload");
     if (r.userErrors.some((e) => e.code === "TAKEN")) continue; // created concurrently
     if (r.userErrors.length || !r.createdDefinition) throw new ShopifyUserError("metafieldDefinitionCreate", r.userErrors);
     created.push(def.key);

@@ -20,14 +20,13 @@ export type Scalars = {
   UnsignedInt64: { input: string; output: string; }
 };
 
-export enum BulkMutationErrorCode {
-  InternalFileServerError = 'INTERNAL_FILE_SERVER_ERROR',
-  InvalidMutation = 'INVALID_MUTATION',
-  InvalidStagedUploadFile = 'INVALID_STAGED_UPLOAD_FILE',
-  LimitReached = 'LIMIT_REACHED',
-  NoSuchFile = 'NO_SUCH_FILE',
-  OperationInProgress = 'OPERATION_IN_PROGRESS'
-}
+export type BulkMutationErrorCode =
+  | 'INTERNAL_FILE_SERVER_ERROR'
+  | 'INVALID_MUTATION'
+  | 'INVALID_STAGED_UPLOAD_FILE'
+  | 'LIMIT_REACHED'
+  | 'NO_SUCH_FILE'
+  | 'OPERATION_IN_PROGRESS';
 
 export type BulkMutationUserError = {
   __typename?: 'BulkMutationUserError';
@@ -71,11 +70,10 @@ export type BulkOperationEdge = {
   node: BulkOperation;
 };
 
-export enum BulkOperationErrorCode {
-  AccessDenied = 'ACCESS_DENIED',
-  InternalServerError = 'INTERNAL_SERVER_ERROR',
-  Timeout = 'TIMEOUT'
-}
+export type BulkOperationErrorCode =
+  | 'ACCESS_DENIED'
+  | 'INTERNAL_SERVER_ERROR'
+  | 'TIMEOUT';
 
 export type BulkOperationRunMutationPayload = {
   __typename?: 'BulkOperationRunMutationPayload';
@@ -89,20 +87,18 @@ export type BulkOperationRunQueryPayload = {
   userErrors: Array<BulkOperationUserError>;
 };
 
-export enum BulkOperationStatus {
-  Canceled = 'CANCELED',
-  Canceling = 'CANCELING',
-  Completed = 'COMPLETED',
-  Created = 'CREATED',
-  Expired = 'EXPIRED',
-  Failed = 'FAILED',
-  Running = 'RUNNING'
-}
+export type BulkOperationStatus =
+  | 'CANCELED'
+  | 'CANCELING'
+  | 'COMPLETED'
+  | 'CREATED'
+  | 'EXPIRED'
+  | 'FAILED'
+  | 'RUNNING';
 
-export enum BulkOperationType {
-  Mutation = 'MUTATION',
-  Query = 'QUERY'
-}
+export type BulkOperationType =
+  | 'MUTATION'
+  | 'QUERY';
 
 export type BulkOperationUserError = {
   __typename?: 'BulkOperationUserError';
@@ -111,16 +107,14 @@ export type BulkOperationUserError = {
   message: Scalars['String']['output'];
 };
 
-export enum BulkOperationUserErrorCode {
-  Invalid = 'INVALID',
-  LimitReached = 'LIMIT_REACHED',
-  OperationInProgress = 'OPERATION_IN_PROGRESS'
-}
+export type BulkOperationUserErrorCode =
+  | 'INVALID'
+  | 'LIMIT_REACHED'
+  | 'OPERATION_IN_PROGRESS';
 
-export enum BulkOperationsSortKeys {
-  CompletedAt = 'COMPLETED_AT',
-  CreatedAt = 'CREATED_AT'
-}
+export type BulkOperationsSortKeys =
+  | 'COMPLETED_AT'
+  | 'CREATED_AT';
 
 export type Count = {
   __typename?: 'Count';
@@ -128,176 +122,174 @@ export type Count = {
   precision: CountPrecision;
 };
 
-export enum CountPrecision {
-  AtLeast = 'AT_LEAST',
-  Exact = 'EXACT'
-}
+export type CountPrecision =
+  | 'AT_LEAST'
+  | 'EXACT';
 
-export enum CurrencyCode {
-  Aed = 'AED',
-  Afn = 'AFN',
-  All = 'ALL',
-  Amd = 'AMD',
-  Ang = 'ANG',
-  Aoa = 'AOA',
-  Ars = 'ARS',
-  Aud = 'AUD',
-  Awg = 'AWG',
-  Azn = 'AZN',
-  Bam = 'BAM',
-  Bbd = 'BBD',
-  Bdt = 'BDT',
-  Bgn = 'BGN',
-  Bhd = 'BHD',
-  Bif = 'BIF',
-  Bmd = 'BMD',
-  Bnd = 'BND',
-  Bob = 'BOB',
-  Brl = 'BRL',
-  Bsd = 'BSD',
-  Btn = 'BTN',
-  Bwp = 'BWP',
-  Byn = 'BYN',
-  Bzd = 'BZD',
-  Cad = 'CAD',
-  Cdf = 'CDF',
-  Chf = 'CHF',
-  Clp = 'CLP',
-  Cny = 'CNY',
-  Cop = 'COP',
-  Crc = 'CRC',
-  Cuc = 'CUC',
-  Cup = 'CUP',
-  Cve = 'CVE',
-  Czk = 'CZK',
-  Djf = 'DJF',
-  Dkk = 'DKK',
-  Dop = 'DOP',
-  Dzd = 'DZD',
-  Egp = 'EGP',
-  Ern = 'ERN',
-  Etb = 'ETB',
-  Eur = 'EUR',
-  Fjd = 'FJD',
-  Fkp = 'FKP',
-  Gbp = 'GBP',
-  Gel = 'GEL',
-  Ghs = 'GHS',
-  Gip = 'GIP',
-  Gmd = 'GMD',
-  Gnf = 'GNF',
-  Gtq = 'GTQ',
-  Gyd = 'GYD',
-  Hkd = 'HKD',
-  Hnl = 'HNL',
-  Hrk = 'HRK',
-  Htg = 'HTG',
-  Huf = 'HUF',
-  Idr = 'IDR',
-  Ils = 'ILS',
-  Inr = 'INR',
-  Iqd = 'IQD',
-  Irr = 'IRR',
-  Isk = 'ISK',
-  Jmd = 'JMD',
-  Jod = 'JOD',
-  Jpy = 'JPY',
-  Kes = 'KES',
-  Kgs = 'KGS',
-  Khr = 'KHR',
-  Kmf = 'KMF',
-  Kpw = 'KPW',
-  Krw = 'KRW',
-  Kwd = 'KWD',
-  Kyd = 'KYD',
-  Kzt = 'KZT',
-  Lak = 'LAK',
-  Lbp = 'LBP',
-  Lkr = 'LKR',
-  Lrd = 'LRD',
-  Lsl = 'LSL',
-  Lyd = 'LYD',
-  Mad = 'MAD',
-  Mdl = 'MDL',
-  Mga = 'MGA',
-  Mkd = 'MKD',
-  Mmk = 'MMK',
-  Mnt = 'MNT',
-  Mop = 'MOP',
-  Mru = 'MRU',
-  Mur = 'MUR',
-  Mvr = 'MVR',
-  Mwk = 'MWK',
-  Mxn = 'MXN',
-  Myr = 'MYR',
-  Mzn = 'MZN',
-  Nad = 'NAD',
-  Ngn = 'NGN',
-  Nio = 'NIO',
-  Nok = 'NOK',
-  Npr = 'NPR',
-  Nzd = 'NZD',
-  Omr = 'OMR',
-  Pab = 'PAB',
-  Pen = 'PEN',
-  Pgk = 'PGK',
-  Php = 'PHP',
-  Pkr = 'PKR',
-  Pln = 'PLN',
-  Pyg = 'PYG',
-  Qar = 'QAR',
-  Ron = 'RON',
-  Rsd = 'RSD',
-  Rub = 'RUB',
-  Rwf = 'RWF',
-  Sar = 'SAR',
-  Sbd = 'SBD',
-  Scr = 'SCR',
-  Sdg = 'SDG',
-  Sek = 'SEK',
-  Sgd = 'SGD',
-  Shp = 'SHP',
-  Sle = 'SLE',
-  Sll = 'SLL',
-  Sos = 'SOS',
-  Srd = 'SRD',
-  Ssp = 'SSP',
-  Stn = 'STN',
-  Svc = 'SVC',
-  Syp = 'SYP',
-  Szl = 'SZL',
-  Thb = 'THB',
-  Tjs = 'TJS',
-  Tmt = 'TMT',
-  Tnd = 'TND',
-  Top = 'TOP',
-  Try = 'TRY',
-  Ttd = 'TTD',
-  Twd = 'TWD',
-  Tzs = 'TZS',
-  Uah = 'UAH',
-  Ugx = 'UGX',
-  Usd = 'USD',
-  Uyu = 'UYU',
-  Uzs = 'UZS',
-  Ves = 'VES',
-  Vnd = 'VND',
-  Vuv = 'VUV',
-  Wst = 'WST',
-  Xaf = 'XAF',
-  Xcd = 'XCD',
-  Xcg = 'XCG',
-  Xdr = 'XDR',
-  Xof = 'XOF',
-  Xpf = 'XPF',
-  Xsu = 'XSU',
-  Xxx = 'XXX',
-  Yer = 'YER',
-  Zar = 'ZAR',
-  Zmw = 'ZMW',
-  Zwg = 'ZWG',
-  Zwl = 'ZWL'
-}
+export type CurrencyCode =
+  | 'AED'
+  | 'AFN'
+  | 'ALL'
+  | 'AMD'
+  | 'ANG'
+  | 'AOA'
+  | 'ARS'
+  | 'AUD'
+  | 'AWG'
+  | 'AZN'
+  | 'BAM'
+  | 'BBD'
+  | 'BDT'
+  | 'BGN'
+  | 'BHD'
+  | 'BIF'
+  | 'BMD'
+  | 'BND'
+  | 'BOB'
+  | 'BRL'
+  | 'BSD'
+  | 'BTN'
+  | 'BWP'
+  | 'BYN'
+  | 'BZD'
+  | 'CAD'
+  | 'CDF'
+  | 'CHF'
+  | 'CLP'
+  | 'CNY'
+  | 'COP'
+  | 'CRC'
+  | 'CUC'
+  | 'CUP'
+  | 'CVE'
+  | 'CZK'
+  | 'DJF'
+  | 'DKK'
+  | 'DOP'
+  | 'DZD'
+  | 'EGP'
+  | 'ERN'
+  | 'ETB'
+  | 'EUR'
+  | 'FJD'
+  | 'FKP'
+  | 'GBP'
+  | 'GEL'
+  | 'GHS'
+  | 'GIP'
+  | 'GMD'
+  | 'GNF'
+  | 'GTQ'
+  | 'GYD'
+  | 'HKD'
+  | 'HNL'
+  | 'HRK'
+  | 'HTG'
+  | 'HUF'
+  | 'IDR'
+  | 'ILS'
+  | 'INR'
+  | 'IQD'
+  | 'IRR'
+  | 'ISK'
+  | 'JMD'
+  | 'JOD'
+  | 'JPY'
+  | 'KES'
+  | 'KGS'
+  | 'KHR'
+  | 'KMF'
+  | 'KPW'
+  | 'KRW'
+  | 'KWD'
+  | 'KYD'
+  | 'KZT'
+  | 'LAK'
+  | 'LBP'
+  | 'LKR'
+  | 'LRD'
+  | 'LSL'
+  | 'LYD'
+  | 'MAD'
+  | 'MDL'
+  | 'MGA'
+  | 'MKD'
+  | 'MMK'
+  | 'MNT'
+  | 'MOP'
+  | 'MRU'
+  | 'MUR'
+  | 'MVR'
+  | 'MWK'
+  | 'MXN'
+  | 'MYR'
+  | 'MZN'
+  | 'NAD'
+  | 'NGN'
+  | 'NIO'
+  | 'NOK'
+  | 'NPR'
+  | 'NZD'
+  | 'OMR'
+  | 'PAB'
+  | 'PEN'
+  | 'PGK'
+  | 'PHP'
+  | 'PKR'
+  | 'PLN'
+  | 'PYG'
+  | 'QAR'
+  | 'RON'
+  | 'RSD'
+  | 'RUB'
+  | 'RWF'
+  | 'SAR'
+  | 'SBD'
+  | 'SCR'
+  | 'SDG'
+  | 'SEK'
+  | 'SGD'
+  | 'SHP'
+  | 'SLE'
+  | 'SLL'
+  | 'SOS'
+  | 'SRD'
+  | 'SSP'
+  | 'STN'
+  | 'SVC'
+  | 'SYP'
+  | 'SZL'
+  | 'THB'
+  | 'TJS'
+  | 'TMT'
+  | 'TND'
+  | 'TOP'
+  | 'TRY'
+  | 'TTD'
+  | 'TWD'
+  | 'TZS'
+  | 'UAH'
+  | 'UGX'
+  | 'USD'
+  | 'UYU'
+  | 'UZS'
+  | 'VES'
+  | 'VND'
+  | 'VUV'
+  | 'WST'
+  | 'XAF'
+  | 'XCD'
+  | 'XCG'
+  | 'XDR'
+  | 'XOF'
+  | 'XPF'
+  | 'XSU'
+  | 'XXX'
+  | 'YER'
+  | 'ZAR'
+  | 'ZMW'
+  | 'ZWG'
+  | 'ZWL';
 
 export type Customer = Node & {
   __typename?: 'Customer';
@@ -358,25 +350,23 @@ export type CustomerEdge = {
   node: Customer;
 };
 
-export enum CustomerPredictedSpendTier {
-  High = 'HIGH',
-  Low = 'LOW',
-  Medium = 'MEDIUM'
-}
+export type CustomerPredictedSpendTier =
+  | 'HIGH'
+  | 'LOW'
+  | 'MEDIUM';
 
-export enum CustomerRfmGroup {
-  Active = 'ACTIVE',
-  AlmostLost = 'ALMOST_LOST',
-  AtRisk = 'AT_RISK',
-  Champions = 'CHAMPIONS',
-  Dormant = 'DORMANT',
-  Loyal = 'LOYAL',
-  NeedsAttention = 'NEEDS_ATTENTION',
-  New = 'NEW',
-  PreviouslyLoyal = 'PREVIOUSLY_LOYAL',
-  Promising = 'PROMISING',
-  Prospects = 'PROSPECTS'
-}
+export type CustomerRfmGroup =
+  | 'ACTIVE'
+  | 'ALMOST_LOST'
+  | 'AT_RISK'
+  | 'CHAMPIONS'
+  | 'DORMANT'
+  | 'LOYAL'
+  | 'NEEDS_ATTENTION'
+  | 'NEW'
+  | 'PREVIOUSLY_LOYAL'
+  | 'PROMISING'
+  | 'PROSPECTS';
 
 export type CustomerSegmentMember = {
   __typename?: 'CustomerSegmentMember';
@@ -408,21 +398,19 @@ export type CustomerSegmentMemberEdge = {
   node: CustomerSegmentMember;
 };
 
-export enum CustomerSortKeys {
-  CreatedAt = 'CREATED_AT',
-  Id = 'ID',
-  Location = 'LOCATION',
-  Name = 'NAME',
-  Relevance = 'RELEVANCE',
-  UpdatedAt = 'UPDATED_AT'
-}
+export type CustomerSortKeys =
+  | 'CREATED_AT'
+  | 'ID'
+  | 'LOCATION'
+  | 'NAME'
+  | 'RELEVANCE'
+  | 'UPDATED_AT';
 
-export enum CustomerState {
-  Declined = 'DECLINED',
-  Disabled = 'DISABLED',
-  Enabled = 'ENABLED',
-  Invited = 'INVITED'
-}
+export type CustomerState =
+  | 'DECLINED'
+  | 'DISABLED'
+  | 'ENABLED'
+  | 'INVITED';
 
 export type CustomerStatistics = {
   __typename?: 'CustomerStatistics';
@@ -478,10 +466,9 @@ export type MetafieldAccessInput = {
   storefront?: InputMaybe<MetafieldStorefrontAccessInput>;
 };
 
-export enum MetafieldAdminAccessInput {
-  MerchantRead = 'MERCHANT_READ',
-  MerchantReadWrite = 'MERCHANT_READ_WRITE'
-}
+export type MetafieldAdminAccessInput =
+  | 'MERCHANT_READ'
+  | 'MERCHANT_READ_WRITE';
 
 export type MetafieldCapabilityAdminFilterableInput = {
   enabled: Scalars['Boolean']['input'];
@@ -508,11 +495,10 @@ export type MetafieldConnection = {
   pageInfo: PageInfo;
 };
 
-export enum MetafieldCustomerAccountAccessInput {
-  None = 'NONE',
-  Read = 'READ',
-  ReadWrite = 'READ_WRITE'
-}
+export type MetafieldCustomerAccountAccessInput =
+  | 'NONE'
+  | 'READ'
+  | 'READ_WRITE';
 
 export type MetafieldDefinition = Node & {
   __typename?: 'MetafieldDefinition';
@@ -548,24 +534,23 @@ export type MetafieldDefinitionCreateUserError = {
   message: Scalars['String']['output'];
 };
 
-export enum MetafieldDefinitionCreateUserErrorCode {
-  Blank = 'BLANK',
-  DuplicateOption = 'DUPLICATE_OPTION',
-  Inclusion = 'INCLUSION',
-  Invalid = 'INVALID',
-  InvalidCapability = 'INVALID_CAPABILITY',
-  InvalidCharacter = 'INVALID_CHARACTER',
-  InvalidOption = 'INVALID_OPTION',
-  LimitExceeded = 'LIMIT_EXCEEDED',
-  PinnedLimitReached = 'PINNED_LIMIT_REACHED',
-  Present = 'PRESENT',
-  ReservedNamespaceKey = 'RESERVED_NAMESPACE_KEY',
-  Taken = 'TAKEN',
-  TooLong = 'TOO_LONG',
-  TooShort = 'TOO_SHORT',
-  TypeNotAllowedForConditions = 'TYPE_NOT_ALLOWED_FOR_CONDITIONS',
-  UnstructuredAlreadyExists = 'UNSTRUCTURED_ALREADY_EXISTS'
-}
+export type MetafieldDefinitionCreateUserErrorCode =
+  | 'BLANK'
+  | 'DUPLICATE_OPTION'
+  | 'INCLUSION'
+  | 'INVALID'
+  | 'INVALID_CAPABILITY'
+  | 'INVALID_CHARACTER'
+  | 'INVALID_OPTION'
+  | 'LIMIT_EXCEEDED'
+  | 'PINNED_LIMIT_REACHED'
+  | 'PRESENT'
+  | 'RESERVED_NAMESPACE_KEY'
+  | 'TAKEN'
+  | 'TOO_LONG'
+  | 'TOO_SHORT'
+  | 'TYPE_NOT_ALLOWED_FOR_CONDITIONS'
+  | 'UNSTRUCTURED_ALREADY_EXISTS';
 
 export type MetafieldDefinitionEdge = {
   __typename?: 'MetafieldDefinitionEdge';
@@ -603,18 +588,16 @@ export type MetafieldEdge = {
   node: Metafield;
 };
 
-export enum MetafieldOwnerType {
-  Company = 'COMPANY',
-  Customer = 'CUSTOMER',
-  Order = 'ORDER',
-  Product = 'PRODUCT',
-  Shop = 'SHOP'
-}
+export type MetafieldOwnerType =
+  | 'COMPANY'
+  | 'CUSTOMER'
+  | 'ORDER'
+  | 'PRODUCT'
+  | 'SHOP';
 
-export enum MetafieldStorefrontAccessInput {
-  None = 'NONE',
-  PublicRead = 'PUBLIC_READ'
-}
+export type MetafieldStorefrontAccessInput =
+  | 'NONE'
+  | 'PUBLIC_READ';
 
 export type MetafieldsSetInput = {
   compareDigest?: InputMaybe<Scalars['String']['input']>;
@@ -639,23 +622,22 @@ export type MetafieldsSetUserError = {
   message: Scalars['String']['output'];
 };
 
-export enum MetafieldsSetUserErrorCode {
-  AppNotAuthorized = 'APP_NOT_AUTHORIZED',
-  Blank = 'BLANK',
-  CapabilityViolation = 'CAPABILITY_VIOLATION',
-  Inclusion = 'INCLUSION',
-  InternalError = 'INTERNAL_ERROR',
-  Invalid = 'INVALID',
-  InvalidCompareDigest = 'INVALID_COMPARE_DIGEST',
-  InvalidType = 'INVALID_TYPE',
-  InvalidValue = 'INVALID_VALUE',
-  LessThanOrEqualTo = 'LESS_THAN_OR_EQUAL_TO',
-  Present = 'PRESENT',
-  StaleObject = 'STALE_OBJECT',
-  Taken = 'TAKEN',
-  TooLong = 'TOO_LONG',
-  TooShort = 'TOO_SHORT'
-}
+export type MetafieldsSetUserErrorCode =
+  | 'APP_NOT_AUTHORIZED'
+  | 'BLANK'
+  | 'CAPABILITY_VIOLATION'
+  | 'INCLUSION'
+  | 'INTERNAL_ERROR'
+  | 'INVALID'
+  | 'INVALID_COMPARE_DIGEST'
+  | 'INVALID_TYPE'
+  | 'INVALID_VALUE'
+  | 'LESS_THAN_OR_EQUAL_TO'
+  | 'PRESENT'
+  | 'STALE_OBJECT'
+  | 'TAKEN'
+  | 'TOO_LONG'
+  | 'TOO_SHORT';
 
 export type MoneyBag = {
   __typename?: 'MoneyBag';
@@ -811,18 +793,17 @@ export type OrderEdge = {
   node: Order;
 };
 
-export enum OrderSortKeys {
-  CreatedAt = 'CREATED_AT',
-  CustomerName = 'CUSTOMER_NAME',
-  FinancialStatus = 'FINANCIAL_STATUS',
-  FulfillmentStatus = 'FULFILLMENT_STATUS',
-  Id = 'ID',
-  OrderNumber = 'ORDER_NUMBER',
-  ProcessedAt = 'PROCESSED_AT',
-  Relevance = 'RELEVANCE',
-  TotalPrice = 'TOTAL_PRICE',
-  UpdatedAt = 'UPDATED_AT'
-}
+export type OrderSortKeys =
+  | 'CREATED_AT'
+  | 'CUSTOMER_NAME'
+  | 'FINANCIAL_STATUS'
+  | 'FULFILLMENT_STATUS'
+  | 'ID'
+  | 'ORDER_NUMBER'
+  | 'PROCESSED_AT'
+  | 'RELEVANCE'
+  | 'TOTAL_PRICE'
+  | 'UPDATED_AT';
 
 export type PageInfo = {
   __typename?: 'PageInfo';
@@ -1039,12 +1020,11 @@ export type SegmentEdge = {
   node: Segment;
 };
 
-export enum SegmentSortKeys {
-  CreationDate = 'CREATION_DATE',
-  Id = 'ID',
-  LastEditDate = 'LAST_EDIT_DATE',
-  Relevance = 'RELEVANCE'
-}
+export type SegmentSortKeys =
+  | 'CREATION_DATE'
+  | 'ID'
+  | 'LAST_EDIT_DATE'
+  | 'RELEVANCE';
 
 export type SegmentStatistics = {
   __typename?: 'SegmentStatistics';
@@ -1090,10 +1070,9 @@ export type StagedMediaUploadTarget = {
   url?: Maybe<Scalars['URL']['output']>;
 };
 
-export enum StagedUploadHttpMethodType {
-  Post = 'POST',
-  Put = 'PUT'
-}
+export type StagedUploadHttpMethodType =
+  | 'POST'
+  | 'PUT';
 
 export type StagedUploadInput = {
   fileSize?: InputMaybe<Scalars['UnsignedInt64']['input']>;
@@ -1109,20 +1088,19 @@ export type StagedUploadParameter = {
   value: Scalars['String']['output'];
 };
 
-export enum StagedUploadTargetGenerateUploadResource {
-  BulkMutationVariables = 'BULK_MUTATION_VARIABLES',
-  CollectionImage = 'COLLECTION_IMAGE',
-  DisputeFileUpload = 'DISPUTE_FILE_UPLOAD',
-  File = 'FILE',
-  Image = 'IMAGE',
-  Model_3D = 'MODEL_3D',
-  ProductImage = 'PRODUCT_IMAGE',
-  ReturnLabel = 'RETURN_LABEL',
-  ShopImage = 'SHOP_IMAGE',
-  Timeline = 'TIMELINE',
-  UrlRedirectImport = 'URL_REDIRECT_IMPORT',
-  Video = 'VIDEO'
-}
+export type StagedUploadTargetGenerateUploadResource =
+  | 'BULK_MUTATION_VARIABLES'
+  | 'COLLECTION_IMAGE'
+  | 'DISPUTE_FILE_UPLOAD'
+  | 'FILE'
+  | 'IMAGE'
+  | 'MODEL_3D'
+  | 'PRODUCT_IMAGE'
+  | 'RETURN_LABEL'
+  | 'SHOP_IMAGE'
+  | 'TIMELINE'
+  | 'URL_REDIRECT_IMPORT'
+  | 'VIDEO';
 
 export type StagedUploadsCreatePayload = {
   __typename?: 'StagedUploadsCreatePayload';
