@@ -2,12 +2,6 @@ import { vitePlugin as remix } from "@remix-run/dev";
 import { defineConfig } from "vite";
 import tsconfigPaths from "vite-tsconfig-paths";
 
-declare module "@remix-run/node" {
-  interface Future {
-    v3_singleFetch: true;
-  }
-}
-
 export default defineConfig({
   server: { port: Number(process.env.PORT || 3000) },
   plugins: [
@@ -18,6 +12,8 @@ export default defineConfig({
         v3_relativeSplatPath: true,
         v3_throwAbortReason: true,
         v3_lazyRouteDiscovery: true,
+        // Off: loaders answer JSON, so loader data is typed as JSON (no `Future`
+        // type augmentation for single fetch).
         v3_singleFetch: false,
       },
     }),

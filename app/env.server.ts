@@ -1,5 +1,7 @@
-// Environment, validated once at boot. Every other module reads `env` from
-// here; nothing else touches process.env.
+// Environment, validated once at boot. Every other app module reads `env` from
+// here. The one other reader of process.env is app/db-url.ts (DATABASE_URL
+// only): prisma.config.ts, scripts/prisma.ts and test/test-env.ts run outside
+// the app and need the database URL without booting this validation.
 import { z } from "zod";
 import { DEFAULT_DATABASE_URL } from "./db-url";
 
