@@ -5,7 +5,7 @@
  * over two years before the as-of date. About 3 orders per customer on average.
  *   tsx bench/gen-transactions.ts [--customers 1000000] [--seed 42] [--output FILE]
  */
-import { createRng } from "../test/simulator/generator";
+import { createRng } from "../test/support/random";
 import { createWriteStream } from "node:fs";
 
 export const BENCH_AS_OF = "2026-11-22";

@@ -1,4 +1,4 @@
-import { createRng } from "../../test/simulator/generator";
+import { createRng } from "../../test/support/random";
 import { describe, expect, it } from "vitest";
 import { backtest, rocAuc } from "./backtest";
 import type { GroupedOrders } from "./population-facts";

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { createRng, sampleBeta, sampleExponential, sampleGamma } from "../../test/support/random";
 import { conditionalExpectedPurchases } from "./bgnbd";
 import { CLV_HORIZONS_DAYS } from "./clv";
 import { renderReasons } from "./explanations";
@@ -9,24 +10,27 @@ const asOf = "2026-11-22T00:00:00Z";
 const DAY = 86_400_000;
 const asOfMs = Date.parse(asOf);
 
-/** Deterministic synthetic shop: n customers, a share of them repeat buyers. */
-function shop(n: number, repeatEvery: number): ShopCustomerInput[] {
-  let seed = 11;
-  const rand = () => {
-    seed = (seed * 16807) % 2147483647;
-    return seed / 2147483647;
-  };
+/**
+ * Deterministic synthetic shop of n customers drawn from the models the scorer
+ * fits, so that the fits converge for a reason rather than by luck of the seed:
+ * purchases BG/NBD (λ ~ Gamma(0.6, rate 30) per day, dropout p ~ Beta(1.5, 6)
+ * after each repeat purchase), order values Gamma-Gamma (z ~ Gamma(6, ν),
+ * ν ~ Gamma(4, rate 2500): mean 50.00), first purchases 30–630 days before asOf.
+ */
+function shop(n: number): ShopCustomerInput[] {
+  const rand = createRng(11);
   return Array.from({ length: n }, (_, i) => {
-    const first = asOfMs - Math.floor(30 + rand() * 600) * DAY;
-    const orders = [{ processedAt: new Date(first), amountMinor: 1000 + Math.floor(rand() * 9000) }];
-    if (i % repeatEvery === 0) {
-      let t = first;
-      const k = 1 + Math.floor(rand() * 5);
-      for (let j = 0; j < k; j++) {
-        t += Math.floor(1 + rand() * 80) * DAY;
-        if (t >= asOfMs) break;
-        orders.push({ processedAt: new Date(t), amountMinor: 500 + Math.floor(rand() * 5000) });
-      }
+    const lambda = sampleGamma(rand, 0.6) / 30;
+    const p = sampleBeta(rand, 1.5, 6);
+    const nu = sampleGamma(rand, 4) / 2500;
+    const orderValue = () => Math.max(100, Math.round(sampleGamma(rand, 6) / nu));
+    let t = asOfMs - Math.floor(30 + rand() * 600) * DAY;
+    const orders = [{ processedAt: new Date(t), amountMinor: orderValue() }];
+    for (;;) {
+      t += Math.ceil(sampleExponential(rand, lambda)) * DAY;
+      if (t >= asOfMs) break;
+      orders.push({ processedAt: new Date(t), amountMinor: orderValue() });
+      if (rand() < p) break;
     }
     return { customerId: `c${i}`, orders };
   });
@@ -34,7 +38,7 @@ function shop(n: number, repeatEvery: number): ShopCustomerInput[] {
 
 describe("scoreShop", () => {
   it("falls back to the labelled heuristic for a small shop, with reasons", () => {
-    const { scores, state } = scoreShop(shop(40, 3), { asOf });
+    const { scores, state } = scoreShop(shop(40), { asOf });
     expect(state.model).toBe("heuristic");
     expect(state.fallbackReason).toMatch(/40 customers/);
     expect(scores).toHaveLength(40);
@@ -52,7 +56,7 @@ describe("scoreShop", () => {
   });
 
   it("fits BG/NBD on a large enough shop and computes CLV per DESIGN", () => {
-    const { scores, state } = scoreShop(shop(1500, 2), { asOf, horizonDays: 60 });
+    const { scores, state } = scoreShop(shop(1500), { asOf, horizonDays: 60 });
     expect(state.model).toBe("bgnbd");
     expect(state.bgnbd).not.toBeNull();
     expect(state.gammaGamma).not.toBeNull();
@@ -75,7 +79,7 @@ describe("scoreShop", () => {
   });
 
   it("rescoreOne reproduces the shop scores from the stored state without refitting", () => {
-    const customers = shop(600, 2);
+    const customers = shop(600);
     const { scores, state } = scoreShop(customers, { asOf });
     const stored = JSON.parse(JSON.stringify(state));
     for (const i of [0, 1, 7, 100, 333]) {

@@ -1,10 +1,10 @@
 // Bulk operations: bulkOperationRunQuery (JSONL export with __parentId lines),
 // bulkOperationRunMutation (staged upload of variables, one result line per
 // input line), staged upload targets and expiring result URLs.
-import { createRng } from "./generator";
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Kind, parse, validate, visit, type DocumentNode, type FieldNode, type OperationDefinitionNode, type SelectionSetNode } from "graphql";
+import { createRng } from "../support/random";
 import type { SimShop } from "./model";
 import { executeUnthrottled } from "./graphql/execute";
 import { adminSchema } from "./graphql/schema";

@@ -7,7 +7,10 @@
 import { fileURLToPath } from "node:url";
 import { readFileSync } from "node:fs";
 import type { Plan, SimCustomer, SimLineItem, SimOrder, SimShop } from "./model";
-import { emptyShop, EMPTY_REFUNDS, EMPTY_STRINGS, ID_BASES, isoSeconds, parseMinor, shopIdSlot } from "./generator";
+import { emptyShop, EMPTY_REFUNDS, EMPTY_STRINGS } from "./generator";
+import { ID_BASES, shopIdSlot } from "./ids";
+import { isoSeconds } from "./iso-time";
+import { parseMinor } from "./money";
 
 export const CDNOW_PATH = fileURLToPath(new URL("../fixtures/cdnow/CDNOW_master.txt", import.meta.url));
 /** Product used for every CDNOW line item. */

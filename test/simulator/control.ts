@@ -30,7 +30,8 @@ import { z } from "zod";
 import type { SimulatorContext } from "./context";
 import type { SimOrder, SimShop } from "./model";
 import { importCdnow } from "./cdnow-import";
-import { customerStats, emptyShop, generateStore, orderNet, parseMinor, truthFor } from "./generator";
+import { customerStats, emptyShop, generateStore, orderNet, truthFor } from "./generator";
+import { parseMinor } from "./money";
 import { startLiveTraffic, LIVE_MAX_RATE, LIVE_MAX_SECONDS, type LiveTraffic } from "./live-traffic";
 import {
   cancelOrder,

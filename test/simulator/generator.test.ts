@@ -1,14 +1,7 @@
 import { describe, expect, it } from "vitest";
-import {
-  convertMinor,
-  createRng,
-  customerStats,
-  formatMinor,
-  generateStore,
-  orderNet,
-  parseMinor,
-  truthFor,
-} from "./generator";
+import { createRng } from "../support/random";
+import { customerStats, generateStore, orderNet, truthFor } from "./generator";
+import { convertMinor, formatMinor, parseMinor } from "./money";
 
 const asOf = "2026-11-22T00:00:00Z";
 const asOfMs = Date.parse(asOf);

@@ -3,7 +3,7 @@
 // cancellations of orders placed in the run, and emits the webhooks through
 // the context's emitter. Bounded in count and time; stoppable.
 import type { SimShop } from "./model";
-import { createRng } from "./generator";
+import { createRng } from "../support/random";
 import { cancelOrder, emitAll, placeOrder, refundOrder, type EventsContext } from "./store-events";
 
 export const LIVE_MAX_RATE = 1000;

@@ -6,15 +6,11 @@
 // After uninstall, a shop produces no webhooks any more except the
 // compliance topics (as Shopify stops delivering to an uninstalled app).
 import type { SimCustomer, SimLineItem, SimOrder, SimRefund, SimShop } from "./model";
-import {
-  CATALOGUE,
-  convertMinor,
-  createRng,
-  DISCOUNT_CODES,
-  ID_BASES,
-  isoSeconds,
-  shopIdSlot,
-} from "./generator";
+import { createRng } from "../support/random";
+import { CATALOGUE, DISCOUNT_CODES } from "./catalogue";
+import { ID_BASES, shopIdSlot } from "./ids";
+import { isoSeconds } from "./iso-time";
+import { convertMinor } from "./money";
 import {
   appUninstalledPayload,
   customerDeletePayload,

@@ -14,7 +14,7 @@ import https from "node:https";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { SimulatorContext } from "./context";
-import { createRng } from "./generator";
+import { createRng } from "../support/random";
 
 /** Shopify: 8 retries over 4 hours with exponential backoff (seconds after each failure). */
 export const SHOPIFY_RETRY_DELAYS_S = [60, 120, 240, 480, 900, 1800, 3600, 7200];

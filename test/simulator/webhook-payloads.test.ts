@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { generateStore, parseMinor } from "./generator";
+import { generateStore } from "./generator";
+import { parseMinor } from "./money";
 import {
   bulkOperationFinishPayload,
   customerDeletePayload,

@@ -7,7 +7,8 @@
 // could plausibly read are filled with real values, the rest keep Shopify's
 // names with neutral values (null, [], "0.00").
 import type { SimCustomer, SimLineItem, SimOrder, SimRefund, SimShop } from "./model";
-import { CATALOGUE, convertMinor, DISCOUNT_CODES, formatMinor } from "./generator";
+import { CATALOGUE, DISCOUNT_CODES } from "./catalogue";
+import { convertMinor, formatMinor } from "./money";
 
 export type Json = Record<string, unknown>;
 
