@@ -10,6 +10,7 @@ import prisma from "./db.server";
 import { env } from "./env.server";
 import { routeShopifyTraffic } from "./shopify/outbound.server";
 import { onShopInstalled } from "./models/shop-install.server";
+import { enqueue } from "./jobs/queue.server";
 import { CachedSessionStorage } from "./shopify/cached-session-storage.server";
 
 // Must run after the node adapter import above, which captures fetch.
@@ -31,6 +32,7 @@ const shopify = shopifyApp({
   hooks: {
     afterAuth: async ({ session }) => {
       await onShopInstalled({ shop: session.shop, scope: session.scope ?? "" });
+      await enqueue("initial-sync", { shop: session.shop });
     },
   },
 });

@@ -1,9 +1,8 @@
 import prisma from "../db.server";
-import { enqueue } from "../jobs/queue.server";
 
 /**
- * afterAuth: create the shop and its default settings, then start the
- * initial sync. Idempotent: a re-install keeps data and re-syncs.
+ * afterAuth: create the shop and its default settings (the caller then starts
+ * the initial sync). Idempotent: a re-install keeps data.
  */
 export async function onShopInstalled(input: { shop: string; scope: string }): Promise<void> {
   // Without read_all_orders Shopify shows only the last 60 days of orders:
@@ -14,5 +13,4 @@ export async function onShopInstalled(input: { shop: string; scope: string }): P
     create: { domain: input.shop, grantedScopes: input.scope, historyLimited, settings: { create: {} } },
     update: { grantedScopes: input.scope, historyLimited, uninstalledAt: null },
   });
-  await enqueue("initial-sync", { shop: input.shop }, { jobId: `initial-sync:${input.shop}` });
 }

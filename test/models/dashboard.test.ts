@@ -1,12 +1,10 @@
-// Model functions behind the dashboard, customer detail and settings pages, against real
-// PostgreSQL (rows inserted directly) and Redis (a per-file queue prefix).
+// Model functions behind the dashboard and the customer page, against real
+// PostgreSQL (rows inserted directly).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import prisma from "../../app/db.server";
 import { loadDashboard, syncProgress } from "../../app/models/dashboard.server";
 import { loadCustomerDetail } from "../../app/models/customer-detail.server";
-import { cellField, loadSettings, saveSettings } from "../../app/models/settings.server";
-import { DEFAULT_SEGMENT_MAP } from "../../app/domain/segment-map";
-import { closeQueues, getQueue } from "../../app/jobs/queue.server";
+import { closeQueues } from "../../app/jobs/queue.server";
 import { recomputeShop, rescoreCustomer } from "../../app/jobs/processors/scoring.server";
 import type { ModelAccuracy } from "../../app/domain/backtest";
 
@@ -156,52 +154,6 @@ describe("loadCustomerDetail", () => {
     expect(await loadCustomerDetail(SHOP_A, "999999")).toBeNull();
     expect(await loadCustomerDetail(SHOP_A, "12abc")).toBeNull();
     expect(await loadCustomerDetail(SHOP_A, undefined)).toBeNull();
-  });
-});
-
-function form(overrides: Record<string, string | undefined> = {}): Record<string, string | undefined> {
-  const fields: Record<string, string | undefined> = {
-    churnHorizonDays: "60",
-    tagPrefix: "seg-",
-    holdoutPercent: "5",
-    writeBackEnabled: "on",
-  };
-  for (let r = 1; r <= 5; r++) for (let f = 1; f <= 5; f++) fields[cellField(r, f)] = DEFAULT_SEGMENT_MAP.grid[r - 1][f - 1];
-  return { ...fields, ...overrides };
-}
-
-describe("settings", () => {
-  it("loads defaults when the shop has no settings row", async () => {
-    expect(await loadSettings(SHOP_B)).toMatchObject({ churnHorizonDays: 90, tagPrefix: "rfm:", holdoutPercent: 10, writeBackEnabled: true });
-  });
-
-  it("rejects a bad prefix and a bad map with field errors and saves nothing", async () => {
-    const result = await saveSettings(SHOP_A, form({ tagPrefix: "rfm tag!", [cellField(5, 1)]: "vip", churnHorizonDays: "3", holdoutPercent: "" }));
-    expect(result.ok).toBe(false);
-    const errors = (result as { errors: Record<string, string> }).errors;
-    expect(errors.tagPrefix).toMatch(/letters, digits/);
-    expect(errors[cellField(5, 1)]).toMatch(/R5 F1/);
-    expect(errors.churnHorizonDays).toMatch(/between 7 and 365/);
-    expect(errors.holdoutPercent).toMatch(/required/);
-    expect((await saveSettings(SHOP_A, form({ tagPrefix: "a".repeat(21) }))).ok).toBe(false);
-    expect((await saveSettings(SHOP_A, form({ tagPrefix: "" }))).ok).toBe(false);
-    expect(await prisma.shopSettings.findUnique({ where: { shopId: shopA } })).toBeNull();
-  });
-
-  it("saves valid settings and enqueues a recompute", async () => {
-    const grid = form({ [cellField(5, 1)]: "champions", writeBackEnabled: undefined });
-    const result = await saveSettings(SHOP_A, grid, NOW);
-    expect(result.ok).toBe(true);
-    const saved = await prisma.shopSettings.findUniqueOrThrow({ where: { shopId: shopA } });
-    expect(saved).toMatchObject({ churnHorizonDays: 60, tagPrefix: "seg-", holdoutPercent: 5, writeBackEnabled: false });
-    expect((saved.segmentMap as { grid: string[][] }).grid[4][0]).toBe("champions");
-    const loaded = (await loadSettings(SHOP_A))!;
-    expect(loaded.segmentMap.grid[4][0]).toBe("champions");
-    const jobId = (result as { recomputeJobId: string }).recomputeJobId;
-    const job = await getQueue("scoring").getJob(jobId);
-    expect(job?.name).toBe("recompute-shop");
-    expect(job?.data).toEqual({ shop: SHOP_A, reason: "settings changed" });
-    await job?.remove();
   });
 });
 

@@ -15,23 +15,30 @@ import {
   Text,
   TextField,
 } from "@shopify/polaris";
-import { authenticate } from "../shopify.server";
-import { loadSettings, saveSettings } from "../models/settings.server";
+import { authenticate } from "../../shopify.server";
+import { loadSettings, saveSettings } from "../../models/settings.server";
+import { enqueue } from "../../jobs/queue.server";
+import { SETTINGS_DEFAULTS, SETTINGS_LIMITS, cellField } from "../../domain/settings";
+import { SEGMENT_OPTIONS, parseSettingsForm, type SettingsErrors } from "./form.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const settings = await loadSettings(session.shop);
   if (!settings) throw new Response("Shop not installed", { status: 404 });
-  return settings;
+  return { ...settings, segmentOptions: SEGMENT_OPTIONS };
 };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { session } = await authenticate.admin(request);
-  const result = await saveSettings(session.shop, await request.formData());
-  return result.ok ? { ok: true as const, errors: {} as Record<string, string> } : { ok: false as const, errors: result.errors };
+  const form = parseSettingsForm(await request.formData());
+  if (!form.ok) return { ok: false as const, errors: form.errors };
+  if (!(await saveSettings(session.shop, form.values))) return { ok: false as const, errors: { form: "Shop is not installed" } as SettingsErrors };
+  // Scores, tags and segments follow the new settings.
+  await enqueue("recompute-shop", { shop: session.shop, reason: "settings changed" });
+  return { ok: true as const, errors: {} as SettingsErrors };
 };
 
-const cellField = (r: number, f: number) => `map_r${r}_f${f}`;
+const { churnHorizonDays: HORIZON, holdoutPercent: HOLDOUT, tagPrefixMaxLength: PREFIX_MAX } = SETTINGS_LIMITS;
 const R_ROWS = [5, 4, 3, 2, 1];
 const F_COLS = [1, 2, 3, 4, 5];
 
@@ -73,13 +80,13 @@ export default function Settings() {
                   label="Churn horizon (days)"
                   name="churnHorizonDays"
                   type="number"
-                  min={7}
-                  max={365}
+                  min={HORIZON.min}
+                  max={HORIZON.max}
                   value={horizon}
                   onChange={setHorizon}
                   autoComplete="off"
                   error={errors.churnHorizonDays}
-                  helpText="Churn probability = chance of no order in this many days (7 to 365)."
+                  helpText={`Churn probability = chance of no order in this many days (${HORIZON.min} to ${HORIZON.max}).`}
                 />
                 <TextField
                   label="Tag prefix"
@@ -87,21 +94,21 @@ export default function Settings() {
                   value={prefix}
                   onChange={setPrefix}
                   autoComplete="off"
-                  maxLength={20}
+                  maxLength={PREFIX_MAX}
                   error={errors.tagPrefix}
-                  helpText={`Customers get tags like "${prefix || "rfm:"}champions". 1 to 20 letters, digits, -, _ or :. When you change it, tags written with the old prefix are removed at the next write-back.`}
+                  helpText={`Customers get tags like "${prefix || SETTINGS_DEFAULTS.tagPrefix}champions". 1 to ${PREFIX_MAX} letters, digits, -, _ or :. When you change it, tags written with the old prefix are removed at the next write-back.`}
                 />
                 <TextField
                   label="Holdout group (% of customers)"
                   name="holdoutPercent"
                   type="number"
-                  min={0}
-                  max={50}
+                  min={HOLDOUT.min}
+                  max={HOLDOUT.max}
                   value={holdout}
                   onChange={setHoldout}
                   autoComplete="off"
                   error={errors.holdoutPercent}
-                  helpText="A stable random share of customers tagged as holdout, to leave out of campaigns and measure their effect (0 to 50)."
+                  helpText={`A stable random share of customers tagged as holdout, to leave out of campaigns and measure their effect (${HOLDOUT.min} to ${HOLDOUT.max}).`}
                 />
                 <Checkbox
                   label="Write scores back to Shopify (tags, metafields, customer segments)"

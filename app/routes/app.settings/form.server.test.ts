@@ -1,0 +1,59 @@
+import { describe, expect, it } from "vitest";
+import { DEFAULT_SEGMENT_MAP } from "../../domain/segment-map";
+import { cellField } from "../../domain/settings";
+import { parseSettingsForm } from "./form.server";
+
+function form(overrides: Record<string, string | undefined> = {}): Record<string, string | undefined> {
+  const fields: Record<string, string | undefined> = {
+    churnHorizonDays: "60",
+    tagPrefix: "seg-",
+    holdoutPercent: "5",
+    writeBackEnabled: "on",
+  };
+  for (let r = 1; r <= 5; r++) for (let f = 1; f <= 5; f++) fields[cellField(r, f)] = DEFAULT_SEGMENT_MAP.grid[r - 1][f - 1];
+  return { ...fields, ...overrides };
+}
+
+const errorsOf = (input: Record<string, string | undefined> | FormData) => {
+  const parsed = parseSettingsForm(input);
+  return parsed.ok ? {} : parsed.errors;
+};
+
+describe("parseSettingsForm", () => {
+  it("turns valid fields into settings values", () => {
+    const parsed = parseSettingsForm(form({ [cellField(5, 1)]: "champions", tagPrefix: "  seg-  " }));
+    expect(parsed.ok).toBe(true);
+    if (!parsed.ok) return;
+    expect(parsed.values).toMatchObject({ churnHorizonDays: 60, tagPrefix: "seg-", holdoutPercent: 5, writeBackEnabled: true });
+    expect(parsed.values.segmentMap.grid[4][0]).toBe("champions");
+  });
+
+  it("reads FormData; an unchecked checkbox (absent) is false", () => {
+    const data = new FormData();
+    for (const [k, v] of Object.entries(form({ writeBackEnabled: undefined }))) if (v !== undefined) data.set(k, v);
+    const parsed = parseSettingsForm(data);
+    expect(parsed.ok && parsed.values.writeBackEnabled).toBe(false);
+  });
+
+  it("keys each error by its field", () => {
+    expect(errorsOf(form({ tagPrefix: "rfm tag!", [cellField(5, 1)]: "vip", churnHorizonDays: "3", holdoutPercent: "" }))).toEqual({
+      tagPrefix: "Tag prefix may contain only letters, digits, -, _ and :",
+      [cellField(5, 1)]: "R5 F1: choose a segment",
+      churnHorizonDays: "Churn horizon must be between 7 and 365",
+      holdoutPercent: "Holdout percent is required",
+      segmentMap: "The segment map needs a segment in every cell",
+    });
+  });
+
+  it("applies the limits at both ends", () => {
+    expect(errorsOf(form({ churnHorizonDays: "7", holdoutPercent: "0" }))).toEqual({});
+    expect(errorsOf(form({ churnHorizonDays: "365", holdoutPercent: "50", tagPrefix: "a".repeat(20) }))).toEqual({});
+    expect(errorsOf(form({ churnHorizonDays: "366" }))).toEqual({ churnHorizonDays: "Churn horizon must be between 7 and 365" });
+    expect(errorsOf(form({ holdoutPercent: "51" }))).toEqual({ holdoutPercent: "Holdout percent must be between 0 and 50" });
+    expect(errorsOf(form({ holdoutPercent: "-1" }))).toEqual({ holdoutPercent: "Holdout percent must be between 0 and 50" });
+    expect(errorsOf(form({ churnHorizonDays: "30.5" }))).toEqual({ churnHorizonDays: "Churn horizon must be a whole number" });
+    expect(errorsOf(form({ tagPrefix: "a".repeat(21) }))).toEqual({ tagPrefix: "Tag prefix must be at most 20 characters" });
+    expect(errorsOf(form({ tagPrefix: "" }))).toEqual({ tagPrefix: "Tag prefix is required" });
+    expect(errorsOf(form({ churnHorizonDays: undefined }))).toEqual({ churnHorizonDays: "Churn horizon is required" });
+  });
+});
