@@ -1,6 +1,8 @@
-import { Links, Meta, Outlet, Scripts, ScrollRestoration } from "@remix-run/react";
+import type { ReactNode } from "react";
+import { Links, Meta, Outlet, Scripts, ScrollRestoration, isRouteErrorResponse, useRouteError } from "@remix-run/react";
 
-export default function App() {
+// The document around every page, and around the error page below.
+export function Layout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">
       <head>
@@ -11,10 +13,28 @@ export default function App() {
         <Links />
       </head>
       <body>
-        <Outlet />
+        {children}
         <ScrollRestoration />
         <Scripts />
       </body>
     </html>
+  );
+}
+
+export default function App() {
+  return <Outlet />;
+}
+
+// Last resort for what no route boundary handled: an unknown URL (404), a
+// thrown Response, or a crash. A plain page, no details of the error.
+export function ErrorBoundary() {
+  const error = useRouteError();
+  const status = isRouteErrorResponse(error) ? error.status : 500;
+  const title = status === 404 ? "Not found" : status < 500 ? `Error ${status}` : "Something went wrong";
+  return (
+    <main style={{ fontFamily: "system-ui, sans-serif", padding: "2rem" }}>
+      <h1>{title}</h1>
+      <p>{status === 404 ? "There is no page at this address." : "The page could not be shown. Try again, or reopen the app from your Shopify admin."}</p>
+    </main>
   );
 }

@@ -15,7 +15,16 @@ import {
 } from "@shopify/polaris";
 import { authenticate } from "../shopify.server";
 import { loadDashboard } from "../models/dashboard.server";
-import { formatMinor } from "../domain/money";
+import {
+  formatCount,
+  formatDateTime,
+  formatDuration,
+  formatFixed,
+  formatMoney,
+  formatMoneyMinor,
+  formatPercent,
+  formatShortDateTime,
+} from "../domain/format";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
@@ -23,26 +32,6 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 };
 
 type Data = ReturnType<typeof useLoaderData<typeof loader>>;
-
-const pct = (p: number, digits = 0) => `${(p * 100).toFixed(digits)} %`;
-const fixed = (x: number, digits = 2) => (Number.isFinite(x) ? x.toFixed(digits) : "–");
-const dateTime = (iso: string | null) => (iso ? `${iso.slice(0, 16).replace("T", " ")} UTC` : "–");
-
-function money(minorOrMajor: string | number, currency: string, major = false): string {
-  const minor = major ? Math.round(Number(minorOrMajor) * 100) : Number(minorOrMajor);
-  try {
-    return new Intl.NumberFormat("en", { style: "currency", currency }).format(minor / 100);
-  } catch {
-    return `${formatMinor(minor)} ${currency}`;
-  }
-}
-const shortTime = (iso: string) => `${iso.slice(5, 10)} ${iso.slice(11, 16)}`;
-
-function duration(seconds: number): string {
-  if (seconds < 60) return `${seconds} s`;
-  if (seconds < 3600) return `${Math.round(seconds / 60)} min`;
-  return `${Math.floor(seconds / 3600)} h ${Math.round((seconds % 3600) / 60)} min`;
-}
 
 const SYNC_TONE: Record<string, "info" | "success" | "critical" | "attention"> = {
   pending: "attention",
@@ -61,11 +50,11 @@ function SyncCard({ sync }: { sync: NonNullable<Data["sync"]> }) {
         </InlineStack>
         {sync.percent !== null ? <ProgressBar progress={sync.percent} size="small" tone={sync.status === "failed" ? "critical" : "primary"} /> : null}
         <Text as="p" tone="subdued">
-          {sync.rowsTotal ? `${sync.rowsDone.toLocaleString("en")} of ${sync.rowsTotal.toLocaleString("en")} records` : `${sync.rowsDone.toLocaleString("en")} records`}
+          {sync.rowsTotal ? `${formatCount(sync.rowsDone)} of ${formatCount(sync.rowsTotal)} records` : `${formatCount(sync.rowsDone)} records`}
           {sync.percent !== null ? ` (${sync.percent} %)` : ""}
-          {sync.etaSeconds !== null ? `, about ${duration(sync.etaSeconds)} left` : ""}
-          {sync.startedAt ? `. Started ${dateTime(sync.startedAt)}` : ""}
-          {sync.completedAt && sync.status === "completed" ? `, finished ${dateTime(sync.completedAt)}` : ""}
+          {sync.etaSeconds !== null ? `, about ${formatDuration(sync.etaSeconds)} left` : ""}
+          {sync.startedAt ? `. Started ${formatDateTime(sync.startedAt)}` : ""}
+          {sync.completedAt && sync.status === "completed" ? `, finished ${formatDateTime(sync.completedAt)}` : ""}
         </Text>
         {sync.error ? (
           <Banner tone="critical" title="The sync failed">
@@ -101,12 +90,12 @@ function ModelCard({ model, holdout, scored }: { model: Data["model"]; holdout: 
           <Text as="p">Why the simple rule: {model.fallbackReason}.</Text>
         ) : null}
         <Text as="p" tone="subdued">
-          Fitted {dateTime(model.fittedAt)} on {model.customers.toLocaleString("en")} customers
-          ({model.repeatCustomers.toLocaleString("en")} repeat buyers); churn horizon {model.horizonDays} days.
+          Fitted {formatDateTime(model.fittedAt)} on {formatCount(model.customers)} customers
+          ({formatCount(model.repeatCustomers)} repeat buyers); churn horizon {model.horizonDays} days.
         </Text>
         {model.bgnbd ? (
           <Text as="p" tone="subdued">
-            BG/NBD (days): r {fixed(model.bgnbd.r, 4)}, α {fixed(model.bgnbd.alpha, 3)}, a {fixed(model.bgnbd.a, 4)}, b {fixed(model.bgnbd.b, 4)}
+            BG/NBD (days): r {formatFixed(model.bgnbd.r, 4)}, α {formatFixed(model.bgnbd.alpha, 3)}, a {formatFixed(model.bgnbd.a, 4)}, b {formatFixed(model.bgnbd.b, 4)}
           </Text>
         ) : null}
         {model.kind === "heuristic" ? (
@@ -115,11 +104,11 @@ function ModelCard({ model, holdout, scored }: { model: Data["model"]; holdout: 
         <Text as="p" tone="subdued">
           Spend:{" "}
           {model.gammaGamma
-            ? `Gamma-Gamma p ${fixed(model.gammaGamma.p, 3)}, q ${fixed(model.gammaGamma.q, 3)}, γ ${fixed(model.gammaGamma.gamma, 2)}`
+            ? `Gamma-Gamma p ${formatFixed(model.gammaGamma.p, 3)}, q ${formatFixed(model.gammaGamma.q, 3)}, γ ${formatFixed(model.gammaGamma.gamma, 2)}`
             : "each customer's own average order value"}
         </Text>
         <Text as="p">
-          Holdout group: {holdout.toLocaleString("en")} customers{scored ? ` (${pct(holdout / scored, 1)} of scored)` : ""}, left out of
+          Holdout group: {formatCount(holdout)} customers{scored ? ` (${formatPercent(holdout / scored, 1)} of scored)` : ""}, left out of
           campaigns so their effect can be measured.
         </Text>
       </BlockStack>
@@ -138,8 +127,8 @@ function AccuracyCard({ model }: { model: NonNullable<Data["model"]> }) {
         ) : (
           <>
             <Text as="p" tone="subdued">
-              Fitted on orders before {a.cutoff.slice(0, 10)} and checked against the {a.horizonDays} days since: {a.customers.toLocaleString("en")} customers,{" "}
-              {a.churned.toLocaleString("en")} ({pct(a.churned / a.customers)}) made no purchase.
+              Fitted on orders before {a.cutoff.slice(0, 10)} and checked against the {a.horizonDays} days since: {formatCount(a.customers)} customers,{" "}
+              {formatCount(a.churned)} ({formatPercent(a.churned / a.customers)}) made no purchase.
               {a.model !== model.kind ? ` The check used the ${a.model} model (${a.fallbackReason ?? "enough data then"}).` : ""}
             </Text>
             <DataTable
@@ -148,15 +137,15 @@ function AccuracyCard({ model }: { model: NonNullable<Data["model"]> }) {
               rows={[
                 [
                   "Churn ranking, AUC (higher is better; baseline: days since last order)",
-                  a.churnAuc === null ? "–" : fixed(a.churnAuc, 3),
-                  a.recencyAuc === null ? "–" : fixed(a.recencyAuc, 3),
+                  a.churnAuc === null ? "–" : formatFixed(a.churnAuc, 3),
+                  a.recencyAuc === null ? "–" : formatFixed(a.recencyAuc, 3),
                 ],
                 [
                   "Purchases per customer, mean abs. error (lower is better; baseline: same rate as before)",
-                  fixed(a.expectedPurchasesMae, 3),
-                  fixed(a.baselineMae, 3),
+                  formatFixed(a.expectedPurchasesMae, 3),
+                  formatFixed(a.baselineMae, 3),
                 ],
-                [`Purchases in the window, total (actual: ${a.actualPurchasesTotal.toLocaleString("en")})`, fixed(a.expectedPurchasesTotal, 0), fixed(a.baselinePurchasesTotal, 0)],
+                [`Purchases in the window, total (actual: ${formatCount(a.actualPurchasesTotal)})`, formatFixed(a.expectedPurchasesTotal, 0), formatFixed(a.baselinePurchasesTotal, 0)],
               ]}
             />
           </>
@@ -175,7 +164,7 @@ export default function Dashboard() {
     { customers: 0, minor: 0, clv: 0 },
   );
   return (
-    <Page title="Customer segments" subtitle={shop?.lastScoredAt ? `Scores as of ${dateTime(shop.lastScoredAt)}` : undefined}>
+    <Page title="Customer segments" subtitle={shop?.lastScoredAt ? `Scores as of ${formatDateTime(shop.lastScoredAt)}` : undefined}>
       <Layout>
         {shop?.historyLimited ? (
           <Layout.Section>
@@ -206,13 +195,13 @@ export default function Dashboard() {
                 headings={["Segment", "Customers", "Share", "Total spent", "Avg. churn probability", "Predicted 12-month value"]}
                 rows={segments.map((s) => [
                   s.name,
-                  s.customers.toLocaleString("en"),
-                  pct(s.share, 1),
-                  money(s.monetaryMinor, currency),
-                  pct(s.avgChurnProbability),
-                  money(s.predictedClv12m, currency, true),
+                  formatCount(s.customers),
+                  formatPercent(s.share, 1),
+                  formatMoneyMinor(s.monetaryMinor, currency),
+                  formatPercent(s.avgChurnProbability),
+                  formatMoney(s.predictedClv12m, currency),
                 ])}
-                totals={["", totals.customers.toLocaleString("en"), "100 %", money(totals.minor, currency), "", money(totals.clv, currency, true)]}
+                totals={["", formatCount(totals.customers), formatPercent(1), formatMoneyMinor(totals.minor, currency), "", formatMoney(totals.clv, currency)]}
                 showTotalsInFooter
               />
             </BlockStack>
@@ -233,7 +222,7 @@ export default function Dashboard() {
                 <DataTable
                   columnContentTypes={["text", "text", "numeric"]}
                   headings={["From", "To", "Customers"]}
-                  rows={migrations.map((m) => [m.fromName, m.toName, m.customers.toLocaleString("en")])}
+                  rows={migrations.map((m) => [m.fromName, m.toName, formatCount(m.customers)])}
                 />
               )}
             </BlockStack>
@@ -253,7 +242,7 @@ export default function Dashboard() {
                   rows={recentTransitions.map((t) => [
                     <Link key={t.id} to={`/app/customers/${t.customerId}`}>{t.customerId}</Link>,
                     `${t.fromName} → ${t.toName}`,
-                    shortTime(t.at),
+                    formatShortDateTime(t.at),
                   ])}
                 />
               )}

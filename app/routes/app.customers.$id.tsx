@@ -3,7 +3,7 @@ import { useLoaderData } from "@remix-run/react";
 import { Badge, Banner, BlockStack, Card, DataTable, InlineGrid, InlineStack, Layout, Page, Text } from "@shopify/polaris";
 import { authenticate } from "../shopify.server";
 import { loadCustomerDetail } from "../models/customer-detail.server";
-import { formatMinor } from "../domain/money";
+import { formatDateTime, formatFixed, formatMoney, formatMoneyMinor, formatPercent } from "../domain/format";
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
@@ -11,16 +11,6 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   if (!detail) throw new Response("Customer not found in this shop", { status: 404 });
   return detail;
 };
-
-const pct = (p: number) => `${Math.round(p * 100)} %`;
-
-function money(minor: number, currency: string): string {
-  try {
-    return new Intl.NumberFormat("en", { style: "currency", currency }).format(minor / 100);
-  } catch {
-    return `${formatMinor(minor)} ${currency}`;
-  }
-}
 
 function Figure({ label, value }: { label: string; value: string }) {
   return (
@@ -62,14 +52,14 @@ export default function CustomerDetail() {
                     {s.holdout ? <Badge tone="info">Holdout group</Badge> : null}
                   </InlineStack>
                   <InlineGrid columns={{ xs: 2, md: 4 }} gap="400">
-                    <Figure label="Churn probability" value={pct(s.churnProbability)} />
-                    <Figure label="Expected purchases, 90 days" value={s.expectedPurchases90d.toFixed(2)} />
-                    <Figure label="Predicted 12-month value" value={money(Math.round(s.predictedClv12m * 100), d.currency)} />
-                    <Figure label="Total spent" value={money(Number(s.monetaryMinor), d.currency)} />
+                    <Figure label="Churn probability" value={formatPercent(s.churnProbability)} />
+                    <Figure label="Expected purchases, 90 days" value={formatFixed(s.expectedPurchases90d)} />
+                    <Figure label="Predicted 12-month value" value={formatMoney(s.predictedClv12m, d.currency)} />
+                    <Figure label="Total spent" value={formatMoneyMinor(s.monetaryMinor, d.currency)} />
                     <Figure label="Orders" value={String(s.frequency)} />
                     <Figure label="Days since last order" value={String(s.recencyDays)} />
-                    <Figure label="P(still active)" value={pct(s.pAlive)} />
-                    <Figure label="Scored" value={`${s.asOf.slice(0, 16).replace("T", " ")} UTC`} />
+                    <Figure label="P(still active)" value={formatPercent(s.pAlive)} />
+                    <Figure label="Scored" value={formatDateTime(s.asOf)} />
                   </InlineGrid>
                 </BlockStack>
               </Card>
@@ -101,7 +91,7 @@ export default function CustomerDetail() {
                   columnContentTypes={["text", "text", "text", "text"]}
                   headings={["When", "From", "To", "Why"]}
                   rows={d.transitions.map((t) => [
-                    `${t.at.slice(0, 16).replace("T", " ")} UTC`,
+                    formatDateTime(t.at),
                     t.fromName ?? "(first score)",
                     t.toName,
                     t.why ?? "",
