@@ -218,5 +218,3 @@ export async function loadDashboard(shopDomain: string, now: Date = new Date()) 
     ),
   };
 }
-
-export type DashboardData = Awaited<ReturnType<typeof loadDashboard>>;

@@ -6,7 +6,6 @@ import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import type pg from "pg";
 import {
-  API_KEY,
   REDIS_URL,
   appEnv,
   clearQueuePrefix,
@@ -154,5 +153,3 @@ export async function runIngest(o: IngestOptions): Promise<IngestResult> {
     workerPeak,
   };
 }
-
-export { API_KEY };
