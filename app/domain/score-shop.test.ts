@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createRng, sampleBeta, sampleExponential, sampleGamma } from "../../test/support/random";
 import { conditionalExpectedPurchases } from "./bgnbd";
-import { CLV_HORIZONS_DAYS } from "./clv";
 import { renderReasons } from "./explanations";
 import { conditionalExpectedAverageSpend } from "./gamma-gamma";
 import { type ShopCustomerInput, rescoreOne, rescoreOneFromOrders, scoreShop } from "./score-shop";
@@ -55,27 +54,57 @@ describe("scoreShop", () => {
     expect(text).toMatch(new RegExp(`last order ${scores[0].recencyDays} day`));
   });
 
-  it("fits BG/NBD on a large enough shop and computes CLV per DESIGN", () => {
+  it("fits BG/NBD on a large enough shop; the 12-month value lies within its discount bounds", () => {
     const { scores, state } = scoreShop(shop(1500), { asOf, horizonDays: 60 });
     expect(state.model).toBe("bgnbd");
     expect(state.bgnbd).not.toBeNull();
     expect(state.gammaGamma).not.toBeNull();
     const p = state.bgnbd!;
     const s = scores.find((c) => c.x >= 2)!;
+    // Bounds that do not depend on how the monthly sum is formed: undiscounted, the value is
+    // spend · E[Y(365.25 days)], and every month's share is discounted by between 1.01^-1 and 1.01^-12.
     const spend = conditionalExpectedAverageSpend(state.gammaGamma!, s.x, s.repeatDayMeanMinor);
-    let clv = 0;
-    let prev = 0;
-    CLV_HORIZONS_DAYS.forEach((t, i) => {
-      const e = conditionalExpectedPurchases(p, s.x, s.tx, s.T, t);
-      clv += (spend * (e - prev)) / 1.01 ** (i + 1);
-      prev = e;
-    });
-    expect(s.predictedClv12mMinor).toBeCloseTo(clv, 6);
+    const year = spend * conditionalExpectedPurchases(p, s.x, s.tx, s.T, 365.25);
+    expect(s.predictedClv12mMinor).toBeGreaterThan(year / 1.01 ** 12);
+    expect(s.predictedClv12mMinor).toBeLessThan(year / 1.01);
     expect(s.expectedPurchases90d).toBeCloseTo(conditionalExpectedPurchases(p, s.x, s.tx, s.T, 90), 10);
     const alive = s.pAlive;
     expect(s.churnProbability).toBeCloseTo(1 - alive + alive * ((p.alpha + s.T) / (p.alpha + s.T + 60)) ** (p.r + s.x), 12);
     expect(scores.every((c) => c.model === "bgnbd")).toBe(true);
     expect(JSON.parse(JSON.stringify(state))).toEqual(state); // storable as JSON
+  });
+
+  it("value, churn and expected purchases match a hand-derived case (r = a + b − 1)", () => {
+    // With r = a + b − 1, eq. 10's 2F1(r+x, b+x; a+b+x−1; z) has c equal to its first
+    // parameter, so it is (1 − z)^−(b+x) with 1 − z = (α+T)/(α+T+t), and
+    //   E[Y(t) | alive] = (a+b+x−1)/(a−1) · [1 − ((α+T)/(α+T+t))^(a−1)].
+    // Take r = 2, a = 2, b = 1, α = 65.25 and a customer with x = 1, t_x = 200, T = 300:
+    // α + T = 365.25, so with 30.4375-day months E[Y(month i) | alive] = 3i/(12 + i), whose
+    // monthly increments are 36/((11+i)(12+i)) (they sum to 1.5 at twelve months).
+    //   Σ_{i=1..12} 36/((11+i)(12+i)·1.01^i) = 1.4259109154388416
+    //   pAlive = 1/(1 + a/(b+x−1)·((α+T)/(α+t_x))^(r+x)) = 1/(1 + 2·(365.25/265.25)^3) = 0.16072076360133515
+    // Spend (Gamma-Gamma p = 6.25, q = 3.74, γ = 1544, m̄ = 5000): w = 6.25/8.99,
+    //   (1 − w)·γp/(q − 1) + w·m̄ = 0.30478·3521.8978 + 0.69522·5000 = 4549.4994438264739
+    // so the value is 0.16072076360133515 · 4549.4994438264739 · 1.4259109154388416 = 1042.6246705576759.
+    // In 90 days: E = pAlive · 3·90/455.25 = 0.095320386979375045, and with H = 90
+    //   churn = 1 − pAlive + pAlive·(365.25/455.25)^3 = 0.92228204681764076.
+    const { state: base } = scoreShop(shop(40), { asOf });
+    const state = {
+      ...base,
+      model: "bgnbd" as const,
+      fallbackReason: null,
+      horizonDays: 90,
+      bgnbd: { r: 2, alpha: 65.25, a: 2, b: 1, logLik: 0, converged: true },
+      gammaGamma: { p: 6.25, q: 3.74, gamma: 1544, customers: 946, converged: true },
+      spendModel: "gamma_gamma" as const,
+    };
+    const facts = { frequency: 2, recencyDays: 100, monetaryMinor: 9000, x: 1, tx: 200, T: 300, repeatDayMeanMinor: 5000 };
+    const s = rescoreOne(facts, state, asOf);
+    expect(s.model).toBe("bgnbd");
+    expect(s.pAlive).toBeCloseTo(0.16072076360133515, 12);
+    expect(s.expectedPurchases90d).toBeCloseTo(0.095320386979375045, 12);
+    expect(s.churnProbability).toBeCloseTo(0.92228204681764076, 12);
+    expect(s.predictedClv12mMinor).toBeCloseTo(1042.6246705576759, 8);
   });
 
   it("rescoreOne reproduces the shop scores from the stored state without refitting", () => {
