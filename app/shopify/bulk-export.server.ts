@@ -4,6 +4,7 @@ import { Readable } from "node:stream";
 import split2 from "split2";
 import type { ShopifyAdminClient } from "./admin-client.server";
 import { ShopifyUserError } from "./admin-client.server";
+import type { AdminResult } from "./admin-operations";
 
 /** Every field scoring needs, plus discount codes and product types. */
 export const ORDERS_BULK_QUERY = `{
@@ -36,28 +37,26 @@ export const CUSTOMERS_BULK_QUERY = `{
   }
 }`;
 
-export interface BulkOperationState {
-  id: string;
-  status: "CREATED" | "RUNNING" | "COMPLETED" | "CANCELING" | "CANCELED" | "FAILED" | "EXPIRED";
-  errorCode: string | null;
-  objectCount: string;
-  url: string | null;
-  partialDataUrl: string | null;
-}
+const BULK_RUN_QUERY_MUTATION = `#graphql
+  mutation RfmBulkRunQuery($query: String!) {
+    bulkOperationRunQuery(query: $query) {
+      bulkOperation { id status }
+      userErrors { field message code }
+    }
+  }`;
+
+const BULK_OPERATION_QUERY = `#graphql
+  query RfmBulkOperation($id: ID!) {
+    bulkOperation(id: $id) { id status errorCode objectCount url partialDataUrl }
+  }`;
+
+/** A bulk operation's state as polled: status, error code, object count and result URLs. */
+export type BulkOperationState = NonNullable<AdminResult<typeof BULK_OPERATION_QUERY>["bulkOperation"]>;
 
 export async function startBulkQuery(client: ShopifyAdminClient, query: string): Promise<string> {
-  const data = await client.request<{
-    bulkOperationRunQuery: { bulkOperation: { id: string } | null; userErrors: { field: string[] | null; message: string; code?: string }[] };
-  }>(
-    `mutation RunBulk($query: String!) {
-      bulkOperationRunQuery(query: $query) {
-        bulkOperation { id status }
-        userErrors { field message code }
-      }
-    }`,
-    { query },
-  );
+  const data = await client.request(BULK_RUN_QUERY_MUTATION, { query });
   const result = data.bulkOperationRunQuery;
+  if (!result) throw new Error("bulkOperationRunQuery returned no payload");
   if (result.userErrors.length > 0 || !result.bulkOperation) {
     throw new ShopifyUserError("bulkOperationRunQuery", result.userErrors);
   }
@@ -65,12 +64,7 @@ export async function startBulkQuery(client: ShopifyAdminClient, query: string):
 }
 
 export async function fetchBulkOperation(client: ShopifyAdminClient, id: string): Promise<BulkOperationState> {
-  const data = await client.request<{ bulkOperation: BulkOperationState | null }>(
-    `query BulkStatus($id: ID!) {
-      bulkOperation(id: $id) { id status errorCode objectCount url partialDataUrl }
-    }`,
-    { id },
-  );
+  const data = await client.request(BULK_OPERATION_QUERY, { id });
   if (!data.bulkOperation) throw new Error(`bulk operation ${id} not found`);
   return data.bulkOperation;
 }

@@ -7,27 +7,34 @@ import { fetchBulkOperation, streamBulkResult, type BulkOperationState } from ".
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-interface StagedTarget {
-  url: string;
-  resourceUrl: string | null;
-  parameters: { name: string; value: string }[];
-}
+const STAGED_UPLOAD_MUTATION = `#graphql
+  mutation RfmStagedUpload($input: [StagedUploadInput!]!) {
+    stagedUploadsCreate(input: $input) {
+      stagedTargets { url resourceUrl parameters { name value } }
+      userErrors { field message }
+    }
+  }`;
+
+const BULK_RUN_MUTATION = `#graphql
+  mutation RfmBulkMutation($mutation: String!, $path: String!, $clientIdentifier: String) {
+    bulkOperationRunMutation(mutation: $mutation, stagedUploadPath: $path, clientIdentifier: $clientIdentifier) {
+      bulkOperation { id status }
+      userErrors { field message code }
+    }
+  }`;
 
 /** Upload a JSONL body to a fresh staged target; returns the stagedUploadPath (the `key` parameter). */
 export async function uploadBulkVariables(client: ShopifyAdminClient, jsonl: string, filename = "bulk_op_vars.jsonl"): Promise<string> {
-  const data = await client.request<{ stagedUploadsCreate: { stagedTargets: StagedTarget[] | null; userErrors: { field: string[] | null; message: string }[] } }>(
-    `mutation RfmStagedUpload($input: [StagedUploadInput!]!) {
-      stagedUploadsCreate(input: $input) {
-        stagedTargets { url resourceUrl parameters { name value } }
-        userErrors { field message }
-      }
-    }`,
+  const data = await client.request(
+    STAGED_UPLOAD_MUTATION,
     { input: [{ resource: "BULK_MUTATION_VARIABLES", filename, mimeType: "text/jsonl", httpMethod: "POST" }] },
     10,
   );
   const r = data.stagedUploadsCreate;
+  if (!r) throw new Error("stagedUploadsCreate returned no payload");
   const target = r.stagedTargets?.[0];
   if (r.userErrors.length || !target) throw new ShopifyUserError("stagedUploadsCreate", r.userErrors);
+  if (!target.url) throw new Error("staged upload target has no url");
   const form = new FormData();
   for (const p of target.parameters) form.append(p.name, p.value);
   form.append("file", new Blob([jsonl], { type: "text/jsonl" }), filename);
@@ -53,19 +60,13 @@ export async function uploadBulkVariables(client: ShopifyAdminClient, jsonl: str
 /** Start a bulk mutation; retries while the shop is at its concurrent bulk operation limit. */
 export async function startBulkMutation(client: ShopifyAdminClient, mutation: string, stagedUploadPath: string, clientIdentifier?: string): Promise<string> {
   for (let attempt = 0; ; attempt++) {
-    const data = await client.request<{
-      bulkOperationRunMutation: { bulkOperation: { id: string } | null; userErrors: { field: string[] | null; message: string; code: string | null }[] };
-    }>(
-      `mutation RfmBulkMutation($mutation: String!, $path: String!, $clientIdentifier: String) {
-        bulkOperationRunMutation(mutation: $mutation, stagedUploadPath: $path, clientIdentifier: $clientIdentifier) {
-          bulkOperation { id status }
-          userErrors { field message code }
-        }
-      }`,
+    const data = await client.request(
+      BULK_RUN_MUTATION,
       { mutation, path: stagedUploadPath, clientIdentifier: clientIdentifier ?? null },
       10,
     );
     const r = data.bulkOperationRunMutation;
+    if (!r) throw new Error("bulkOperationRunMutation returned no payload");
     if (r.bulkOperation && r.userErrors.length === 0) return r.bulkOperation.id;
     const busy = r.userErrors.some((e) => e.code === "LIMIT_REACHED" || e.code === "OPERATION_IN_PROGRESS");
     if (!busy || attempt > 600) throw new ShopifyUserError("bulkOperationRunMutation", r.userErrors);
@@ -95,7 +96,7 @@ export interface BulkMutationOutcome {
 }
 
 /** Result lines of a finished bulk mutation, keyed by input line (0-based). */
-export async function readBulkMutationResults(url: string | null): Promise<Map<number, BulkMutationResultLine>> {
+export async function readBulkMutationResults(url: string | null | undefined): Promise<Map<number, BulkMutationResultLine>> {
   const out = new Map<number, BulkMutationResultLine>();
   if (!url) return out;
   let seq = 0;

@@ -3,6 +3,39 @@
 /* eslint-disable */
 import type * as AdminTypes from './admin.types.js';
 
+export type RfmBulkRunQueryMutationVariables = AdminTypes.Exact<{
+  query: AdminTypes.Scalars['String']['input'];
+}>;
+
+
+export type RfmBulkRunQueryMutation = { bulkOperationRunQuery?: AdminTypes.Maybe<{ bulkOperation?: AdminTypes.Maybe<Pick<AdminTypes.BulkOperation, 'id' | 'status'>>, userErrors: Array<Pick<AdminTypes.BulkOperationUserError, 'field' | 'message' | 'code'>> }> };
+
+export type RfmBulkOperationQueryVariables = AdminTypes.Exact<{
+  id: AdminTypes.Scalars['ID']['input'];
+}>;
+
+
+export type RfmBulkOperationQuery = { bulkOperation?: AdminTypes.Maybe<Pick<AdminTypes.BulkOperation, 'id' | 'status' | 'errorCode' | 'objectCount' | 'url' | 'partialDataUrl'>> };
+
+export type RfmStagedUploadMutationVariables = AdminTypes.Exact<{
+  input: Array<AdminTypes.StagedUploadInput> | AdminTypes.StagedUploadInput;
+}>;
+
+
+export type RfmStagedUploadMutation = { stagedUploadsCreate?: AdminTypes.Maybe<{ stagedTargets?: AdminTypes.Maybe<Array<(
+      Pick<AdminTypes.StagedMediaUploadTarget, 'url' | 'resourceUrl'>
+      & { parameters: Array<Pick<AdminTypes.StagedUploadParameter, 'name' | 'value'>> }
+    )>>, userErrors: Array<Pick<AdminTypes.UserError, 'field' | 'message'>> }> };
+
+export type RfmBulkMutationMutationVariables = AdminTypes.Exact<{
+  mutation: AdminTypes.Scalars['String']['input'];
+  path: AdminTypes.Scalars['String']['input'];
+  clientIdentifier?: AdminTypes.InputMaybe<AdminTypes.Scalars['String']['input']>;
+}>;
+
+
+export type RfmBulkMutationMutation = { bulkOperationRunMutation?: AdminTypes.Maybe<{ bulkOperation?: AdminTypes.Maybe<Pick<AdminTypes.BulkOperation, 'id' | 'status'>>, userErrors: Array<Pick<AdminTypes.BulkMutationUserError, 'field' | 'message' | 'code'>> }> };
+
 export type RfmFlowTriggerMutationVariables = AdminTypes.Exact<{
   handle: AdminTypes.Scalars['String']['input'];
   payload: AdminTypes.Scalars['JSON']['input'];
@@ -87,6 +120,7 @@ export type RfmBulkMetafieldsSetMutationVariables = AdminTypes.Exact<{
 export type RfmBulkMetafieldsSetMutation = { metafieldsSet?: AdminTypes.Maybe<{ userErrors: Array<Pick<AdminTypes.MetafieldsSetUserError, 'field' | 'message' | 'code' | 'elementIndex'>> }> };
 
 interface GeneratedQueryTypes {
+  "#graphql\n  query RfmBulkOperation($id: ID!) {\n    bulkOperation(id: $id) { id status errorCode objectCount url partialDataUrl }\n  }": {return: RfmBulkOperationQuery, variables: RfmBulkOperationQueryVariables},
   "#graphql\n  query RfmDefinitions($after: String, $namespace: String) {\n    metafieldDefinitions(first: 50, after: $after, ownerType: CUSTOMER, namespace: $namespace) {\n      nodes { id key type { name } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }": {return: RfmDefinitionsQuery, variables: RfmDefinitionsQueryVariables},
   "#graphql\n  query RfmOrder($id: ID!) { order(id: $id) { ...RfmOrderFields } }\n  #graphql\n  fragment RfmOrderFields on Order {\n    id createdAt updatedAt processedAt cancelledAt test currencyCode presentmentCurrencyCode\n    customer { id }\n    totalPriceSet { shopMoney { amount currencyCode } }\n    currentTotalPriceSet { shopMoney { amount currencyCode } }\n    discountCodes\n  }": {return: RfmOrderQuery, variables: RfmOrderQueryVariables},
   "#graphql\n  query RfmOrdersUpdated($query: String!, $after: String) {\n    orders(first: 100, after: $after, query: $query, sortKey: UPDATED_AT) {\n      nodes { ...RfmOrderFields }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n  #graphql\n  fragment RfmOrderFields on Order {\n    id createdAt updatedAt processedAt cancelledAt test currencyCode presentmentCurrencyCode\n    customer { id }\n    totalPriceSet { shopMoney { amount currencyCode } }\n    currentTotalPriceSet { shopMoney { amount currencyCode } }\n    discountCodes\n  }": {return: RfmOrdersUpdatedQuery, variables: RfmOrdersUpdatedQueryVariables},
@@ -94,6 +128,9 @@ interface GeneratedQueryTypes {
 }
 
 interface GeneratedMutationTypes {
+  "#graphql\n  mutation RfmBulkRunQuery($query: String!) {\n    bulkOperationRunQuery(query: $query) {\n      bulkOperation { id status }\n      userErrors { field message code }\n    }\n  }": {return: RfmBulkRunQueryMutation, variables: RfmBulkRunQueryMutationVariables},
+  "#graphql\n  mutation RfmStagedUpload($input: [StagedUploadInput!]!) {\n    stagedUploadsCreate(input: $input) {\n      stagedTargets { url resourceUrl parameters { name value } }\n      userErrors { field message }\n    }\n  }": {return: RfmStagedUploadMutation, variables: RfmStagedUploadMutationVariables},
+  "#graphql\n  mutation RfmBulkMutation($mutation: String!, $path: String!, $clientIdentifier: String) {\n    bulkOperationRunMutation(mutation: $mutation, stagedUploadPath: $path, clientIdentifier: $clientIdentifier) {\n      bulkOperation { id status }\n      userErrors { field message code }\n    }\n  }": {return: RfmBulkMutationMutation, variables: RfmBulkMutationMutationVariables},
   "#graphql\n  mutation RfmFlowTrigger($handle: String!, $payload: JSON!) {\n    flowTriggerReceive(handle: $handle, payload: $payload) { userErrors { field message } }\n  }": {return: RfmFlowTriggerMutation, variables: RfmFlowTriggerMutationVariables},
   "#graphql\n  mutation RfmDefinitionCreate($definition: MetafieldDefinitionInput!) {\n    metafieldDefinitionCreate(definition: $definition) {\n      createdDefinition { id key }\n      userErrors { field message code }\n    }\n  }": {return: RfmDefinitionCreateMutation, variables: RfmDefinitionCreateMutationVariables},
   "#graphql\n  mutation RfmBulkTagsAdd($id: ID!, $tags: [String!]!) { tagsAdd(id: $id, tags: $tags) { userErrors { field message } } }": {return: RfmBulkTagsAddMutation, variables: RfmBulkTagsAddMutationVariables},
