@@ -48,7 +48,7 @@ export interface AdminRequestStats {
  * The arguments after a generated document: its variables (optional when it
  * has no required variable), then the expected cost.
  */
-export type AdminRequestArgs<D extends AdminDocument> = {} extends AdminVariables<D>
+export type AdminRequestArgs<D extends AdminDocument> = Partial<AdminVariables<D>> extends AdminVariables<D>
   ? [variables?: AdminVariables<D>, expectedCost?: number]
   : [variables: AdminVariables<D>, expectedCost?: number];
 
