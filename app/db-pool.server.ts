@@ -2,6 +2,7 @@
 // backfill, recompute reads) where Prisma's per-row API would be too slow.
 import pg from "pg";
 import { env } from "./env.server";
+import { prisma } from "./db.server";
 
 declare global {
   var __pgPool: pg.Pool | undefined;
@@ -31,4 +32,9 @@ export async function inTransaction<T>(fn: (db: pg.PoolClient) => Promise<T>, op
   } finally {
     client.release();
   }
+}
+
+/** Ends the pg pool and Prisma's connections (worker shutdown, end of tests). */
+export async function closeDatabase(): Promise<void> {
+  await Promise.all([pool.end(), prisma.$disconnect()]);
 }

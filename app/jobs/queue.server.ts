@@ -1,7 +1,16 @@
-// The one queue module: connections, queue names, job names and payloads,
-// and the enqueue helpers (with job ids for de-duplication).
+// The one queue module: queues, one definition per job (name, queue, zod
+// payload schema, job identity, options), the Redis connections, enqueueing
+// and the repeating schedules. Nothing else builds a job id or picks options.
+//
+// Job identity comes in two kinds (docs/decisions/0006-queues-and-job-ids.md):
+// - a job id, for work that must happen once per thing (one webhook event,
+//   one bulk operation, one Flow transition): a second add is a no-op;
+// - a deduplication id with keepLastIfActive, for per-shop recomputes and
+//   write-backs that read their data when they run: adds while one waits are
+//   absorbed, an add while one runs leaves exactly one rerun behind it.
 import { Queue, type JobsOptions } from "bullmq";
-import { Redis } from "ioredis";
+import { Redis, type RedisOptions } from "ioredis";
+import { z } from "zod";
 import { env } from "../env.server";
 
 export const QUEUES = {
@@ -13,51 +22,140 @@ export const QUEUES = {
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
-export interface JobPayloads {
-  "apply-webhook": { eventId: string };
-  "initial-sync": { shop: string };
-  "bulk-finished": { shop: string; bulkOperationId: string };
-  "incremental-sync": { shop: string };
-  "sweep-events": { olderThanMs?: number };
-  "reconcile-all": Record<string, never>;
-  "recompute-all": Record<string, never>;
-  "recompute-shop": { shop: string; reason: string };
-  "rescore-customer": { shop: string; customerId: string };
-  "write-back": { shop: string; customerIds?: string[] };
-  "flow-trigger": { shop: string; transitionId: string };
-  ping: { value: string };
-}
-export type JobName = keyof JobPayloads;
+const shop = z.string().min(1);
+const numericId = z.string().regex(/^\d+$/, "a numeric id");
 
-export const JOB_QUEUE: Record<JobName, QueueName> = {
-  "apply-webhook": "events",
-  "initial-sync": "sync",
-  "bulk-finished": "sync",
-  "incremental-sync": "sync",
-  "sweep-events": "sync",
-  "reconcile-all": "sync",
-  "recompute-all": "scoring",
-  "recompute-shop": "scoring",
-  "rescore-customer": "scoring",
-  "write-back": "writeback",
-  "flow-trigger": "writeback",
-  ping: "system",
+/** Live rescores of one customer wait this long so a burst of events is scored once. */
+export const RESCORE_DEBOUNCE_MS = 300;
+/** The bulk-export poll (bulk-finished re-delays itself while the export runs). */
+export const BULK_POLL_DELAY_MS = 1000;
+
+interface JobDefinition<S extends z.ZodTypeAny> {
+  queue: QueueName;
+  schema: S;
+  /** Once-only work: the BullMQ job id. */
+  jobId?: (data: z.infer<S>) => string;
+  /** Rerun-with-latest work: the deduplication id (keepLastIfActive). */
+  dedupId?: (data: z.infer<S>) => string;
+  options?: JobsOptions;
+  /** Record a JobRun row (skipped for high-volume jobs such as webhook apply). */
+  recordRun: boolean;
+}
+
+const define = <S extends z.ZodTypeAny>(definition: JobDefinition<S>) => definition;
+
+export const JOBS = {
+  "apply-webhook": define({
+    queue: "events",
+    schema: z.object({ eventId: numericId }),
+    jobId: (d) => `webhook-${d.eventId}`, // the sweep re-enqueues under the same id
+    recordRun: false,
+  }),
+  "initial-sync": define({
+    queue: "sync",
+    schema: z.object({ shop }),
+    dedupId: (d) => `initial-sync-${d.shop}`, // a re-install re-syncs, never two at once
+    recordRun: true,
+  }),
+  "bulk-finished": define({
+    queue: "sync",
+    schema: z.object({ shop, bulkOperationId: z.string().min(1) }),
+    jobId: (d) => `bulk-${d.bulkOperationId}`, // the finish webhook and the poll land on one job
+    recordRun: true,
+  }),
+  "incremental-sync": define({
+    queue: "sync",
+    schema: z.object({ shop }),
+    dedupId: (d) => `incremental-sync-${d.shop}`,
+    recordRun: true,
+  }),
+  "sweep-events": define({
+    queue: "sync",
+    schema: z.object({ olderThanMs: z.number().int().nonnegative().optional() }),
+    recordRun: false,
+  }),
+  "reconcile-all": define({ queue: "sync", schema: z.object({}), recordRun: false }),
+  "recompute-all": define({ queue: "scoring", schema: z.object({}), recordRun: false }),
+  "recompute-shop": define({
+    queue: "scoring",
+    schema: z.object({ shop, reason: z.string() }),
+    dedupId: (d) => `recompute-shop-${d.shop}`,
+    recordRun: true,
+  }),
+  "rescore-customer": define({
+    queue: "scoring",
+    schema: z.object({ shop, customerId: numericId }),
+    dedupId: (d) => `rescore-${d.shop}-${d.customerId}`,
+    options: { delay: RESCORE_DEBOUNCE_MS, removeOnComplete: true, removeOnFail: 100 },
+    recordRun: false,
+  }),
+  "write-back": define({
+    queue: "writeback",
+    schema: z.object({ shop, customerIds: z.array(numericId).optional() }),
+    // A full write-back per shop; a live one per customer (a burst of live
+    // changes to one customer writes once, with the latest score).
+    dedupId: (d) => (d.customerIds ? `write-back-${d.shop}-${[...d.customerIds].sort().join("-")}` : `write-back-${d.shop}`),
+    recordRun: true,
+  }),
+  "flow-trigger": define({
+    queue: "writeback",
+    schema: z.object({ shop, transitionId: numericId }),
+    jobId: (d) => `flow-${d.transitionId}`,
+    recordRun: false,
+  }),
+  ping: define({ queue: "system", schema: z.object({ value: z.string() }), jobId: (d) => `ping-${d.value}`, recordRun: true }),
 };
 
-/** BullMQ needs maxRetriesPerRequest null on worker connections. */
-export function createRedisConnection(): Redis {
+export type JobName = keyof typeof JOBS;
+export type JobPayloads = { [N in JobName]: z.infer<(typeof JOBS)[N]["schema"]> };
+
+/** Parses a payload against its job's schema (the worker does this before processing). */
+export function parseJobData<N extends JobName>(name: N, data: unknown): JobPayloads[N] {
+  return JOBS[name].schema.parse(data) as JobPayloads[N];
+}
+
+export function isJobName(name: string): name is JobName {
+  return Object.hasOwn(JOBS, name);
+}
+
+// BullMQ rejects ":" in custom ids (its key separator); gids and shop domains have no other.
+const safeId = (id: string) => id.replaceAll(":", "_");
+
+/** The BullMQ options of one job: its identity and its definition's options. */
+export function jobOptions<N extends JobName>(name: N, data: JobPayloads[N]): JobsOptions {
+  const definition = JOBS[name] as unknown as JobDefinition<z.ZodTypeAny>;
+  const options: JobsOptions = { ...definition.options };
+  if (definition.jobId) options.jobId = safeId(definition.jobId(data));
+  if (definition.dedupId) options.deduplication = { id: safeId(definition.dedupId(data)), keepLastIfActive: true };
+  return options;
+}
+
+/** Workers block on Redis and must retry forever: BullMQ needs maxRetriesPerRequest null. */
+export function createWorkerConnection(): Redis {
   return new Redis(env.REDIS_URL, { maxRetriesPerRequest: null });
 }
 
-let sharedConnection: Redis | undefined;
+/**
+ * Producers fail fast when Redis is unreachable (no offline queue, a short
+ * command timeout): a webhook still answers in time, its event is already in
+ * PostgreSQL, and the sweep enqueues it once Redis is back.
+ */
+const PRODUCER_OPTIONS: RedisOptions = {
+  enableOfflineQueue: false,
+  maxRetriesPerRequest: 1,
+  commandTimeout: 2000,
+  connectTimeout: 2000,
+};
+
+let producerConnection: Redis | undefined;
 const queues = new Map<QueueName, Queue>();
 
 export function getQueue(name: QueueName): Queue {
   let queue = queues.get(name);
   if (!queue) {
-    sharedConnection ??= createRedisConnection();
+    producerConnection ??= new Redis(env.REDIS_URL, PRODUCER_OPTIONS);
     queue = new Queue(name, {
-      connection: sharedConnection,
+      connection: producerConnection,
       prefix: env.QUEUE_PREFIX,
       defaultJobOptions: {
         attempts: 5,
@@ -66,23 +164,40 @@ export function getQueue(name: QueueName): Queue {
         removeOnFail: { count: 5000 },
       },
     });
+    queue.on("error", (error) => console.error(`queue ${name}: ${error.message}`));
     queues.set(name, queue);
   }
   return queue;
 }
 
+const PRODUCER_DEADLINE_MS = 2500;
+
+/**
+ * Adds a job with its definition's identity and options; `overrides` only for
+ * timing (a poll's delay, a benchmark's attempts). Rejects within a bounded
+ * time when Redis is down. Returns the job id (the existing job's when the add
+ * was absorbed by de-duplication).
+ */
 export async function enqueue<N extends JobName>(
   name: N,
   data: JobPayloads[N],
-  options: JobsOptions = {},
+  overrides: Pick<JobsOptions, "delay" | "attempts"> = {},
 ): Promise<string | undefined> {
-  // BullMQ rejects ":" in custom ids (its key separator); shop domains and gids have none other.
-  const jobId = options.jobId?.replaceAll(":", "_");
-  const job = await getQueue(JOB_QUEUE[name]).add(name, data, { ...options, jobId });
-  return job.id;
+  const payload = parseJobData(name, data); // a producer bug fails here, not in the worker
+  const add = getQueue(JOBS[name].queue).add(name, payload, { ...jobOptions(name, payload), ...overrides });
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`enqueue ${name}: Redis did not answer within ${PRODUCER_DEADLINE_MS} ms`)), PRODUCER_DEADLINE_MS);
+  });
+  try {
+    const job = await Promise.race([add, deadline]);
+    return job.id;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
-/** Repeating jobs. Idempotent; re-run periodically so a Redis flush heals. */
+/** Repeating jobs. Idempotent; re-asserted periodically so a Redis flush heals. */
 export const SCHEDULES: { id: string; name: JobName; repeat: { every: number } | { pattern: string } }[] = [
   { id: "sweep-events", name: "sweep-events", repeat: { every: 30_000 } },
   { id: "reconcile-all", name: "reconcile-all", repeat: { every: 10 * 60_000 } },
@@ -92,19 +207,15 @@ export const SCHEDULES: { id: string; name: JobName; repeat: { every: number } |
 
 export async function ensureSchedules(): Promise<void> {
   for (const schedule of SCHEDULES) {
-    await getQueue(JOB_QUEUE[schedule.name]).upsertJobScheduler(
-      schedule.id,
-      schedule.repeat,
-      { name: schedule.name, data: {} },
-    );
+    await getQueue(JOBS[schedule.name].queue).upsertJobScheduler(schedule.id, schedule.repeat, { name: schedule.name, data: {} });
   }
 }
 
 export async function closeQueues(): Promise<void> {
   await Promise.all([...queues.values()].map((q) => q.close()));
   queues.clear();
-  if (sharedConnection) {
-    await sharedConnection.quit().catch(() => undefined);
-    sharedConnection = undefined;
+  if (producerConnection) {
+    await producerConnection.quit().catch(() => undefined);
+    producerConnection = undefined;
   }
 }

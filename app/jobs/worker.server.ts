@@ -1,22 +1,38 @@
 // Worker process entry (`npm run worker`): one BullMQ Worker per queue, each
-// dispatching by job name to the named processors. Shuts down gracefully on
-// SIGTERM/SIGINT: stops taking jobs, lets running ones finish, closes IO.
-import { DelayedError, Worker, type Job } from "bullmq";
+// dispatching by job name to the typed processor registry after validating the
+// payload against the job's schema. Work that can never succeed (a malformed
+// payload, a shop that is not installed) fails at once as UnrecoverableError
+// instead of being retried. Shuts down gracefully on SIGTERM/SIGINT: stops
+// taking jobs, lets running ones finish, closes Redis and PostgreSQL.
+import { DelayedError, UnrecoverableError, Worker, type Job } from "bullmq";
+import { ZodError } from "zod";
 import { env } from "../env.server";
-import prisma from "../db.server";
+import { closeDatabase } from "../db-pool.server";
 import { routeShopifyTraffic } from "../shopify/outbound.server";
-import { QUEUES, createRedisConnection, closeQueues, ensureSchedules, type JobName, type QueueName } from "./queue.server";
-import { processors, type ProcessorDefinition } from "./processors.server";
+import { ShopNotInstalledError } from "../shopify/admin-client.server";
+import { UnknownShopError } from "../models/shops.server";
 import { startJobRun, finishJobRun } from "../models/job-runs.server";
+import { JOBS, QUEUES, closeQueues, createWorkerConnection, ensureSchedules, isJobName, parseJobData, type JobName, type QueueName } from "./queue.server";
+import { processors, type Processor } from "./processors.server";
 
-async function dispatch(job: Job, token?: string): Promise<unknown> {
-  const definition = processors[job.name as JobName] as ProcessorDefinition<JobName> | undefined;
-  if (!definition) throw new Error(`No processor for job "${job.name}" on queue "${job.queueName}"`);
-  if (!definition.recordRun) return definition.handle(job.data, job, token);
-  const shopDomain = typeof job.data?.shop === "string" ? job.data.shop : undefined;
-  const runId = await startJobRun({ shopDomain, queue: job.queueName, name: job.name, jobId: job.id });
+/** Errors that no retry can fix. */
+function unrecoverable(error: unknown): UnrecoverableError | null {
+  if (error instanceof UnrecoverableError) return error;
+  if (error instanceof ZodError) return new UnrecoverableError(`invalid payload: ${error.issues.map((i) => `${i.path.join(".")} ${i.message}`).join("; ")}`);
+  if (error instanceof ShopNotInstalledError || error instanceof UnknownShopError) return new UnrecoverableError(error.message);
+  return null;
+}
+
+async function run(job: Job, token?: string): Promise<unknown> {
+  if (!isJobName(job.name)) throw new UnrecoverableError(`No processor for job "${job.name}" on queue "${job.queueName}"`);
+  const name: JobName = job.name;
+  const data = parseJobData(name, job.data);
+  const processor = processors[name] as Processor<JobName>;
+  if (!JOBS[name].recordRun) return processor(data, job, token);
+  const shopDomain = "shop" in data && typeof data.shop === "string" ? data.shop : undefined;
+  const runId = await startJobRun({ shopDomain, queue: job.queueName, name, jobId: job.id });
   try {
-    const stats = await definition.handle(job.data, job, token);
+    const stats = await processor(data, job, token);
     await finishJobRun(runId, { stats });
     return stats;
   } catch (error) {
@@ -29,24 +45,39 @@ async function dispatch(job: Job, token?: string): Promise<unknown> {
   }
 }
 
+async function dispatch(job: Job, token?: string): Promise<unknown> {
+  try {
+    return await run(job, token);
+  } catch (error) {
+    throw unrecoverable(error) ?? error;
+  }
+}
+
 export function startWorkers(queueNames: QueueName[] = Object.values(QUEUES)): Worker[] {
   routeShopifyTraffic(env.SHOPIFY_SIMULATOR_URL);
-  return queueNames.map(
-    (name) =>
-      new Worker(name, dispatch, {
-        connection: createRedisConnection(),
-        prefix: env.QUEUE_PREFIX,
-        concurrency: env.WORKER_CONCURRENCY,
-        lockDuration: env.WORKER_LOCK_MS,
-        stalledInterval: env.WORKER_LOCK_MS,
-      }),
-  );
+  return queueNames.map((name) => {
+    const worker = new Worker(name, dispatch, {
+      connection: createWorkerConnection(),
+      prefix: env.QUEUE_PREFIX,
+      concurrency: env.WORKER_CONCURRENCY,
+      lockDuration: env.WORKER_LOCK_MS,
+      stalledInterval: env.WORKER_LOCK_MS,
+    });
+    worker.on("error", (error) => console.error(`worker ${name}: ${error.message}`));
+    worker.on("failed", (job, error) => {
+      if (error instanceof DelayedError) return;
+      const final = error instanceof UnrecoverableError || (job?.attemptsMade ?? 0) >= (job?.opts.attempts ?? 1);
+      // Ids and messages only: payloads may name a shop, never a person.
+      console.warn(`job ${name}/${job?.name} ${job?.id} failed${final ? " for good" : ", will retry"}: ${error.message}`);
+    });
+    return worker;
+  });
 }
 
 export async function stopWorkers(workers: Worker[]): Promise<void> {
   await Promise.all(workers.map((w) => w.close()));
   await closeQueues();
-  await prisma.$disconnect();
+  await closeDatabase();
 }
 
 function isMain(): boolean {
@@ -62,6 +93,7 @@ if (isMain()) {
   void refresh();
   const refreshTimer = setInterval(refresh, SCHEDULE_REFRESH_MS);
   console.log(`worker ${process.pid} started: queues ${Object.values(QUEUES).join(", ")}`);
+  process.on("unhandledRejection", (reason) => console.error("unhandled rejection in worker", reason));
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;

@@ -1,6 +1,7 @@
 // Set-based order writes. Every upsert is guarded by Shopify's updated_at, so
 // an older snapshot (a late webhook, a bulk file) never overwrites newer data,
 // and replays are no-ops: the same events in any order converge.
+import prisma from "../db.server";
 import { pool, type Queryable } from "../db-pool.server";
 import type { OrderRecord } from "../domain/order-record";
 
@@ -96,4 +97,10 @@ export async function countedTotalsByCustomer(shopId: string): Promise<CustomerO
     [shopId],
   );
   return result.rows.map((r) => ({ customerId: BigInt(r.customer_id), countedOrders: Number(r.orders), netMinor: BigInt(r.net) }));
+}
+
+/** The customer an order currently belongs to (null: guest order or unknown order). */
+export async function customerOfOrder(shopId: string, orderId: bigint): Promise<bigint | null> {
+  const order = await prisma.order.findUnique({ where: { shopId_id: { shopId, id: orderId } }, select: { customerId: true } });
+  return order?.customerId ?? null;
 }

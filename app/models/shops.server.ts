@@ -27,9 +27,17 @@ export async function findShopByDomain(domain: string) {
   return prisma.shop.findUnique({ where: { domain }, include: { settings: true } });
 }
 
+/** The shop has no row (never installed, or redacted): work for it can never succeed. */
+export class UnknownShopError extends Error {
+  name = "UnknownShopError";
+  constructor(readonly domain: string) {
+    super(`unknown shop ${domain}`);
+  }
+}
+
 export async function findShopOrThrow(domain: string) {
   const shop = await findShopByDomain(domain);
-  if (!shop) throw new Error(`unknown shop ${domain}`);
+  if (!shop) throw new UnknownShopError(domain);
   return shop;
 }
 
@@ -79,4 +87,29 @@ export async function installedShopDomains(): Promise<string[]> {
     select: { domain: true },
   });
   return shops.map((s) => s.domain);
+}
+
+/** The backfill finished: incremental syncs read from when it started. */
+export async function markSyncCompleted(shopId: string, syncStartedAt: Date | null, now: Date = new Date()): Promise<void> {
+  await prisma.shop.update({
+    where: { id: shopId },
+    data: { syncStatus: "completed", syncCompletedAt: now, lastIncrementalSyncAt: syncStartedAt ?? now },
+  });
+}
+
+/** A backfill problem the dashboard shows; `failed` also ends the sync. */
+export async function recordSyncError(shopId: string, error: string, opts: { failed: boolean }): Promise<void> {
+  await prisma.shop.update({ where: { id: shopId }, data: { syncError: error, ...(opts.failed ? { syncStatus: "failed" } : {}) } });
+}
+
+export async function markIncrementalSyncDone(shopId: string, startedAt: Date): Promise<void> {
+  await prisma.shop.update({ where: { id: shopId }, data: { lastIncrementalSyncAt: startedAt } });
+}
+
+/** The fitted model state a live rescore uses, with its measured accuracy. */
+export async function saveModelState(shopId: string, state: { modelState: unknown; modelKind: string; scoredAt: Date }): Promise<void> {
+  await prisma.shop.update({
+    where: { id: shopId },
+    data: { modelState: state.modelState as Prisma.InputJsonValue, modelKind: state.modelKind, lastScoredAt: state.scoredAt },
+  });
 }

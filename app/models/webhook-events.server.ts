@@ -50,3 +50,12 @@ export async function findStalePendingEvents(olderThan: Date, limit: number): Pr
   });
   return events.map((e) => e.id);
 }
+
+export async function findWebhookEvent(id: bigint) {
+  return prisma.webhookEvent.findUnique({ where: { id } });
+}
+
+/** A failed attempt: counted and its error kept; the event stays pending for the retry. */
+export async function recordEventFailure(id: bigint, error: string): Promise<void> {
+  await prisma.webhookEvent.update({ where: { id }, data: { attempts: { increment: 1 }, error } });
+}

@@ -41,7 +41,7 @@ export async function receiveWebhook(request: Request): Promise<Response> {
   if (!parsed.ok) return new Response(parsed.error, { status: 400 });
   if (!stored.duplicate) {
     // If Redis is down the event is already safe in PostgreSQL; the sweep re-enqueues it.
-    await enqueue("apply-webhook", { eventId: stored.id.toString() }, { jobId: `webhook-${stored.id}` }).catch(
+    await enqueue("apply-webhook", { eventId: stored.id.toString() }).catch(
       (error) => console.error(`enqueue failed for webhook event ${stored.id}: ${error}`),
     );
   }

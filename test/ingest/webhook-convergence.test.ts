@@ -68,7 +68,7 @@ describe("webhook stream", () => {
     for (const id of storedIds) expect(attempted.has(id)).toBe(true);
 
     // Reconciliation catches what the drops lost.
-    const run = await h.app.queue.enqueue("incremental-sync", { shop: SHOP }, { jobId: `test-incremental-${Date.now()}` });
+    const run = await h.app.queue.enqueue("incremental-sync", { shop: SHOP });
     await eventually(
       () => h.app.db.prisma.jobRun.findFirst({ where: { jobId: run, status: "completed" } }),
       120_000,

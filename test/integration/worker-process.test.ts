@@ -16,7 +16,7 @@ describe("worker process", () => {
 
   it("processes a job enqueued by the web side and shuts down gracefully on SIGTERM", async () => {
     const value = `ping-${process.pid}-${Date.now()}`;
-    await enqueue("ping", { value }, { jobId: value });
+    const jobId = await enqueue("ping", { value });
 
     // `npm run worker` runs exactly this: node itself receives the signals.
     const worker = spawn("node_modules/.bin/node", ["--import", "tsx", "app/jobs/worker.server.ts"], {
@@ -28,7 +28,7 @@ describe("worker process", () => {
     worker.stderr!.on("data", (d) => (output += d));
     const exited = waitForExit(worker);
     try {
-      const run = await eventually(() => prisma.jobRun.findFirst({ where: { name: "ping", jobId: value, status: "completed" } }), {
+      const run = await eventually(() => prisma.jobRun.findFirst({ where: { name: "ping", jobId, status: "completed" } }), {
         timeoutMs: 30_000,
         label: "the ping job run",
       });

@@ -82,7 +82,7 @@ describe("live scoring in Shopify", () => {
     await drainWebhookEvents(h, SHOP);
     expect(await h.app.db.prisma.customerScore.findUnique({ where: { shopId_customerId: { shopId, customerId: victim.customerId } } })).toBeNull();
     const started = new Date();
-    await h.app.queue.enqueue("recompute-shop", { shop: SHOP, reason: "test" }, { jobId: `recompute-after-delete-${Date.now()}` });
+    await h.app.queue.enqueue("recompute-shop", { shop: SHOP, reason: "test" });
     await eventually(() => completedRun("recompute-shop", started), 60_000, "recompute");
     expect(await h.app.db.prisma.customerScore.findUnique({ where: { shopId_customerId: { shopId, customerId: victim.customerId } } })).toBeNull();
     const customer = await h.app.db.prisma.customer.findUniqueOrThrow({ where: { shopId_id: { shopId, id: victim.customerId } } });
@@ -92,7 +92,7 @@ describe("live scoring in Shopify", () => {
   it("a second recompute with no new data makes zero writes to Shopify", async () => {
     await waitForQueuesIdle(h); // earlier tests' write-backs have finished
     const started = new Date();
-    await h.app.queue.enqueue("recompute-shop", { shop: SHOP, reason: "test" }, { jobId: `recompute-idle-${Date.now()}` });
+    await h.app.queue.enqueue("recompute-shop", { shop: SHOP, reason: "test" });
     await eventually(() => completedRun("recompute-shop", started), 60_000, "recompute");
     const writeBack = await eventually(() => completedRun("write-back", started), 60_000, "write-back");
     const stats = writeBack.stats as { customersChanged: number; tagCalls: number; metafieldCalls: number; bulkOperations: number };

@@ -62,7 +62,7 @@ describe("full recompute", () => {
   it("a second recompute with no new data records no transitions", async () => {
     const before = await h.app.db.prisma.segmentTransition.count({ where: { shopId } });
     const started = new Date();
-    await h.app.queue.enqueue("recompute-shop", { shop: SHOP, reason: "test" }, { jobId: `recompute-test-${Date.now()}` });
+    await h.app.queue.enqueue("recompute-shop", { shop: SHOP, reason: "test" });
     const run = await eventually(() => latestRun("recompute-shop", started), 60_000, "second recompute");
     expect((run.stats as { transitions: number }).transitions).toBe(0);
     expect(await h.app.db.prisma.segmentTransition.count({ where: { shopId } })).toBe(before);

@@ -1,17 +1,16 @@
 // Applies one stored webhook event. Idempotent and order-insensitive: order
 // upserts are guarded by updated_at, deletions are tombstones, and an event
 // already marked processed is skipped.
-import prisma from "../../db.server";
 import { adminClientFor } from "../../shopify/admin-client.server";
 import { fetchOrder } from "../../shopify/orders.server";
 import { gidOf } from "../../shopify/gid";
 import type { OrderRecord } from "../../domain/order-record";
 import { orderFromPayload } from "../../webhooks/order-payload";
-import { upsertOrders } from "../../models/orders.server";
+import { customerOfOrder, upsertOrders } from "../../models/orders.server";
 import { ensureCustomersExist, markCustomerDeleted, redactCustomer, upsertCustomers } from "../../models/customers.server";
 import { markShopUninstalled, redactShop } from "../../models/shop-lifecycle.server";
 import { findShopByDomain } from "../../models/shops.server";
-import { markEventFinished } from "../../models/webhook-events.server";
+import { findWebhookEvent, markEventFinished, recordEventFailure } from "../../models/webhook-events.server";
 import {
   bulkOperationFinishPayload,
   customerDeletePayload,
@@ -21,40 +20,28 @@ import {
   refundPayload,
 } from "../../webhooks/payloads";
 import { enqueue, type JobPayloads } from "../queue.server";
-import { bulkJobId } from "./backfill.server";
 
 export async function applyWebhook(data: JobPayloads["apply-webhook"]): Promise<unknown> {
-  const event = await prisma.webhookEvent.findUnique({ where: { id: BigInt(data.eventId) } });
+  const event = await findWebhookEvent(BigInt(data.eventId));
   if (!event || event.status !== "pending") return { skipped: event?.status ?? "missing" };
   try {
     const outcome = await applyEvent(event.shopDomain, event.topic, event.payload);
     await markEventFinished(event.id, "processed");
     return outcome;
   } catch (error) {
-    await prisma.webhookEvent.update({
-      where: { id: event.id },
-      data: { attempts: { increment: 1 }, error: error instanceof Error ? error.message : String(error) },
-    });
+    await recordEventFailure(event.id, error instanceof Error ? error.message : String(error));
     throw error;
   }
 }
 
-const RESCORE_DEBOUNCE_MS = 300;
-
 /**
- * Customers whose facts changed get a live rescore, debounced per customer:
- * events in the same window share one job; a later window gets its own, so an
- * event arriving while a rescore runs is never lost.
+ * Customers whose facts changed get a live rescore, debounced per customer by
+ * the queue module: events while one waits share it, an event while one runs
+ * gets exactly one rerun, so no event is ever lost.
  */
 async function rescore(shop: string, customerIds: (bigint | null)[]): Promise<void> {
-  const window = Math.floor(Date.now() / RESCORE_DEBOUNCE_MS);
   for (const id of customerIds) {
-    if (id === null) continue;
-    await enqueue(
-      "rescore-customer",
-      { shop, customerId: id.toString() },
-      { jobId: `rescore-${shop}-${id}-${window}`, delay: RESCORE_DEBOUNCE_MS, removeOnComplete: true, removeOnFail: 100 },
-    );
+    if (id !== null) await enqueue("rescore-customer", { shop, customerId: id.toString() });
   }
 }
 
@@ -75,11 +62,7 @@ async function applyEvent(shopDomain: string, topic: string, payload: unknown): 
     case "orders/updated":
     case "orders/cancelled": {
       const order = orderFromPayload(orderPayload.parse(payload));
-      const previous = await prisma.order.findUnique({
-        where: { shopId_id: { shopId: shop.id, id: order.id } },
-        select: { customerId: true },
-      });
-      return applyOrder(shop.id, shop.domain, order, previous?.customerId ?? null);
+      return applyOrder(shop.id, shop.domain, order, await customerOfOrder(shop.id, order.id));
     }
     case "refunds/create": {
       // Refund payload amounts are in presentment currency; the order as
@@ -121,11 +104,7 @@ async function applyEvent(shopDomain: string, topic: string, payload: unknown): 
     case "bulk_operations/finish": {
       const finished = bulkOperationFinishPayload.parse(payload);
       if (finished.type.toLowerCase() === "query") {
-        await enqueue(
-          "bulk-finished",
-          { shop: shop.domain, bulkOperationId: finished.admin_graphql_api_id },
-          { jobId: bulkJobId(finished.admin_graphql_api_id) },
-        );
+        await enqueue("bulk-finished", { shop: shop.domain, bulkOperationId: finished.admin_graphql_api_id });
       }
       return { bulkOperation: finished.admin_graphql_api_id, status: finished.status };
     }

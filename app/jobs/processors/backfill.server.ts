@@ -16,29 +16,24 @@ import { legacyId } from "../../shopify/gid";
 import { ensureMetafieldDefinitions } from "../../shopify/metafields.server";
 import type { OrderRecord, CustomerRecord } from "../../domain/order-record";
 import { customerFromNode, orderFromNode } from "../../shopify/records";
-import { mergeStagedLineItems, stageLineItems, upsertOrders } from "../../models/orders.server";
-import { ensureCustomersExist, upsertCustomers } from "../../models/customers.server";
+import { mergeStagedLineItems } from "../../models/orders.server";
+import { commitImportBatch } from "../../models/import-batches.server";
 import {
   findShopOrThrow,
   freshSyncState,
+  markSyncCompleted,
+  recordSyncError,
   saveExportState,
   saveSyncState,
   syncStateOf,
   type ExportKind,
   type ExportState,
 } from "../../models/shops.server";
-import prisma from "../../db.server";
-import { enqueue, type JobPayloads } from "../queue.server";
-import { inTransaction } from "../../db-pool.server";
+import { BULK_POLL_DELAY_MS, enqueue, type JobPayloads } from "../queue.server";
 
 const BATCH_SIZE = 10_000;
-const POLL_DELAY_MS = 1000;
 const MAX_EXPORT_RESTARTS = 2;
 const QUERIES: Record<ExportKind, string> = { customers: CUSTOMERS_BULK_QUERY, orders: ORDERS_BULK_QUERY };
-
-export function bulkJobId(bulkOperationId: string): string {
-  return `bulk-${bulkOperationId}`;
-}
 
 /** Starts a bulk export; returns the fields of its fresh export state. */
 async function startExport(shop: string, kind: ExportKind): Promise<Omit<ExportState, "restarts">> {
@@ -48,7 +43,7 @@ async function startExport(shop: string, kind: ExportKind): Promise<Omit<ExportS
 }
 
 async function schedulePoll(shop: string, bulkOperationId: string): Promise<void> {
-  await enqueue("bulk-finished", { shop, bulkOperationId }, { jobId: bulkJobId(bulkOperationId), delay: POLL_DELAY_MS });
+  await enqueue("bulk-finished", { shop, bulkOperationId }, { delay: BULK_POLL_DELAY_MS });
 }
 
 export async function initialSync(data: JobPayloads["initial-sync"]): Promise<unknown> {
@@ -92,7 +87,7 @@ export async function bulkFinished(
   const current = state.exports[kind];
 
   if (operation.status === "CREATED" || operation.status === "RUNNING") {
-    await job.moveToDelayed(Date.now() + POLL_DELAY_MS, token);
+    await job.moveToDelayed(Date.now() + BULK_POLL_DELAY_MS, token);
     throw new DelayedError();
   }
   if (operation.status !== "COMPLETED") {
@@ -119,11 +114,8 @@ export async function bulkFinished(
   const saved = await saveExportState(shop.id, kind, current);
   const allDone = Object.values(saved.exports).every((e) => e.status === "completed");
   if (allDone) {
-    await prisma.shop.update({
-      where: { id: shop.id },
-      data: { syncStatus: "completed", syncCompletedAt: new Date(), lastIncrementalSyncAt: shop.syncStartedAt ?? new Date() },
-    });
-    await enqueue("recompute-shop", { shop: shop.domain, reason: "initial sync" }, { jobId: `recompute-${shop.domain}-initial` });
+    await markSyncCompleted(shop.id, shop.syncStartedAt);
+    await enqueue("recompute-shop", { shop: shop.domain, reason: "initial sync" });
   }
   return { kind, lines: current.linesDone, resumedFromLine, allDone };
 }
@@ -139,12 +131,12 @@ async function restartOrFail(
   if (retryable && current.restarts < MAX_EXPORT_RESTARTS) {
     const restarted: ExportState = { ...current, restarts: current.restarts + 1, ...(await startExport(domain, kind)) };
     await saveExportState(shopId, kind, restarted);
-    await prisma.shop.update({ where: { id: shopId }, data: { syncError: `${kind}: ${reason}; restarted the export` } });
+    await recordSyncError(shopId, `${kind}: ${reason}; restarted the export`, { failed: false });
     await schedulePoll(domain, restarted.bulkOperationId!);
     return { kind, restarted: true, reason };
   }
   await saveExportState(shopId, kind, { ...current, status: "failed", error: reason });
-  await prisma.shop.update({ where: { id: shopId }, data: { syncStatus: "failed", syncError: `${kind}: ${reason}` } });
+  await recordSyncError(shopId, `${kind}: ${reason}`, { failed: true });
   return { kind, failed: true, reason };
 }
 
@@ -166,17 +158,7 @@ async function importResult(shopId: string, kind: ExportKind, current: ExportSta
     lineItems = [];
     pending = 0;
     await writing;
-    writing = inTransaction(
-      async (db) => {
-        await upsertCustomers(shopId, batch.customers, db);
-        const customerIds = [...new Set(batch.orders.flatMap((o) => (o.customerId === null ? [] : [o.customerId])))];
-        await ensureCustomersExist(shopId, customerIds, db);
-        await upsertOrders(shopId, batch.orders, db);
-        await stageLineItems(shopId, batch.lineItems, db);
-        await saveExportState(shopId, kind, { ...current, linesDone: batch.checkpoint }, db);
-      },
-      { durable: false },
-    ).then(() => {
+    writing = commitImportBatch(shopId, kind, { ...batch, exportState: { ...current, linesDone: batch.checkpoint } }).then(() => {
       current.linesDone = batch.checkpoint;
     });
     // Marked handled now; the failure surfaces at the next await of `writing`.

@@ -1,12 +1,11 @@
 // Reconciliation: webhooks can be dropped, so every shop is re-read from
 // "updated since the last good sync", and stored events that never reached a
 // worker (Redis lost its queue) are re-enqueued from PostgreSQL.
-import prisma from "../../db.server";
 import { adminClientFor } from "../../shopify/admin-client.server";
 import { customersUpdatedSince, ordersUpdatedSince } from "../../shopify/orders.server";
 import { ensureCustomersExist, upsertCustomers } from "../../models/customers.server";
 import { upsertOrders } from "../../models/orders.server";
-import { findShopOrThrow, installedShopDomains } from "../../models/shops.server";
+import { findShopOrThrow, installedShopDomains, markIncrementalSyncDone } from "../../models/shops.server";
 import { findStalePendingEvents } from "../../models/webhook-events.server";
 import { enqueue, type JobPayloads } from "../queue.server";
 
@@ -33,11 +32,9 @@ export async function incrementalSync(data: JobPayloads["incremental-sync"]): Pr
     orders += written;
     if (written > 0) for (const o of page) if (o.customerId !== null) touched.add(o.customerId.toString());
   }
-  await prisma.shop.update({ where: { id: shop.id }, data: { lastIncrementalSyncAt: startedAt } });
+  await markIncrementalSyncDone(shop.id, startedAt);
   if (touched.size > 0) {
-    await enqueue("recompute-shop", { shop: shop.domain, reason: "reconciliation found changes" }, {
-      jobId: `recompute-${shop.domain}-reconcile-${startedAt.getTime()}`,
-    });
+    await enqueue("recompute-shop", { shop: shop.domain, reason: "reconciliation found changes" });
   }
   return { since: since.toISOString(), customers, orders, customersTouched: touched.size };
 }
@@ -45,7 +42,7 @@ export async function incrementalSync(data: JobPayloads["incremental-sync"]): Pr
 export async function reconcileAllShops(): Promise<unknown> {
   const domains = await installedShopDomains();
   for (const shop of domains) {
-    await enqueue("incremental-sync", { shop }, { jobId: `incremental-${shop}-${Math.floor(Date.now() / 60_000)}` });
+    await enqueue("incremental-sync", { shop });
   }
   return { shops: domains.length };
 }
@@ -53,6 +50,6 @@ export async function reconcileAllShops(): Promise<unknown> {
 export async function sweepEvents(data: JobPayloads["sweep-events"]): Promise<unknown> {
   const ids = await findStalePendingEvents(new Date(Date.now() - (data.olderThanMs ?? SWEEP_AGE_MS)), SWEEP_BATCH);
   // Same job id as the webhook route: a job still in Redis is not duplicated.
-  for (const id of ids) await enqueue("apply-webhook", { eventId: id.toString() }, { jobId: `webhook-${id}` });
+  for (const id of ids) await enqueue("apply-webhook", { eventId: id.toString() });
   return { reenqueued: ids.length };
 }

@@ -1,15 +1,12 @@
 // Scoring jobs. A full recompute fits the shop's models and scores everyone;
 // a live rescore scores one customer against the stored model state (cut
 // points and parameters), so a new order moves a customer within seconds.
-import type { Prisma } from "@prisma/client";
-import prisma from "../../db.server";
 import { factsFromGroupedOrders } from "../../domain/population-facts";
-import { customerScoreAt, rescoreOne, scoreFacts, type CustomerScore, type ShopModelState } from "../../domain/score-shop";
-import { computeCustomerFacts } from "../../domain/customer-facts";
-import { DEFAULT_SEGMENT_MAP, parseSegmentMap } from "../../domain/segment-map";
+import { customerScoreAt, rescoreOneFromOrders, scoreFacts, type CustomerScore, type ShopModelState } from "../../domain/score-shop";
+import { resolveSettings } from "../../domain/shop-settings";
 import { isHoldout } from "../../domain/holdout";
 import { backtest } from "../../domain/backtest";
-import { findShopOrThrow, installedShopDomains } from "../../models/shops.server";
+import { findShopOrThrow, installedShopDomains, saveModelState } from "../../models/shops.server";
 import {
   currentSegments,
   deleteScore,
@@ -44,7 +41,7 @@ function scoreRow(shop: Shop, customerId: string, score: CustomerScore): ScoreRo
     predictedClv12m: Math.round(score.predictedClv12mMinor) / 100,
     model: score.model,
     explanation: score.reasons,
-    holdout: isHoldout(shop.domain, customerId, shop.settings?.holdoutPercent ?? 10),
+    holdout: isHoldout(shop.domain, customerId, resolveSettings(shop.settings).holdoutPercent),
   };
 }
 
@@ -68,14 +65,10 @@ function transitionsFor(rows: ScoreRow[], previous: Map<string, string>, flowEna
 async function afterScoring(shop: Shop, transitions: NewTransition[], asOf: Date, customerIds?: string[]): Promise<void> {
   const pendingFlow = await insertTransitions(shop.id, asOf, transitions);
   for (const transitionId of pendingFlow) {
-    await enqueue("flow-trigger", { shop: shop.domain, transitionId }, { jobId: `flow-${transitionId}` });
+    await enqueue("flow-trigger", { shop: shop.domain, transitionId });
   }
-  if (shop.settings?.writeBackEnabled ?? true) {
-    await enqueue(
-      "write-back",
-      { shop: shop.domain, customerIds },
-      customerIds ? {} : { jobId: `write-back-${shop.domain}-${asOf.getTime()}` },
-    );
+  if (resolveSettings(shop.settings).writeBackEnabled) {
+    await enqueue("write-back", { shop: shop.domain, customerIds });
   }
 }
 
@@ -86,8 +79,7 @@ export async function recomputeShop(data: JobPayloads["recompute-shop"]): Promis
   const { facts, customerIndex } = factsFromGroupedOrders(histories, asOf);
   if (facts.n === 0) return { customers: 0 };
 
-  const segmentMap = shop.settings?.segmentMap ? parseSegmentMap(shop.settings.segmentMap) : DEFAULT_SEGMENT_MAP;
-  const horizonDays = shop.settings?.churnHorizonDays ?? 90;
+  const { segmentMap, churnHorizonDays: horizonDays, flowTriggerEnabled } = resolveSettings(shop.settings);
   const result = scoreFacts(facts, { asOf, horizonDays, segmentMap });
   // Measured accuracy (fit H days ago, checked on what happened since), shown on the dashboard.
   const check = backtest(histories, { asOf, horizonDays, segmentMap });
@@ -97,16 +89,13 @@ export async function recomputeShop(data: JobPayloads["recompute-shop"]): Promis
     rows[i] = scoreRow(shop, customerId, customerScoreAt(facts, result, i));
   }
   const previous = await currentSegments(shop.id);
-  const transitions = transitionsFor(rows, previous, shop.settings?.flowTriggerEnabled ?? false, data.reason);
+  const transitions = transitionsFor(rows, previous, flowTriggerEnabled, data.reason);
   await upsertScores(shop.id, asOf, rows);
   const dropped = await deleteScoresExcept(shop.id, rows.map((r) => r.customerId));
-  await prisma.shop.update({
-    where: { id: shop.id },
-    data: {
-      modelState: { ...result.state, accuracy: check.accuracy, accuracyReason: check.reason } as unknown as Prisma.InputJsonValue,
-      modelKind: result.state.model,
-      lastScoredAt: asOf,
-    },
+  await saveModelState(shop.id, {
+    modelState: { ...result.state, accuracy: check.accuracy, accuracyReason: check.reason },
+    modelKind: result.state.model,
+    scoredAt: asOf,
   });
   await writeDailySnapshot(shop.id, asOf);
   await afterScoring(shop, transitions, asOf);
@@ -129,25 +118,24 @@ export async function rescoreCustomer(data: JobPayloads["rescore-customer"]): Pr
   const asOf = new Date();
   const histories = await loadOrderHistories(shop.id, BigInt(data.customerId));
   const orders = Array.from(histories.timesMs, (t, i) => ({ processedAt: new Date(t), amountMinor: histories.amountsMinor[i] }));
-  const facts = computeCustomerFacts(orders, asOf);
+  const score = rescoreOneFromOrders(orders, state, asOf);
   const previous = await currentSegments(shop.id, [data.customerId]);
-  if (!facts) {
+  if (!score) {
     await deleteScore(shop.id, data.customerId);
     await afterScoring(shop, [], asOf, [data.customerId]);
     return { customerId: data.customerId, scored: false };
   }
-  const row = scoreRow(shop, data.customerId, rescoreOne(facts, state, asOf));
-  const transitions = transitionsFor([row], previous, shop.settings?.flowTriggerEnabled ?? false, "new order activity");
+  const row = scoreRow(shop, data.customerId, score);
+  const transitions = transitionsFor([row], previous, resolveSettings(shop.settings).flowTriggerEnabled, "new order activity");
   await upsertScores(shop.id, asOf, [row]);
   await afterScoring(shop, transitions, asOf, [data.customerId]);
   return { customerId: data.customerId, segment: row.segment, changed: transitions.length > 0 };
 }
 
 export async function recomputeAllShops(): Promise<unknown> {
-  const day = new Date().toISOString().slice(0, 10);
   const domains = await installedShopDomains();
   for (const shop of domains) {
-    await enqueue("recompute-shop", { shop, reason: "nightly" }, { jobId: `recompute-${shop}-nightly-${day}` });
+    await enqueue("recompute-shop", { shop, reason: "nightly" });
   }
   return { shops: domains.length };
 }

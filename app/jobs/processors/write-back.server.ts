@@ -6,7 +6,7 @@
 // reported, so a failed part stays dirty and is retried next time.
 import { resolveSettings } from "../../domain/shop-settings";
 import { allAccepted, planWriteBack, recordedWrite, type PlannedCustomer } from "../../domain/writeback-plan";
-import { findShopByDomain } from "../../models/shops.server";
+import { findShopByDomain, findShopOrThrow } from "../../models/shops.server";
 import { deleteShopSegment, listShopSegments, saveShopSegment } from "../../models/shop-segments.server";
 import { loadWriteBackRows, recordBulkWriteFinished, recordBulkWriteStarted, recordWrites } from "../../models/writeback-state.server";
 import { adminClientFor, type ShopifyAdminClient } from "../../shopify/admin-client.server";
@@ -104,20 +104,15 @@ async function syncNativeSegments(shop: Shop, client: ShopifyAdminClient): Promi
   });
 }
 
-async function requireShop(domain: string): Promise<Shop> {
-  const shop = await findShopByDomain(domain);
-  if (!shop) throw new Error(`unknown shop ${domain}`);
-  return shop;
-}
 
 /** Write every changed customer of the shop (or only `customerIds`) to Shopify. */
 export async function writeBackShop(shopDomain: string, opts: WriteBackOptions = {}): Promise<WriteBackResult> {
-  return writeCustomers(await requireShop(shopDomain), opts.client, opts);
+  return writeCustomers(await findShopOrThrow(shopDomain), opts.client, opts);
 }
 
 /** The shop's native segments (tests, benchmarks); the job does this as part of a full write-back. */
 export async function writeNativeSegments(shopDomain: string, opts: { client?: ShopifyAdminClient } = {}): Promise<EnsureSegmentsResult> {
-  const shop = await requireShop(shopDomain);
+  const shop = await findShopOrThrow(shopDomain);
   return syncNativeSegments(shop, opts.client ?? (await adminClientFor(shop.domain)));
 }
 
