@@ -132,7 +132,9 @@ export function jobOptions<N extends JobName>(name: N, data: JobPayloads[N]): Jo
 
 /** Workers block on Redis and must retry forever: BullMQ needs maxRetriesPerRequest null. */
 export function createWorkerConnection(): Redis {
-  return new Redis(env.REDIS_URL, { maxRetriesPerRequest: null });
+  const connection = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null });
+  connection.on("error", (error) => console.error(`worker redis: ${error.message}`));
+  return connection;
 }
 
 /**
@@ -153,7 +155,10 @@ const queues = new Map<QueueName, Queue>();
 export function getQueue(name: QueueName): Queue {
   let queue = queues.get(name);
   if (!queue) {
-    producerConnection ??= new Redis(env.REDIS_URL, PRODUCER_OPTIONS);
+    if (!producerConnection) {
+      producerConnection = new Redis(env.REDIS_URL, PRODUCER_OPTIONS);
+      producerConnection.on("error", (error) => console.error(`producer redis: ${error.message}`));
+    }
     queue = new Queue(name, {
       connection: producerConnection,
       prefix: env.QUEUE_PREFIX,

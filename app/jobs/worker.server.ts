@@ -56,14 +56,17 @@ async function dispatch(job: Job, token?: string): Promise<unknown> {
 export function startWorkers(queueNames: QueueName[] = Object.values(QUEUES)): Worker[] {
   routeShopifyTraffic(env.SHOPIFY_SIMULATOR_URL);
   return queueNames.map((name) => {
+    // BullMQ does not close a connection it was handed: close it with the worker.
+    const connection = createWorkerConnection();
     const worker = new Worker(name, dispatch, {
-      connection: createWorkerConnection(),
+      connection,
       prefix: env.QUEUE_PREFIX,
       concurrency: env.WORKER_CONCURRENCY,
       lockDuration: env.WORKER_LOCK_MS,
       stalledInterval: env.WORKER_LOCK_MS,
     });
     worker.on("error", (error) => console.error(`worker ${name}: ${error.message}`));
+    worker.on("closed", () => connection.disconnect());
     worker.on("failed", (job, error) => {
       if (error instanceof DelayedError) return;
       const final = error instanceof UnrecoverableError || (job?.attemptsMade ?? 0) >= (job?.opts.attempts ?? 1);
