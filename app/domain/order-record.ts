@@ -1,6 +1,6 @@
 // Normalised order and customer records: the shape the models store and the
 // edge builds, from Admin API nodes and bulk JSONL lines (app/shopify/records.ts)
-// and from webhook payloads (app/webhooks/order-payload.ts). Amounts are
+// and from webhook payloads (app/webhooks/records.ts). Amounts are
 // shop-currency minor units.
 
 export interface OrderRecord {

@@ -5,7 +5,7 @@ import { adminClientFor } from "../../shopify/admin-client.server";
 import { fetchOrder } from "../../shopify/orders.server";
 import { gidOf } from "../../shopify/gid";
 import type { OrderRecord } from "../../domain/order-record";
-import { orderFromPayload } from "../../webhooks/order-payload";
+import { customerFromPayload, orderFromPayload } from "../../webhooks/records";
 import { customerOfOrder, upsertOrders } from "../../models/orders.server";
 import { ensureCustomersExist, markCustomerDeleted, redactCustomer, upsertCustomers } from "../../models/customers.server";
 import { markShopUninstalled, redactShop } from "../../models/shop-lifecycle.server";
@@ -76,13 +76,7 @@ async function applyEvent(shopDomain: string, topic: string, payload: unknown): 
     case "customers/create":
     case "customers/update": {
       const customer = customerPayload.parse(payload);
-      await upsertCustomers(shop.id, [
-        {
-          id: BigInt(customer.id),
-          createdAt: customer.created_at ? new Date(customer.created_at) : null,
-          updatedAt: customer.updated_at ? new Date(customer.updated_at) : null,
-        },
-      ]);
+      await upsertCustomers(shop.id, [customerFromPayload(customer)]);
       return { customer: customer.id };
     }
     case "customers/delete": {

@@ -1,8 +1,8 @@
-// Webhook order payloads (REST shape, validated by ./payloads) mapped to the
-// record the models store. Amounts are shop money (shop_money), parsed exactly.
+// Webhook payloads (REST shape, validated by ./payloads) mapped to the records
+// the models store. Amounts are shop money (shop_money), parsed exactly.
 import { parseMoneyToMinor } from "../domain/money";
-import { refundedMinor, type OrderRecord } from "../domain/order-record";
-import type { OrderPayload } from "./payloads";
+import { refundedMinor, type CustomerRecord, type OrderRecord } from "../domain/order-record";
+import type { CustomerPayload, OrderPayload } from "./payloads";
 
 const minor = (amount: string) => BigInt(parseMoneyToMinor(amount));
 
@@ -21,5 +21,13 @@ export function orderFromPayload(payload: OrderPayload): OrderRecord {
     totalMinor,
     refundedMinor: refundedMinor(totalMinor, current),
     discountCodes: payload.discount_codes.map((d) => d.code),
+  };
+}
+
+export function customerFromPayload(payload: CustomerPayload): CustomerRecord {
+  return {
+    id: BigInt(payload.id),
+    createdAt: payload.created_at ? new Date(payload.created_at) : null,
+    updatedAt: payload.updated_at ? new Date(payload.updated_at) : null,
   };
 }
