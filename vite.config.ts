@@ -1,6 +1,5 @@
 import { vitePlugin as remix } from "@remix-run/dev";
 import { defineConfig } from "vite";
-import tsconfigPaths from "vite-tsconfig-paths";
 
 export default defineConfig({
   server: { port: Number(process.env.PORT || 3000) },
@@ -17,7 +16,6 @@ export default defineConfig({
         v3_singleFetch: false,
       },
     }),
-    tsconfigPaths(),
   ],
   build: { assetsInlineLimit: 0 },
 });
