@@ -13,7 +13,7 @@
 // handles the `shopify-reload` bounce (navigates there with a fresh id_token).
 import { randomBytes } from "node:crypto";
 import { signQuery, signSessionToken } from "./auth";
-import type { ServerState } from "./graphql/state";
+import type { ServerState } from "./state";
 
 function esc(s: string) {
   return s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);

@@ -4,7 +4,7 @@
 import { randomBytes, randomUUID, createHmac } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { SignJWT, jwtVerify } from "jose";
-import type { AccessToken, ServerState } from "./graphql/state";
+import type { AccessToken, ServerState } from "./state";
 
 const key = (secret: string) => new TextEncoder().encode(secret);
 

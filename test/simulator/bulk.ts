@@ -6,9 +6,9 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { Kind, parse, validate, visit, type DocumentNode, type FieldNode, type OperationDefinitionNode, type SelectionSetNode } from "graphql";
 import { createRng } from "../support/random";
 import type { SimShop } from "./model";
-import { executeUnthrottled } from "./graphql/execute";
+import { gid, parseGid } from "./graphql/gid";
 import { adminSchema } from "./graphql/schema";
-import { extrasOf, gid, parseGid, type BulkOp, type ServerState } from "./graphql/state";
+import { extrasOf, type BulkOp, type ServerState } from "./state";
 
 const ACTIVE: BulkOp["status"][] = ["CREATED", "RUNNING", "CANCELING"];
 const HIDDEN_ID = "__simBulkId";
@@ -194,7 +194,7 @@ async function produceQuery(state: ServerState, shop: SimShop, op: BulkOp): Prom
     return;
   }
   const { doc } = validateBulkQuery(op.query);
-  const res = await executeUnthrottled(state, shop, doc!, {}, { bulk: true });
+  const res = await state.executeUnthrottled(shop, doc!, {}, { bulk: true });
   const lines: Line[] = [];
   const data = (res.data ?? {}) as Record<string, unknown>;
   for (const v of Object.values(data)) {
@@ -223,7 +223,7 @@ async function produceMutation(state: ServerState, shop: SimShop, op: BulkOp): P
       lines.push(JSON.stringify({ errors: [{ message: `Invalid JSON on line ${i + 1}: ${(e as Error).message}` }], __lineNumber: i }));
       continue;
     }
-    const res = await executeUnthrottled(state, shop, doc, vars, { bulk: false });
+    const res = await state.executeUnthrottled(shop, doc, vars, { bulk: false });
     // Shopify runs bulk operations elsewhere; here they share the event loop with
     // the HTTP server, so yield now and then or requests (uploads, polls) starve.
     if (n % 200 === 199) await new Promise((r) => setImmediate(r));

@@ -32,6 +32,7 @@ import type { SimOrder, SimShop } from "./model";
 import { importCdnow } from "./cdnow-import";
 import { customerStats, emptyShop, generateStore, orderNet, truthFor } from "./generator";
 import { parseMinor } from "./money";
+import { createRouter, type Route } from "./router";
 import { startLiveTraffic, LIVE_MAX_RATE, LIVE_MAX_SECONDS, type LiveTraffic } from "./live-traffic";
 import {
   cancelOrder,
@@ -282,7 +283,7 @@ function emitted(ctx: SimulatorContext, shop: SimShop, webhooks: PendingWebhook[
   return webhooks.map((w) => w.topic);
 }
 
-/** Handle one /_sim/* request. Always answers (404 for unknown routes). */
+/** Handle one /_sim/* request. Always answers (404 for unknown routes); resolves once the response is complete. */
 export async function handleControl(req: IncomingMessage, res: ServerResponse, ctx: SimulatorContext): Promise<void> {
   try {
     await route(req, res, ctx);
@@ -293,263 +294,334 @@ export async function handleControl(req: IncomingMessage, res: ServerResponse, c
   }
 }
 
+interface ControlCall {
+  req: IncomingMessage;
+  res: ServerResponse;
+  ctx: SimulatorContext;
+  method: string;
+  url: URL;
+  /** Parsed JSON of a POST/PUT body (read before routing, so bad JSON is a 400 on any route). */
+  body: unknown;
+  query: URLSearchParams;
+  params: Record<string, string>;
+}
+type ControlHandler = (call: ControlCall) => unknown;
+type ShopHandler = (call: ControlCall, shop: SimShop) => unknown;
+
+const noSuchRoute = ({ method, url }: ControlCall) => new HttpError(404, `no such control route: ${method} ${url.pathname}`);
+
+/** A route under /_sim/shops/{domain}: an unknown shop is a 404 naming the shop. */
+const forShop =
+  (handler: ShopHandler): ControlHandler =>
+  (call) =>
+    handler(call, getShop(call.ctx, call.params.domain));
+
+// ---------------------------------------------------------------- shops ----
+
+function createShop({ ctx, res, body }: ControlCall) {
+  const b = parse(createShopSchema, body);
+  if (ctx.shops.has(b.domain) && !b.replace) throw new HttpError(409, `shop ${b.domain} exists (pass replace: true)`);
+  let shop: SimShop;
+  if (b.generate) {
+    shop = generateStore({
+      ...b.generate,
+      domain: b.domain,
+      name: b.name,
+      plan: b.plan,
+      currency: b.currency,
+      grantedScopes: b.grantedScopes,
+      asOf: b.generate.asOf ?? ctx.now(),
+    }).shop;
+  } else if (b.cdnow) {
+    const c = typeof b.cdnow === "object" ? b.cdnow : {};
+    shop = importCdnow({
+      domain: b.domain,
+      plan: b.plan,
+      grantedScopes: b.grantedScopes,
+      currency: b.currency,
+      asOf: c.asOf ?? ctx.now(),
+      path: c.path,
+    }).shop;
+    if (b.name) shop.name = b.name;
+  } else {
+    shop = emptyShop({ domain: b.domain, name: b.name, currency: b.currency, plan: b.plan, grantedScopes: b.grantedScopes });
+  }
+  const prev = runsOf(ctx).get(b.domain);
+  if (prev) prev.stop();
+  ctx.shops.set(b.domain, shop);
+  return send(res, 201, shopSummary(shop));
+}
+
+const truth: ShopHandler = ({ res }, shop) => {
+  const t = truthFor(shop);
+  if (!t) throw new HttpError(404, `shop ${shop.domain} has no ground truth (not generated)`);
+  return send(res, 200, t);
+};
+
+const stats: ShopHandler = ({ res, query }, shop) => {
+  const summary = shopSummary(shop);
+  if (query.get("perCustomer") === "1" || query.get("perCustomer") === "true") {
+    return send(res, 200, { ...summary, perCustomer: [...customerStats(shop).values()] });
+  }
+  return send(res, 200, summary);
+};
+
+/** NDJSON in chunks of 2000 rows, honouring back-pressure; resolves when the response has ended. */
+const customerStatsStream: ShopHandler = ({ res }, shop) =>
+  new Promise<void>((done) => {
+    res.writeHead(200, { "Content-Type": "application/x-ndjson" });
+    res.once("close", () => done()); // also when the client goes away mid-stream
+    const rows = customerStats(shop).values();
+    const writeSome = () => {
+      let buf = "";
+      for (let i = 0; i < 2000; i++) {
+        const n = rows.next();
+        if (n.done) {
+          res.end(buf, done);
+          return;
+        }
+        buf += JSON.stringify(n.value) + "\n";
+      }
+      if (res.write(buf)) setImmediate(writeSome);
+      else res.once("drain", writeSome);
+    };
+    writeSome();
+  });
+
+// --------------------------------------------------------------- orders ----
+
+const createOrder: ShopHandler = ({ ctx, res, body }, shop) => {
+  const b = parse(placeOrderSchema, body);
+  const r = placeOrder(ctx, shop, {
+    customer: b.guest ? null : b.newCustomer ? "new" : b.customerId!,
+    amountMinor: b.amountMinor ?? (b.amount !== undefined ? toMinor(b.amount) : undefined),
+    at: b.at,
+    presentmentCurrency: b.presentmentCurrency,
+    discountCode: b.discountCode,
+    test: b.test,
+    lineItems: b.lineItems,
+  });
+  return send(res, 201, { order: orderView(r.order), customerId: r.customer?.id ?? null, createdCustomer: r.createdCustomer, webhooks: emitted(ctx, shop, r.webhooks) });
+};
+
+const getOrder: ShopHandler = ({ res, params }, shop) => {
+  const id = idParam(params.id, "order");
+  const o = shop.orders.get(id);
+  if (!o) throw new HttpError(404, `order ${id} not found in ${shop.domain}`);
+  return send(res, 200, orderView(o));
+};
+
+const cancelOrderRoute: ShopHandler = ({ ctx, res, body, params }, shop) => {
+  const id = idParam(params.id, "order");
+  const b = parse(cancelSchema, body);
+  const r = cancelOrder(ctx, shop, id, b);
+  return send(res, 200, { order: orderView(r.order), refund: r.refund, webhooks: emitted(ctx, shop, r.webhooks) });
+};
+
+const refundOrderRoute: ShopHandler = ({ ctx, res, body, params }, shop) => {
+  const id = idParam(params.id, "order");
+  const b = parse(refundSchema, body);
+  const r = refundOrder(ctx, shop, id, {
+    full: b.full,
+    amountMinor: b.amountMinor ?? (b.amount !== undefined ? toMinor(b.amount) : undefined),
+    lineItemIds: b.lineItemIds,
+    at: b.at,
+  });
+  return send(res, 200, { order: orderView(r.order), refund: r.refund, webhooks: emitted(ctx, shop, r.webhooks) });
+};
+
+const updateOrderRoute: ShopHandler = ({ ctx, res, body, params }, shop) => {
+  const id = idParam(params.id, "order");
+  const b = parse(atSchema, body);
+  const r = updateOrder(ctx, shop, id, b);
+  return send(res, 200, { order: orderView(r.order), webhooks: emitted(ctx, shop, r.webhooks) });
+};
+
+// ------------------------------------------------------------ customers ----
+
+const createCustomerRoute: ShopHandler = ({ ctx, res, body }, shop) => {
+  const b = parse(customerCreateSchema, body);
+  const r = createCustomer(ctx, shop, b);
+  return send(res, 201, { customer: r.customer, webhooks: emitted(ctx, shop, r.webhooks) });
+};
+
+const getCustomer: ShopHandler = ({ res, params }, shop) => {
+  const id = idParam(params.id, "customer");
+  const c = shop.customers.get(id);
+  if (!c) throw new HttpError(404, `customer ${id} not found in ${shop.domain}`);
+  const st = customerStats(shop).get(id);
+  return send(res, 200, {
+    id: c.id,
+    createdAt: c.createdAt,
+    updatedAt: c.updatedAt,
+    deleted: !!c.deleted,
+    tags: c.tags,
+    metafields: c.metafields,
+    countedOrders: st?.countedOrders ?? 0,
+    netMinor: st?.netMinor ?? 0,
+  });
+};
+
+const updateCustomerRoute: ShopHandler = ({ ctx, res, body, params }, shop) => {
+  const id = idParam(params.id, "customer");
+  const b = parse(customerUpdateSchema, body);
+  const r = updateCustomer(ctx, shop, id, b);
+  return send(res, 200, { customer: r.customer, webhooks: emitted(ctx, shop, r.webhooks) });
+};
+
+const deleteCustomerRoute: ShopHandler = ({ ctx, res, body, params }, shop) => {
+  const id = idParam(params.id, "customer");
+  const b = parse(atSchema, body);
+  const r = deleteCustomer(ctx, shop, id, b);
+  return send(res, 200, { customer: r.customer, webhooks: emitted(ctx, shop, r.webhooks) });
+};
+
+// ---------------------------------------------------- install lifecycle ----
+
+const uninstallRoute: ShopHandler = ({ ctx, res, body }, shop) => {
+  const b = parse(atSchema, body);
+  const prev = runsOf(ctx).get(shop.domain);
+  if (prev) prev.stop();
+  const r = uninstall(ctx, shop, b);
+  return send(res, 200, { uninstalledAt: shop.uninstalledAt, webhooks: emitted(ctx, shop, r.webhooks) });
+};
+
+const reinstallRoute: ShopHandler = ({ res }, shop) => {
+  reinstall(shop);
+  return send(res, 200, shopSummary(shop));
+};
+
+const complianceRoute: ShopHandler = (call, shop) => {
+  const { ctx, res, body, params } = call;
+  const topic = params.topic.slice(1); // "/customers/redact" → "customers/redact"
+  if (!topic) throw noSuchRoute(call);
+  if (!["customers/data_request", "customers/redact", "shop/redact"].includes(topic))
+    throw new HttpError(400, `unknown compliance topic ${JSON.stringify(topic)}; use customers/data_request, customers/redact or shop/redact`);
+  const b = parse(complianceSchema, body);
+  const r = compliance(ctx, shop, topic, b.customerId);
+  return send(res, 200, { webhooks: emitted(ctx, shop, r.webhooks), payload: r.webhooks[0]?.payload });
+};
+
+// --------------------------------------------------------- live traffic ----
+
+const startLive: ShopHandler = async ({ ctx, res, body }, shop) => {
+  const runs = runsOf(ctx);
+  const b = parse(liveSchema, body);
+  const prev = runs.get(shop.domain);
+  if (prev?.stats.running) throw new HttpError(409, `live traffic already running on ${shop.domain}`);
+  getEmitter(ctx);
+  const { wait, ...opts } = b;
+  const run = startLiveTraffic(ctx, shop, opts);
+  runs.set(shop.domain, run);
+  if (wait) return send(res, 200, await run.done);
+  return send(res, 202, run.stats);
+};
+
+function liveRunOf(ctx: SimulatorContext, shop: SimShop): LiveTraffic {
+  const run = runsOf(ctx).get(shop.domain);
+  if (!run) throw new HttpError(404, `no live traffic run on ${shop.domain}`);
+  return run;
+}
+
+// ------------------------------------------------------------- webhooks ----
+
+function webhookLog({ ctx, res, query }: ControlCall) {
+  const em = getEmitter(ctx);
+  const filter = {
+    topic: query.get("topic") ?? undefined,
+    shop: query.get("shop") ?? undefined,
+    webhookId: query.get("webhookId") ?? undefined,
+    sinceSeq: query.get("sinceSeq") ? Number(query.get("sinceSeq")) : undefined,
+  };
+  const withPayloads = query.get("payloads") === "1" || query.get("payloads") === "true";
+  const match = (w: { topic: string; shop: string; webhookId: string }) =>
+    (!filter.topic || w.topic === filter.topic) && (!filter.shop || w.shop === filter.shop) && (!filter.webhookId || w.webhookId === filter.webhookId);
+  const strip = <T extends { payload: unknown }>(w: T) => (withPayloads ? w : { ...w, payload: undefined });
+  return send(res, 200, {
+    pending: em.pendingCount,
+    attempts: em.getLog(filter),
+    emitted: em.emitted.filter(match).map(strip),
+    dropped: em.dropped.filter(match).map(strip),
+  });
+}
+
+async function flushWebhooks({ ctx, res, body }: ControlCall) {
+  const em = getEmitter(ctx);
+  const b = parse(flushSchema, body);
+  const timeout = b.timeoutMs ?? 120_000;
+  let timer: NodeJS.Timeout | undefined;
+  const ok = await Promise.race([
+    em.flush().then(() => true),
+    new Promise<boolean>((r) => (timer = setTimeout(() => r(false), timeout))),
+  ]);
+  clearTimeout(timer);
+  if (!ok) return send(res, 504, { error: `deliveries still pending after ${timeout} ms`, pending: em.pendingCount });
+  return send(res, 200, { pending: 0, attempts: em.log.length, emitted: em.emitted.length, dropped: em.dropped.length });
+}
+
+// ---------------------------------------------------------------- table ----
+
+const ROUTES: Route<ControlHandler>[] = [
+  ["GET", "_sim/shops", ({ ctx, res }) => send(res, 200, [...ctx.shops.values()].map(shopSummary))],
+  ["POST", "_sim/shops", createShop],
+  ["GET", "_sim/shops/:domain", forShop(({ res }, shop) => send(res, 200, shopSummary(shop)))],
+  ["GET", "_sim/shops/:domain/truth", forShop(truth)],
+  ["GET", "_sim/shops/:domain/stats", forShop(stats)],
+  ["GET", "_sim/shops/:domain/stats/customers", forShop(customerStatsStream)],
+  ["POST", "_sim/shops/:domain/orders", forShop(createOrder)],
+  ["GET", "_sim/shops/:domain/orders/:id", forShop(getOrder)],
+  ["POST", "_sim/shops/:domain/orders/:id/cancel", forShop(cancelOrderRoute)],
+  ["POST", "_sim/shops/:domain/orders/:id/refund", forShop(refundOrderRoute)],
+  ["POST", "_sim/shops/:domain/orders/:id/update", forShop(updateOrderRoute)],
+  ["POST", "_sim/shops/:domain/customers", forShop(createCustomerRoute)],
+  ["GET", "_sim/shops/:domain/customers/:id", forShop(getCustomer)],
+  ["POST", "_sim/shops/:domain/customers/:id/update", forShop(updateCustomerRoute)],
+  ["POST", "_sim/shops/:domain/customers/:id/delete", forShop(deleteCustomerRoute)],
+  ["POST", "_sim/shops/:domain/uninstall", forShop(uninstallRoute)],
+  ["POST", "_sim/shops/:domain/reinstall", forShop(reinstallRoute)],
+  ["POST", "_sim/shops/:domain/compliance/*topic", forShop(complianceRoute)],
+  ["POST", "_sim/shops/:domain/live", forShop(startLive)],
+  ["GET", "_sim/shops/:domain/live", forShop(({ ctx, res }, shop) => send(res, 200, liveRunOf(ctx, shop).stats))],
+  ["POST", "_sim/shops/:domain/live/stop", forShop(({ ctx, res }, shop) => send(res, 200, liveRunOf(ctx, shop).stop()))],
+  // Anything else under a shop: 404 for the shop first, then for the route.
+  ["*", "_sim/shops/:domain/*rest", forShop((call) => {
+    throw noSuchRoute(call);
+  })],
+  ["GET", "_sim/webhooks/log", webhookLog],
+  ["POST", "_sim/webhooks/options", ({ ctx, res, body }) => {
+    const em = getEmitter(ctx);
+    em.setOptions(parse(webhookOptionsSchema, body));
+    return send(res, 200, em.getOptions());
+  }],
+  ["GET", "_sim/webhooks/options", ({ ctx, res }) => send(res, 200, getEmitter(ctx).getOptions())],
+  ["POST", "_sim/webhooks/flush", flushWebhooks],
+  ["POST", "_sim/webhooks/clear", ({ ctx, res }) => {
+    getEmitter(ctx).clearLog();
+    return send(res, 200, { cleared: true });
+  }],
+  ["POST", "_sim/webhooks/emit", ({ ctx, res, body }) => {
+    const em = getEmitter(ctx);
+    const b = parse(emitSchema, body);
+    const w = em.emit(b.shop, b.topic, b.payload);
+    return send(res, 202, { ...w, payload: undefined });
+  }],
+  ["GET", "_sim/flow-triggers", ({ ctx, res, query }) => {
+    const shop = query.get("shop");
+    return send(res, 200, shop ? ctx.flowTriggers.filter((t) => t.shop === shop) : ctx.flowTriggers);
+  }],
+];
+
+const matchControlRoute = createRouter(ROUTES);
+
 async function route(req: IncomingMessage, res: ServerResponse, ctx: SimulatorContext): Promise<void> {
   const url = new URL(req.url ?? "/", "http://sim.local");
-  const parts = url.pathname.replace(/\/+$/, "").split("/").filter(Boolean).map(decodeURIComponent);
+  // Segments are decoded one by one, so an encoded "/" stays inside its segment.
+  const segments = url.pathname.replace(/\/+$/, "").split("/").filter(Boolean).map(decodeURIComponent);
   const method = (req.method ?? "GET").toUpperCase();
-  if (parts[0] !== "_sim") throw new HttpError(404, "not a /_sim route");
-  const p = parts.slice(1);
+  if (segments[0] !== "_sim") throw new HttpError(404, "not a /_sim route");
   const body = method === "POST" || method === "PUT" ? await readJson(req) : undefined;
-  const q = url.searchParams;
-
-  // ---- shops ----
-  if (p[0] === "shops" && p.length === 1) {
-    if (method === "GET") return send(res, 200, [...ctx.shops.values()].map(shopSummary));
-    if (method === "POST") {
-      const b = parse(createShopSchema, body);
-      if (ctx.shops.has(b.domain) && !b.replace) throw new HttpError(409, `shop ${b.domain} exists (pass replace: true)`);
-      let shop: SimShop;
-      if (b.generate) {
-        shop = generateStore({
-          ...b.generate,
-          domain: b.domain,
-          name: b.name,
-          plan: b.plan,
-          currency: b.currency,
-          grantedScopes: b.grantedScopes,
-          asOf: b.generate.asOf ?? ctx.now(),
-        }).shop;
-      } else if (b.cdnow) {
-        const c = typeof b.cdnow === "object" ? b.cdnow : {};
-        shop = importCdnow({
-          domain: b.domain,
-          plan: b.plan,
-          grantedScopes: b.grantedScopes,
-          currency: b.currency,
-          asOf: c.asOf ?? ctx.now(),
-          path: c.path,
-        }).shop;
-        if (b.name) shop.name = b.name;
-      } else {
-        shop = emptyShop({ domain: b.domain, name: b.name, currency: b.currency, plan: b.plan, grantedScopes: b.grantedScopes });
-      }
-      const prev = runsOf(ctx).get(b.domain);
-      if (prev) prev.stop();
-      ctx.shops.set(b.domain, shop);
-      return send(res, 201, shopSummary(shop));
-    }
-  }
-  if (p[0] === "shops" && p.length >= 2) {
-    const shop = getShop(ctx, p[1]);
-    const rest = p.slice(2);
-    const r0 = rest[0];
-    if (rest.length === 0 && method === "GET") return send(res, 200, shopSummary(shop));
-    if (r0 === "truth" && method === "GET") {
-      const t = truthFor(shop);
-      if (!t) throw new HttpError(404, `shop ${shop.domain} has no ground truth (not generated)`);
-      return send(res, 200, t);
-    }
-    if (r0 === "stats" && rest.length === 1 && method === "GET") {
-      const summary = shopSummary(shop);
-      if (q.get("perCustomer") === "1" || q.get("perCustomer") === "true") {
-        return send(res, 200, { ...summary, perCustomer: [...customerStats(shop).values()] });
-      }
-      return send(res, 200, summary);
-    }
-    if (r0 === "stats" && rest[1] === "customers" && method === "GET") {
-      res.writeHead(200, { "Content-Type": "application/x-ndjson" });
-      const rows = customerStats(shop).values();
-      const writeSome = () => {
-        let buf = "";
-        for (let i = 0; i < 2000; i++) {
-          const n = rows.next();
-          if (n.done) {
-            res.end(buf);
-            return;
-          }
-          buf += JSON.stringify(n.value) + "\n";
-        }
-        if (res.write(buf)) setImmediate(writeSome);
-        else res.once("drain", writeSome);
-      };
-      writeSome();
-      return;
-    }
-    if (r0 === "orders" && rest.length === 1 && method === "POST") {
-      const b = parse(placeOrderSchema, body);
-      const r = placeOrder(ctx, shop, {
-        customer: b.guest ? null : b.newCustomer ? "new" : b.customerId!,
-        amountMinor: b.amountMinor ?? (b.amount !== undefined ? toMinor(b.amount) : undefined),
-        at: b.at,
-        presentmentCurrency: b.presentmentCurrency,
-        discountCode: b.discountCode,
-        test: b.test,
-        lineItems: b.lineItems,
-      });
-      return send(res, 201, { order: orderView(r.order), customerId: r.customer?.id ?? null, createdCustomer: r.createdCustomer, webhooks: emitted(ctx, shop, r.webhooks) });
-    }
-    if (r0 === "orders" && rest.length >= 2) {
-      const id = idParam(rest[1], "order");
-      const action = rest[2];
-      if (!action && method === "GET") {
-        const o = shop.orders.get(id);
-        if (!o) throw new HttpError(404, `order ${id} not found in ${shop.domain}`);
-        return send(res, 200, orderView(o));
-      }
-      if (method === "POST" && action === "cancel") {
-        const b = parse(cancelSchema, body);
-        const r = cancelOrder(ctx, shop, id, b);
-        return send(res, 200, { order: orderView(r.order), refund: r.refund, webhooks: emitted(ctx, shop, r.webhooks) });
-      }
-      if (method === "POST" && action === "refund") {
-        const b = parse(refundSchema, body);
-        const r = refundOrder(ctx, shop, id, {
-          full: b.full,
-          amountMinor: b.amountMinor ?? (b.amount !== undefined ? toMinor(b.amount) : undefined),
-          lineItemIds: b.lineItemIds,
-          at: b.at,
-        });
-        return send(res, 200, { order: orderView(r.order), refund: r.refund, webhooks: emitted(ctx, shop, r.webhooks) });
-      }
-      if (method === "POST" && action === "update") {
-        const b = parse(atSchema, body);
-        const r = updateOrder(ctx, shop, id, b);
-        return send(res, 200, { order: orderView(r.order), webhooks: emitted(ctx, shop, r.webhooks) });
-      }
-    }
-    if (r0 === "customers" && rest.length === 1 && method === "POST") {
-      const b = parse(customerCreateSchema, body);
-      const r = createCustomer(ctx, shop, b);
-      return send(res, 201, { customer: r.customer, webhooks: emitted(ctx, shop, r.webhooks) });
-    }
-    if (r0 === "customers" && rest.length >= 2) {
-      const id = idParam(rest[1], "customer");
-      const action = rest[2];
-      if (!action && method === "GET") {
-        const c = shop.customers.get(id);
-        if (!c) throw new HttpError(404, `customer ${id} not found in ${shop.domain}`);
-        const st = customerStats(shop).get(id);
-        return send(res, 200, {
-          id: c.id,
-          createdAt: c.createdAt,
-          updatedAt: c.updatedAt,
-          deleted: !!c.deleted,
-          tags: c.tags,
-          metafields: c.metafields,
-          countedOrders: st?.countedOrders ?? 0,
-          netMinor: st?.netMinor ?? 0,
-        });
-      }
-      if (method === "POST" && action === "update") {
-        const b = parse(customerUpdateSchema, body);
-        const r = updateCustomer(ctx, shop, id, b);
-        return send(res, 200, { customer: r.customer, webhooks: emitted(ctx, shop, r.webhooks) });
-      }
-      if (method === "POST" && action === "delete") {
-        const b = parse(atSchema, body);
-        const r = deleteCustomer(ctx, shop, id, b);
-        return send(res, 200, { customer: r.customer, webhooks: emitted(ctx, shop, r.webhooks) });
-      }
-    }
-    if (r0 === "uninstall" && method === "POST") {
-      const b = parse(atSchema, body);
-      const prev = runsOf(ctx).get(shop.domain);
-      if (prev) prev.stop();
-      const r = uninstall(ctx, shop, b);
-      return send(res, 200, { uninstalledAt: shop.uninstalledAt, webhooks: emitted(ctx, shop, r.webhooks) });
-    }
-    if (r0 === "reinstall" && method === "POST") {
-      reinstall(shop);
-      return send(res, 200, shopSummary(shop));
-    }
-    if (r0 === "compliance" && rest.length >= 2 && method === "POST") {
-      const topic = rest.slice(1).join("/");
-      if (!["customers/data_request", "customers/redact", "shop/redact"].includes(topic))
-        throw new HttpError(400, `unknown compliance topic ${JSON.stringify(topic)}; use customers/data_request, customers/redact or shop/redact`);
-      const b = parse(complianceSchema, body);
-      const r = compliance(ctx, shop, topic, b.customerId);
-      return send(res, 200, { webhooks: emitted(ctx, shop, r.webhooks), payload: r.webhooks[0]?.payload });
-    }
-    if (r0 === "live") {
-      const runs = runsOf(ctx);
-      if (rest.length === 1 && method === "POST") {
-        const b = parse(liveSchema, body);
-        const prev = runs.get(shop.domain);
-        if (prev?.stats.running) throw new HttpError(409, `live traffic already running on ${shop.domain}`);
-        getEmitter(ctx);
-        const { wait, ...opts } = b;
-        const run = startLiveTraffic(ctx, shop, opts);
-        runs.set(shop.domain, run);
-        if (wait) return send(res, 200, await run.done);
-        return send(res, 202, run.stats);
-      }
-      if (rest.length === 1 && method === "GET") {
-        const run = runs.get(shop.domain);
-        if (!run) throw new HttpError(404, `no live traffic run on ${shop.domain}`);
-        return send(res, 200, run.stats);
-      }
-      if (rest[1] === "stop" && method === "POST") {
-        const run = runs.get(shop.domain);
-        if (!run) throw new HttpError(404, `no live traffic run on ${shop.domain}`);
-        return send(res, 200, run.stop());
-      }
-    }
-  }
-
-  // ---- webhooks ----
-  if (p[0] === "webhooks") {
-    const em = getEmitter(ctx);
-    if (p[1] === "log" && method === "GET") {
-      const filter = {
-        topic: q.get("topic") ?? undefined,
-        shop: q.get("shop") ?? undefined,
-        webhookId: q.get("webhookId") ?? undefined,
-        sinceSeq: q.get("sinceSeq") ? Number(q.get("sinceSeq")) : undefined,
-      };
-      const withPayloads = q.get("payloads") === "1" || q.get("payloads") === "true";
-      const match = (w: { topic: string; shop: string; webhookId: string }) =>
-        (!filter.topic || w.topic === filter.topic) && (!filter.shop || w.shop === filter.shop) && (!filter.webhookId || w.webhookId === filter.webhookId);
-      const strip = <T extends { payload: unknown }>(w: T) => (withPayloads ? w : { ...w, payload: undefined });
-      return send(res, 200, {
-        pending: em.pendingCount,
-        attempts: em.getLog(filter),
-        emitted: em.emitted.filter(match).map(strip),
-        dropped: em.dropped.filter(match).map(strip),
-      });
-    }
-    if (p[1] === "options" && method === "POST") {
-      const b = parse(webhookOptionsSchema, body);
-      em.setOptions(b);
-      return send(res, 200, em.getOptions());
-    }
-    if (p[1] === "options" && method === "GET") return send(res, 200, em.getOptions());
-    if (p[1] === "flush" && method === "POST") {
-      const b = parse(flushSchema, body);
-      const timeout = b.timeoutMs ?? 120_000;
-      let timer: NodeJS.Timeout | undefined;
-      const ok = await Promise.race([
-        em.flush().then(() => true),
-        new Promise<boolean>((r) => (timer = setTimeout(() => r(false), timeout))),
-      ]);
-      clearTimeout(timer);
-      if (!ok) return send(res, 504, { error: `deliveries still pending after ${timeout} ms`, pending: em.pendingCount });
-      return send(res, 200, { pending: 0, attempts: em.log.length, emitted: em.emitted.length, dropped: em.dropped.length });
-    }
-    if (p[1] === "clear" && method === "POST") {
-      em.clearLog();
-      return send(res, 200, { cleared: true });
-    }
-    if (p[1] === "emit" && method === "POST") {
-      const b = parse(emitSchema, body);
-      const w = em.emit(b.shop, b.topic, b.payload);
-      return send(res, 202, { ...w, payload: undefined });
-    }
-  }
-
-  if (p[0] === "flow-triggers" && method === "GET") {
-    const shop = q.get("shop");
-    return send(res, 200, shop ? ctx.flowTriggers.filter((t) => t.shop === shop) : ctx.flowTriggers);
-  }
-
-  throw new HttpError(404, `no such control route: ${method} ${url.pathname}`);
+  const call: ControlCall = { req, res, ctx, method, url, body, query: url.searchParams, params: {} };
+  const match = matchControlRoute(method, segments);
+  if (!match) throw noSuchRoute(call);
+  await match.handler({ ...call, params: match.params });
 }

@@ -9,15 +9,16 @@
 //   POST|PUT /staged-uploads/{token}                      staged upload target
 //   *    /_sim/*                                          control endpoints (control.ts)
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
-import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
-import { createContext, type SimulatorContext } from "./context";
-import { checkAccessToken, handleAccessTokenRequest, issueAccessToken, issueAuthorizationCode, revokeShopTokens, signQuery, signSessionToken } from "./auth";
+import { fileURLToPath } from "node:url";
 import { adminPage, appBridgeScript } from "./admin-page";
+import { checkAccessToken, handleAccessTokenRequest, issueAccessToken, issueAuthorizationCode, revokeShopTokens, signQuery, signSessionToken } from "./auth";
 import * as bulk from "./bulk";
-import { runAdminGraphql } from "./graphql/execute";
-import { extrasOf, type ServerOptions, type ServerState } from "./graphql/state";
+import { createContext, type SimulatorContext } from "./context";
+import { handleControl } from "./control";
+import { executeUnthrottled, runAdminGraphql } from "./graphql/execute";
+import { createRouter, pathSegments, type Route } from "./router";
+import { extrasOf, type ServerOptions, type ServerState } from "./state";
 import { Throttle } from "./throttle";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -74,27 +75,106 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   return JSON.parse(raw);
 }
 
-type ControlHandler = (req: IncomingMessage, res: ServerResponse, ctx: SimulatorContext) => unknown;
-let controlHandler: ControlHandler | null | undefined;
-async function loadControl(): Promise<ControlHandler | null> {
-  if (controlHandler !== undefined) return controlHandler;
-  const file = ["control.ts", "control.js"].map((f) => join(here, f)).find((f) => existsSync(f));
-  if (!file) return (controlHandler = null);
-  try {
-    const mod = await import(/* @vite-ignore */ pathToFileURL(file).href);
-    controlHandler = (mod as { handleControl?: ControlHandler }).handleControl ?? null;
-  } catch (e) {
-    console.error("[simulator] could not load control.ts", e);
-    controlHandler = null;
-  }
-  return controlHandler;
-}
-
 const CORS = {
   "access-control-allow-origin": "*",
   "access-control-allow-headers": "authorization, content-type, x-shopify-access-token",
   "access-control-allow-methods": "GET, POST, PUT, OPTIONS",
 };
+
+interface HttpCall {
+  req: IncomingMessage;
+  res: ServerResponse;
+  url: URL;
+  params: Record<string, string>;
+}
+type HttpHandler = (call: HttpCall) => unknown;
+
+/** The shop a /store/{shop}/… URL names (Shopify domains are case-insensitive). */
+const shopDomainOf = (call: HttpCall) => decodeURIComponent(call.params.shop).toLowerCase();
+
+/** Every endpoint of the server; see the URL layout at the top of this file. */
+function serverRoutes(state: ServerState): Route<HttpHandler>[] {
+  const ctx = state.ctx;
+  const appBridge: HttpHandler = ({ res }) =>
+    send(res, 200, appBridgeScript(ctx.config.baseUrl), { "content-type": "application/javascript; charset=utf-8", ...CORS });
+  const health: HttpHandler = ({ res }) => sendJson(res, 200, { ok: true, shops: [...ctx.shops.keys()] });
+
+  const graphql: HttpHandler = async (call) => {
+    const { req, res } = call;
+    const shopDomain = shopDomainOf(call);
+    const shop = ctx.shops.get(shopDomain);
+    if (!shop) return sendJson(res, 404, { errors: "Not Found" });
+    const version = call.params.version;
+    if (!/^(\d{4}-(01|04|07|10)|unstable)$/.test(version)) return sendJson(res, 404, { errors: "Not Found" });
+    if (req.method !== "POST") return sendJson(res, 405, { errors: "Method Not Allowed" });
+    const token = checkAccessToken(state, shopDomain, req.headers["x-shopify-access-token"]);
+    if (!token) return sendJson(res, 401, { errors: "[API] Invalid API key or access token (unrecognized login or wrong password)" });
+    let body: any;
+    try {
+      body = await readJson(req);
+    } catch {
+      return sendJson(res, 400, { errors: { query: "Required parameter missing or invalid" } });
+    }
+    const result = await runAdminGraphql(state, shop, ctx.config.apiKey, body ?? {});
+    return sendJson(res, 200, result, { "x-shopify-api-version": version, "x-request-id": crypto.randomUUID() });
+  };
+
+  const accessToken: HttpHandler = (call) => {
+    if (call.req.method !== "POST") return sendJson(call.res, 405, { errors: "Method Not Allowed" });
+    return handleAccessTokenRequest(state, shopDomainOf(call), call.req, call.res);
+  };
+
+  const authorize: HttpHandler = (call) => {
+    const { res, url } = call;
+    const shopDomain = shopDomainOf(call);
+    if (!ctx.shops.has(shopDomain)) return sendJson(res, 404, { errors: "Not Found" });
+    if (url.searchParams.get("client_id") !== ctx.config.apiKey) return send(res, 400, "Oauth error invalid_request: The client_id is invalid", { "content-type": "text/plain" });
+    const redirectUri = url.searchParams.get("redirect_uri") ?? `${ctx.config.appUrl}/auth/callback`;
+    const params: Record<string, string> = {
+      code: issueAuthorizationCode(state, shopDomain),
+      host: Buffer.from(`${shopDomain}/admin`).toString("base64").replace(/=+$/, ""),
+      shop: shopDomain,
+      state: url.searchParams.get("state") ?? "",
+      timestamp: String(Math.floor(ctx.now().getTime() / 1000)),
+    };
+    params.hmac = signQuery(ctx.config.apiSecret, params);
+    const target = new URL(redirectUri);
+    for (const [k, v] of Object.entries(params)) target.searchParams.set(k, v);
+    return send(res, 302, "", { location: target.toString() });
+  };
+
+  const sessionToken: HttpHandler = async (call) => {
+    const { res, url } = call;
+    const shopDomain = shopDomainOf(call);
+    if (!ctx.shops.has(shopDomain)) return sendJson(res, 404, { errors: "Not Found" }, CORS);
+    const key = url.searchParams.get("apiKey");
+    if (key && key !== ctx.config.apiKey) return sendJson(res, 400, { error: "unknown apiKey" }, CORS);
+    return sendJson(res, 200, { token: await signSessionToken(state, shopDomain) }, { ...CORS, "cache-control": "no-store" });
+  };
+
+  const embeddedApp: HttpHandler = async (call) => {
+    const { res, url, params } = call;
+    const shopDomain = shopDomainOf(call);
+    if (!ctx.shops.has(shopDomain)) return send(res, 404, "Shop not found", { "content-type": "text/plain" });
+    if (params.apiKey !== ctx.config.apiKey && params.apiKey !== "rfm-churn-segments") return send(res, 404, "App not found", { "content-type": "text/plain" });
+    return send(res, 200, await adminPage(state, shopDomain, params.path, url.searchParams), { "content-type": "text/html; charset=utf-8" });
+  };
+
+  return [
+    ["*", "/_sim/*rest", ({ req, res }) => handleControl(req, res, ctx)],
+    ["*", "/cdn/app-bridge.js", appBridge],
+    ["*", "/shopifycloud/app-bridge.js", appBridge],
+    ["GET", "/bulk/:token.jsonl", ({ res, params }) => bulk.handleBulkFile(state, params.token, res)],
+    ["*", "/staged-uploads/:token", ({ req, res, params }) => bulk.handleStagedUpload(state, params.token, req, res)],
+    ["*", "/", health],
+    ["*", "/health", health],
+    ["*", "/store/:shop/admin/api/:version/graphql.json", graphql],
+    ["*", "/store/:shop/admin/oauth/access_token", accessToken],
+    ["*", "/store/:shop/admin/oauth/authorize", authorize],
+    ["*", "/store/:shop/admin/_session-token", sessionToken],
+    ["GET", "/store/:shop/admin/apps/:apiKey/*path", embeddedApp],
+  ];
+}
 
 export async function startSimulator(opts: StartOptions = {}): Promise<RunningSimulator> {
   const ctx =
@@ -119,16 +199,8 @@ export async function startSimulator(opts: StartOptions = {}): Promise<RunningSi
     extras: new Map(),
     files: new Map(),
     stagedUploads: new Map(),
+    executeUnthrottled: (shop, doc, variables, o) => executeUnthrottled(state, shop, doc, variables, o),
   };
-  const payloads = join(here, "webhook-payloads.ts");
-  if (existsSync(payloads)) {
-    try {
-      const mod = (await import(/* @vite-ignore */ pathToFileURL(payloads).href)) as { customerPayload?: ServerState["customerPayload"] };
-      if (typeof mod.customerPayload === "function") state.customerPayload = mod.customerPayload;
-    } catch {
-      /* fall back to the minimal payload */
-    }
-  }
   ctx.hooks = {
     issueAccessToken: (shop) => issueAccessToken(state, shop).token,
     sessionToken: (shop, userId) => signSessionToken(state, shop, userId),
@@ -143,83 +215,15 @@ export async function startSimulator(opts: StartOptions = {}): Promise<RunningSi
     adminUrl: (shop, path = "") => `${ctx.config.baseUrl}/store/${shop}/admin/apps/${ctx.config.apiKey}${path}`,
   };
 
+  const route = createRouter(serverRoutes(state));
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? "/", "http://simulator.local");
-    const path = url.pathname;
     const method = req.method ?? "GET";
-    if (opts.log) console.error(`[simulator] ${method} ${path}`);
+    if (opts.log) console.error(`[simulator] ${method} ${url.pathname}`);
     if (method === "OPTIONS") return send(res, 204, "", CORS);
-
-    if (path.startsWith("/_sim/") || path === "/_sim") {
-      const h = await loadControl();
-      if (!h) return sendJson(res, 404, { error: "control endpoints not available" });
-      await h(req, res, ctx);
-      if (!res.writableEnded) sendJson(res, 404, { error: "unknown control endpoint" });
-      return;
-    }
-    if (path === "/cdn/app-bridge.js" || path === "/shopifycloud/app-bridge.js") {
-      return send(res, 200, appBridgeScript(ctx.config.baseUrl), { "content-type": "application/javascript; charset=utf-8", ...CORS });
-    }
-    let m: RegExpExecArray | null;
-    if ((m = /^\/bulk\/([\w-]+)\.jsonl$/.exec(path)) && method === "GET") return bulk.handleBulkFile(state, m[1], res);
-    if ((m = /^\/staged-uploads\/([\w-]+)$/.exec(path))) return bulk.handleStagedUpload(state, m[1], req, res);
-    if (path === "/" || path === "/health") return sendJson(res, 200, { ok: true, shops: [...ctx.shops.keys()] });
-
-    m = /^\/store\/([^/]+)(\/.*)$/.exec(path);
-    if (!m) return sendJson(res, 404, { errors: "Not Found" });
-    const shopDomain = decodeURIComponent(m[1]).toLowerCase();
-    const rest = m[2];
-    const shop = ctx.shops.get(shopDomain);
-
-    let g: RegExpExecArray | null;
-    if ((g = /^\/admin\/api\/([\w-]+)\/graphql\.json$/.exec(rest))) {
-      if (!shop) return sendJson(res, 404, { errors: "Not Found" });
-      const version = g[1];
-      if (!/^(\d{4}-(01|04|07|10)|unstable)$/.test(version)) return sendJson(res, 404, { errors: "Not Found" });
-      if (method !== "POST") return sendJson(res, 405, { errors: "Method Not Allowed" });
-      const token = checkAccessToken(state, shopDomain, req.headers["x-shopify-access-token"]);
-      if (!token) return sendJson(res, 401, { errors: "[API] Invalid API key or access token (unrecognized login or wrong password)" });
-      let body: any;
-      try {
-        body = await readJson(req);
-      } catch {
-        return sendJson(res, 400, { errors: { query: "Required parameter missing or invalid" } });
-      }
-      const result = await runAdminGraphql(state, shop, ctx.config.apiKey, body ?? {});
-      return sendJson(res, 200, result, { "x-shopify-api-version": version, "x-request-id": crypto.randomUUID() });
-    }
-    if (rest === "/admin/oauth/access_token") {
-      if (method !== "POST") return sendJson(res, 405, { errors: "Method Not Allowed" });
-      return handleAccessTokenRequest(state, shopDomain, req, res);
-    }
-    if (rest === "/admin/oauth/authorize") {
-      if (!shop) return sendJson(res, 404, { errors: "Not Found" });
-      if (url.searchParams.get("client_id") !== ctx.config.apiKey) return send(res, 400, "Oauth error invalid_request: The client_id is invalid", { "content-type": "text/plain" });
-      const redirectUri = url.searchParams.get("redirect_uri") ?? `${ctx.config.appUrl}/auth/callback`;
-      const params: Record<string, string> = {
-        code: issueAuthorizationCode(state, shopDomain),
-        host: Buffer.from(`${shopDomain}/admin`).toString("base64").replace(/=+$/, ""),
-        shop: shopDomain,
-        state: url.searchParams.get("state") ?? "",
-        timestamp: String(Math.floor(ctx.now().getTime() / 1000)),
-      };
-      params.hmac = signQuery(ctx.config.apiSecret, params);
-      const target = new URL(redirectUri);
-      for (const [k, v] of Object.entries(params)) target.searchParams.set(k, v);
-      return send(res, 302, "", { location: target.toString() });
-    }
-    if (rest === "/admin/_session-token") {
-      if (!shop) return sendJson(res, 404, { errors: "Not Found" }, CORS);
-      const key = url.searchParams.get("apiKey");
-      if (key && key !== ctx.config.apiKey) return sendJson(res, 400, { error: "unknown apiKey" }, CORS);
-      return sendJson(res, 200, { token: await signSessionToken(state, shopDomain) }, { ...CORS, "cache-control": "no-store" });
-    }
-    if ((g = /^\/admin\/apps\/([^/]+)(\/.*)?$/.exec(rest)) && method === "GET") {
-      if (!shop) return send(res, 404, "Shop not found", { "content-type": "text/plain" });
-      if (g[1] !== ctx.config.apiKey && g[1] !== "rfm-churn-segments") return send(res, 404, "App not found", { "content-type": "text/plain" });
-      return send(res, 200, await adminPage(state, shopDomain, g[2] ?? "", url.searchParams), { "content-type": "text/html; charset=utf-8" });
-    }
-    return sendJson(res, 404, { errors: "Not Found" });
+    const match = route(method, pathSegments(url.pathname));
+    if (!match) return sendJson(res, 404, { errors: "Not Found" });
+    await match.handler({ req, res, url, params: match.params });
   };
 
   const server = http.createServer((req, res) => {

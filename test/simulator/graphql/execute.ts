@@ -7,18 +7,12 @@ import { MAX_QUERY_COST } from "../throttle";
 import { actualCost, CostError, operationOf, requestedCost } from "./cost";
 import { createRoot } from "./resolvers";
 import { adminSchema } from "./schema";
-import type { ServerState } from "./state";
+import type { GraphqlResult, ServerState } from "../state";
 
 export interface GraphqlBody {
   query?: string;
   variables?: Record<string, unknown> | null;
   operationName?: string | null;
-}
-
-export interface GraphqlResult {
-  data?: unknown;
-  errors?: unknown[];
-  extensions?: Record<string, unknown>;
 }
 
 function errJson(e: GraphQLError) {

@@ -1,0 +1,84 @@
+// metafieldsSet: validation per input (owner, namespace, key, type against
+// the definition, value, compareDigest), then all-or-nothing writes.
+import type { SimCustomer } from "../../model";
+import { extrasOf } from "../../state";
+import type { Env } from "../env";
+import { gid, parseGid } from "../gid";
+import { digest, KNOWN_TYPES, validateMetafieldValue } from "../metafields";
+import { defaultNamespace, metafieldView } from "../views";
+
+export interface MfInput {
+  ownerId: string;
+  namespace?: string | null;
+  key: string;
+  value: string;
+  type?: string | null;
+  compareDigest?: string | null;
+}
+
+export function metafieldsSet(env: Env, args: { metafields: MfInput[] }) {
+  const errs: { field: string[]; message: string; code: string; elementIndex: number | null }[] = [];
+  if (args.metafields.length > 25) {
+    return {
+      metafields: null,
+      userErrors: [{ field: ["metafields"], message: "Exceeded the maximum metafields input limit of 25.", code: "LESS_THAN_OR_EQUAL_TO", elementIndex: null }],
+    };
+  }
+  const defs = extrasOf(env.state, env.shop.domain).definitions;
+  const plan: { c: SimCustomer; ns: string; key: string; type: string; value: string }[] = [];
+  args.metafields.forEach((m, i) => {
+    const field = (f: string) => ["metafields", String(i), f];
+    const cid = parseGid(m.ownerId, "Customer");
+    const c = cid == null ? undefined : env.shop.customers.get(cid);
+    if (!c || c.deleted) {
+      errs.push({ field: field("ownerId"), message: "Owner does not exist.", code: "INVALID", elementIndex: i });
+      return;
+    }
+    const ns = m.namespace ?? defaultNamespace(env);
+    if (ns.length < 3 || ns.length > 255) errs.push({ field: field("namespace"), message: "Namespace is too short (minimum is 3 characters)", code: ns.length < 3 ? "TOO_SHORT" : "TOO_LONG", elementIndex: i });
+    if (m.key.length < 2 || m.key.length > 64) errs.push({ field: field("key"), message: "Key is too short (minimum is 2 characters)", code: m.key.length < 2 ? "TOO_SHORT" : "TOO_LONG", elementIndex: i });
+    const existing = c.metafields.find((x) => x.namespace === ns && x.key === m.key);
+    const def = defs.find((d) => d.ownerType === "CUSTOMER" && d.namespace === ns && d.key === m.key);
+    const type = m.type ?? def?.type ?? existing?.type;
+    if (!type) {
+      errs.push({ field: field("type"), message: "Type can't be blank", code: "BLANK", elementIndex: i });
+      return;
+    }
+    if (!KNOWN_TYPES.has(type)) {
+      errs.push({ field: field("type"), message: `Type '${type}' is not a valid type.`, code: "INVALID_TYPE", elementIndex: i });
+      return;
+    }
+    if (def && def.type !== type) {
+      errs.push({ field: field("type"), message: `Type '${type}' must be consistent with the definition's type: '${def.type}'.`, code: "INVALID_TYPE", elementIndex: i });
+      return;
+    }
+    const bad = validateMetafieldValue(type, m.value);
+    if (bad) {
+      errs.push({ field: field("value"), message: bad, code: "INVALID_VALUE", elementIndex: i });
+      return;
+    }
+    if (Object.prototype.hasOwnProperty.call(m, "compareDigest") && m.compareDigest !== undefined) {
+      const current = existing ? digest(existing.value) : null;
+      if (m.compareDigest !== current) {
+        errs.push({ field: field("compareDigest"), message: "The resource has been updated since it was loaded. Try again with an updated `compareDigest` value.", code: "STALE_OBJECT", elementIndex: i });
+        return;
+      }
+    }
+    plan.push({ c, ns, key: m.key, type, value: m.value });
+  });
+  if (errs.length) return { metafields: null, userErrors: errs };
+  const now = env.state.ctx.now().toISOString();
+  const out = plan.map((p) => {
+    let mf = p.c.metafields.find((x) => x.namespace === p.ns && x.key === p.key);
+    if (mf) {
+      mf.value = p.value;
+      mf.type = p.type;
+      mf.updatedAt = now;
+    } else {
+      mf = { namespace: p.ns, key: p.key, type: p.type, value: p.value, updatedAt: now };
+      p.c.metafields = [...p.c.metafields, mf]; // may be a shared frozen array
+    }
+    return metafieldView(env, gid("Customer", p.c.id), mf);
+  });
+  return { metafields: out, userErrors: [] };
+}
