@@ -1,6 +1,7 @@
-// Shared runtime context of the local Shopify simulator. The server half
-// (GraphQL, OAuth, bulk, throttle) and the events half (generator, webhook
-// emitter, /_sim control endpoints) both build against this type.
+// Runtime context of the local Shopify simulator: configuration, the shops,
+// the webhook sink, Flow trigger records and the clock. Everything that
+// changes a store (store events, live traffic, control endpoints, the GraphQL
+// server) works against this, so it can also run without the HTTP server.
 import type { SimShop } from "./model";
 
 export interface SimulatorConfig {

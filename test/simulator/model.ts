@@ -36,11 +36,11 @@ export interface SimLineItem {
   quantity: number;
   /** Line total in shop currency (net of discounts). */
   shopMinor: number;
-  /** Optional (events half): discount allocated to this line, shop currency; gross = shopMinor + discountMinor. */
+  /** Discount allocated to this line, shop currency; gross = shopMinor + discountMinor (absent: no discount). */
   discountMinor?: number;
 }
 
-/** Optional (events half): which line items a refund covered. */
+/** Which line items a refund covered. */
 export interface SimRefundLineItem {
   lineItemId: number;
   quantity: number;
@@ -53,7 +53,7 @@ export interface SimRefund {
   /** Refunded amount in shop currency. */
   shopMinor: number;
   presentmentMinor: number;
-  /** Optional (events half): refunded line items; empty/absent = amount-only refund. */
+  /** Refunded line items; empty/absent = amount-only refund. */
   lineItems?: SimRefundLineItem[];
 }
 
@@ -65,7 +65,7 @@ export interface SimOrder {
   processedAt: string;
   updatedAt: string;
   cancelledAt: string | null;
-  /** Optional (events half): "customer" | "fraud" | "inventory" | "declined" | "other". */
+  /** "customer" | "fraud" | "inventory" | "declined" | "other"; null/absent when not cancelled. */
   cancelReason?: string | null;
   test: boolean;
   shopCurrency: string;
@@ -87,8 +87,8 @@ export interface SimShop {
   grantedScopes: string[];
   customers: Map<number, SimCustomer>;
   orders: Map<number, SimOrder>;
-  /** Optional (events half): numeric shop id used in compliance payloads. */
+  /** Numeric shop id (compliance payloads, gid://shopify/Shop/{id}); emptyShop derives it from the domain. */
   id?: number;
-  /** Optional (events half): set when the app was uninstalled (no more webhooks but shop/redact). */
+  /** Set when the app was uninstalled (no more webhooks but app/uninstalled and the compliance topics). */
   uninstalledAt?: string | null;
 }

@@ -57,7 +57,7 @@ function tokenize(q: string): Tok[] {
     if (op) { out.push({ t: "op", v: op[1], col }); i += op[1].length; continue; }
     const num = /^-?\d+(\.\d+)?(?![\w.])/.exec(q.slice(i));
     if (num) { out.push({ t: "number", v: num[0], col }); i += num[0].length; continue; }
-    const word = /^[A-Za-z_][\w.\-]*/.exec(q.slice(i));
+    const word = /^[A-Za-z_][\w.-]*/.exec(q.slice(i));
     if (word) { out.push({ t: "word", v: word[0], col }); i += word[0].length; continue; }
     throw new SegmentQueryError(`'${c}' is unexpected.`, 1, col);
   }

@@ -1,4 +1,4 @@
-// End-to-end tests of the simulator's server half over real HTTP on 127.0.0.1.
+// End-to-end tests of the simulator's HTTP server (GraphQL, OAuth, bulk, uploads) over real HTTP on 127.0.0.1.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { SignJWT } from "jose";
 import { startSimulator, type RunningSimulator } from "./server";
@@ -8,7 +8,7 @@ const NOW = new Date("2026-11-22T12:00:00Z");
 const DAY = 86_400_000;
 const iso = (ms: number) => new Date(ms).toISOString();
 
-/** Tiny local fixture builder (independent of the events half's generator). */
+/** Tiny local fixture builder (independent of the generator, so these tests pin exact numbers). */
 function buildShop(domain: string, opts: { customers?: number; ordersPer?: number; plan?: Plan; scopes?: string[] } = {}): SimShop {
   const shop: SimShop = {
     domain,
