@@ -1,0 +1,111 @@
+// routes/app._index (the dashboard) through Remix's request handler, with an
+// authenticated embedded request: its loader data is this shop's rows, and the
+// page renders them in the shop's currency.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { forgedSessionToken, renderedText, startRemixApp, type RemixApp } from "../support/remix-app";
+import { removeShops, seedScores } from "../support/score-seed";
+
+const SHOP = `routes-dash-${process.pid}.myshopify.com`;
+const OTHER = `routes-dash-other-${process.pid}.myshopify.com`;
+const ROUTE = "routes/app._index";
+let app: RemixApp;
+let db: typeof import("../../app/db.server");
+
+beforeAll(async () => {
+  app = await startRemixApp();
+  db = await app.import("db.server.ts");
+  for (const [domain, currency] of [[SHOP, "EUR"], [OTHER, "JPY"]]) {
+    app.addShop(domain, currency);
+    expect((await app.handle(new Request(await app.documentUrl(domain, "/app")))).status).toBe(200);
+  }
+  const now = new Date();
+  const shop = await db.prisma.shop.update({
+    where: { domain: SHOP },
+    data: { currency: "EUR", syncStatus: "running", syncRowsDone: 250, syncRowsTotal: 1000, syncStartedAt: new Date(now.getTime() - 60_000) },
+  });
+  await seedScores(
+    db.prisma,
+    shop.id,
+    [
+      { id: 1000, segment: "champions", holdout: true, monetaryMinor: 1000n, predictedClv12m: 10.25 },
+      { id: 1001, segment: "champions", monetaryMinor: 2000n, predictedClv12m: 20.5 },
+      { id: 1002, segment: "at_risk", monetaryMinor: 3000n, churnProbability: 0.8 },
+      { id: 1003, segment: "hibernating", monetaryMinor: 4000n },
+    ],
+    [
+      { customerId: 1000, from: null, to: "loyal_customers", daysAgo: 40 },
+      { customerId: 1000, from: "loyal_customers", to: "champions", daysAgo: 5 },
+      { customerId: 1002, from: "champions", to: "at_risk", daysAgo: 3 },
+    ],
+    now,
+  );
+  const other = await db.prisma.shop.update({ where: { domain: OTHER }, data: { currency: "JPY" } });
+  await seedScores(db.prisma, other.id, [{ id: 1000, segment: "at_risk", monetaryMinor: 123_400n }], [{ customerId: 1000, from: "champions", to: "at_risk", daysAgo: 1 }], now);
+});
+
+afterAll(async () => {
+  if (db) await removeShops(db.prisma, [SHOP, OTHER]);
+  await app?.close();
+});
+
+describe("dashboard loader", () => {
+  it("returns this shop's segments, holdout, sync progress and moves", async () => {
+    const response = await app.loaderData(SHOP, "/app", ROUTE);
+    expect(response.status).toBe(200);
+    const d = await response.json();
+    expect(d.shop).toEqual({ currency: "EUR", historyLimited: false, lastScoredAt: null });
+    expect(d.scoredCustomers).toBe(4);
+    expect(d.holdoutCustomers).toBe(1);
+    expect(d.segments.map((s: { segment: string; customers: number; monetaryMinor: string }) => [s.segment, s.customers, s.monetaryMinor])).toEqual([
+      ["champions", 2, "3000"],
+      ["at_risk", 1, "3000"],
+      ["hibernating", 1, "4000"],
+    ]);
+    expect(d.segments[0]).toMatchObject({ name: "Champions", share: 0.5, avgChurnProbability: 0.3 });
+    expect(d.segments[0].predictedClv12m).toBeCloseTo(30.75, 9);
+    expect(d.sync).toMatchObject({ status: "running", rowsDone: 250, rowsTotal: 1000, percent: 25 });
+    expect(d.migrations).toEqual([
+      { fromSegment: "champions", toSegment: "at_risk", fromName: "Champions", toName: "At Risk", customers: 1 },
+      { fromSegment: "loyal_customers", toSegment: "champions", fromName: "Loyal Customers", toName: "Champions", customers: 1 },
+    ]);
+    expect(d.recentTransitions.map((t: { customerId: string; toSegment: string }) => [t.customerId, t.toSegment])).toEqual([
+      ["1002", "at_risk"],
+      ["1000", "champions"],
+    ]);
+    expect(d.model).toBeNull();
+  });
+
+  it("the session token decides the shop: another shop's token sees only its own rows", async () => {
+    const d = await (await app.loaderData(OTHER, "/app", ROUTE)).json();
+    expect(d.shop.currency).toBe("JPY");
+    expect(d.scoredCustomers).toBe(1);
+    expect(d.segments.map((s: { segment: string }) => s.segment)).toEqual(["at_risk"]);
+    expect(d.recentTransitions.map((t: { customerId: string; fromSegment: string }) => [t.customerId, t.fromSegment])).toEqual([["1000", "champions"]]);
+  });
+
+  it("answers 401 to a forged session token", async () => {
+    const forged = await forgedSessionToken(SHOP, app.apiKey);
+    expect((await app.loaderData(SHOP, "/app", ROUTE, { authorization: `Bearer ${forged}` })).status).toBe(401);
+  });
+});
+
+describe("dashboard page", () => {
+  it("renders the segments table in the shop's currency", async () => {
+    const response = await app.handle(new Request(await app.documentUrl(SHOP, "/app")));
+    expect(response.status).toBe(200);
+    const html = renderedText(await response.text());
+    expect(html).toContain("Customer segments");
+    // Champions: 2 customers, 50.0 % of scored, €30.00 spent, 30 % churn, €30.75 predicted.
+    for (const cell of ["Champions", "50.0 %", "€30.00", "30 %", "€30.75"]) expect(html).toContain(`>${cell}<`);
+    // Totals: €100.00 spent by all four.
+    expect(html).toContain(">€100.00<");
+    expect(html).toContain("250 of 1,000 records (25 %), about 3 min left");
+    expect(html).toContain("Not scored yet");
+  });
+
+  it("renders yen without decimals", async () => {
+    const html = await (await app.handle(new Request(await app.documentUrl(OTHER, "/app")))).text();
+    // 123400 hundredths of a yen is ¥1,234.
+    expect(html).toContain(">¥1,234<");
+  });
+});
