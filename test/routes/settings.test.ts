@@ -36,6 +36,9 @@ function fields(overrides: Record<string, string | undefined> = {}): Record<stri
 const stored = async () => (await db.prisma.shop.findUniqueOrThrow({ where: { domain: SHOP }, include: { settings: true } })).settings;
 const recomputeJobs = async () =>
   (await queue.getQueue("scoring").getJobs(["waiting", "prioritized", "delayed"])).filter((j) => j.name === "recompute-shop" && j.data.shop === SHOP);
+const removeRecomputeJobs = async () => {
+  for (const job of await recomputeJobs()) await job.remove();
+};
 
 describe("settings loader", () => {
   it("returns the installed shop's settings (defaults) and the segment choices", async () => {
@@ -63,11 +66,18 @@ describe("settings action", () => {
     const d = await (await app.loaderData(SHOP, "/app/settings", ROUTE)).json();
     expect(d).toMatchObject({ churnHorizonDays: 60, tagPrefix: "seg-", holdoutPercent: 5, writeBackEnabled: false });
     expect(d.segmentMap.grid[4][0]).toBe("champions");
+
+    // Every save enqueues (a waiting recompute absorbs the next one, so the
+    // job is removed first); the tests below then expect no job at all.
+    await removeRecomputeJobs();
+    expect(await (await app.submitForm(SHOP, "/app/settings", ROUTE, fields({ holdoutPercent: "6" }))).json()).toEqual({ ok: true, errors: {} });
+    expect(await recomputeJobs()).toHaveLength(1);
+    await removeRecomputeJobs();
+    expect(await recomputeJobs()).toEqual([]);
   });
 
   it("an invalid form returns errors keyed by field, saves nothing and enqueues nothing", async () => {
     const before = await stored();
-    const jobsBefore = (await recomputeJobs()).length;
     const response = await app.submitForm(
       SHOP,
       "/app/settings",
@@ -85,7 +95,7 @@ describe("settings action", () => {
       segmentMap: "The segment map needs a segment in every cell",
     });
     expect(await stored()).toEqual(before);
-    expect(await recomputeJobs()).toHaveLength(jobsBefore);
+    expect(await recomputeJobs()).toEqual([]);
   });
 
   it("one bad field is enough to save nothing", async () => {
@@ -93,6 +103,7 @@ describe("settings action", () => {
     const body = await (await app.submitForm(SHOP, "/app/settings", ROUTE, fields({ tagPrefix: "a".repeat(21) }))).json();
     expect(body).toEqual({ ok: false, errors: { tagPrefix: "Tag prefix must be at most 20 characters" } });
     expect(await stored()).toEqual(before);
+    expect(await recomputeJobs()).toEqual([]);
   });
 
   it("answers 401 to a forged session token and saves nothing", async () => {
@@ -107,6 +118,7 @@ describe("settings action", () => {
     );
     expect(response.status).toBe(401);
     expect(await stored()).toEqual(before);
+    expect(await recomputeJobs()).toEqual([]);
   });
 });
 
@@ -116,10 +128,23 @@ describe("settings page", () => {
     expect(response.status).toBe(200);
     const html = await response.text();
     expect(html).toMatch(/<input[^>]*name="churnHorizonDays"[^>]*min="7"[^>]*max="365"[^>]*value="60"/);
-    expect(html).toMatch(/<input[^>]*name="holdoutPercent"[^>]*min="0"[^>]*max="50"[^>]*value="5"/);
+    expect(html).toMatch(/<input[^>]*name="holdoutPercent"[^>]*min="0"[^>]*max="50"[^>]*value="6"/);
     expect(html).toMatch(/<input[^>]*name="tagPrefix"[^>]*maxLength="20"[^>]*value="seg-"/);
     expect(html).toContain("Churn probability = chance of no order in this many days (7 to 365).");
     expect(html).toContain("measure their effect (0 to 50).");
     expect(html).toContain("1 to 20 letters, digits, -, _ or :.");
+  });
+});
+
+describe("a session whose shop row is gone", () => {
+  it("the loader answers 404 and the action saves and enqueues nothing", async () => {
+    await db.prisma.shop.delete({ where: { domain: SHOP } }); // the offline session stays
+    const response = await app.loaderData(SHOP, "/app/settings", ROUTE);
+    expect(response.status).toBe(404);
+    expect(await response.text()).toBe("Shop not installed");
+    const body = await (await app.submitForm(SHOP, "/app/settings", ROUTE, fields())).json();
+    expect(body).toEqual({ ok: false, errors: { form: "Shop is not installed" } });
+    expect(await db.prisma.shop.findUnique({ where: { domain: SHOP } })).toBeNull();
+    expect(await recomputeJobs()).toEqual([]);
   });
 });
