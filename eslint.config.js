@@ -5,6 +5,7 @@
 //   routes/, jobs/processors/, entry points        top
 //   models/, shopify/, webhooks/, jobs/queue        middle
 //   domain/                                         bottom, pure
+//   env.server, db-url, db.server, db-pool.server   infrastructure (under models/)
 //
 // Each folder's boundary is one `no-restricted-imports` list. ESLint replaces
 // (does not merge) a rule's options when several config objects match a file,
@@ -71,6 +72,19 @@ const DOMAIN = [
     regex: file(["db-url", "env.server", "shopify.server"]),
     message: "app/domain/ is pure: take settings as arguments instead of reading the environment.",
   },
+];
+
+// The infrastructure modules below app/models/: env, database URL, the
+// Prisma client and the pg pool. They may use each other, nothing above them.
+const INFRASTRUCTURE = ["app/env.server.ts", "app/db-url.ts", "app/db.server.ts", "app/db-pool.server.ts"];
+const INFRA = [
+  TEST_CODE,
+  QUEUE_LIBS,
+  {
+    regex: into(["models", "shopify", "jobs", "routes", "webhooks", "domain"]),
+    message: "The infrastructure modules (env, database clients) import nothing from the app's layers.",
+  },
+  { regex: file(["shopify.server"]), message: "The infrastructure modules import nothing from the app's layers." },
 ];
 
 const MODELS = [
@@ -200,8 +214,9 @@ export default tseslint.config(
 
   // Layering of app/. A folder's test files obey its rules too, except that
   // they may import test helpers (test/support/) and read process.env.
-  ...layer(["app/**/*.{ts,tsx}"], APP, [...ENTRY_POINTS, ...LAYERED]),
+  ...layer(["app/**/*.{ts,tsx}"], APP, [...ENTRY_POINTS, ...INFRASTRUCTURE, ...LAYERED]),
   ...layer(ENTRY_POINTS, [ROUTES, TEST_CODE]),
+  ...layer(INFRASTRUCTURE, INFRA),
   ...layer(["app/domain/**"], DOMAIN),
   ...layer(["app/models/**"], MODELS),
   ...layer(["app/shopify/**"], SHOPIFY),
