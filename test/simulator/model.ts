@@ -4,12 +4,6 @@
 
 export type Plan = "standard" | "advanced" | "plus" | "enterprise";
 
-export interface SimMoney {
-  /** Integer minor units (cents). */
-  minor: number;
-  currency: string;
-}
-
 export interface SimMetafield {
   namespace: string;
   key: string;

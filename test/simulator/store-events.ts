@@ -12,7 +12,6 @@ import { ID_BASES, shopIdSlot } from "./ids";
 import { isoSeconds } from "./iso-time";
 import { convertMinor } from "./money";
 import {
-  appUninstalledPayload,
   customerDeletePayload,
   customerPayload,
   customersDataRequestPayload,
@@ -20,6 +19,7 @@ import {
   orderPayload,
   refundPayload,
   refundedShopMinor,
+  shopPayload,
   shopRedactPayload,
   type Json,
 } from "./webhook-payloads";
@@ -388,7 +388,7 @@ export function uninstall(
   opts: { at?: Date | string | number } = {},
 ): { webhooks: PendingWebhook[] } {
   if (shop.uninstalledAt) throw new SimEventError(409, `${shop.domain} is already uninstalled`);
-  const webhooks = [{ topic: "app/uninstalled", payload: appUninstalledPayload(shop) }];
+  const webhooks = [{ topic: "app/uninstalled", payload: shopPayload(shop) }];
   shop.uninstalledAt = isoSeconds(toMs(opts.at, ctx));
   return { webhooks };
 }

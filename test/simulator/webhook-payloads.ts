@@ -429,8 +429,6 @@ export function shopPayload(shop: SimShop): Json {
   };
 }
 
-export const appUninstalledPayload = shopPayload;
-
 export interface BulkFinishInput {
   id: number | string;
   completedAt: string | null;
