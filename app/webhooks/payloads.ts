@@ -81,7 +81,6 @@ export const PAYLOAD_SCHEMAS = {
 export type WebhookTopic = keyof typeof PAYLOAD_SCHEMAS;
 export type OrderPayload = z.infer<typeof orderPayload>;
 export type CustomerPayload = z.infer<typeof customerPayload>;
-export type RefundPayload = z.infer<typeof refundPayload>;
 
 
 /** "ORDERS_CREATE" (what @shopify/shopify-api reports) or "orders/create" → "orders/create". */
