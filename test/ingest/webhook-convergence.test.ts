@@ -70,7 +70,7 @@ describe("webhook stream", () => {
     // Reconciliation catches what the drops lost.
     const run = await h.app.queue.enqueue("incremental-sync", { shop: SHOP });
     await eventually(
-      () => h.app.db.prisma.jobRun.findFirst({ where: { jobId: run, status: "completed" } }),
+      () => h.app.db.prisma.jobRun.findFirst({ where: { name: "incremental-sync", shopDomain: SHOP, jobId: run, status: "completed" } }),
       120_000,
       "incremental sync (paced by the standard plan's 100 points/s)",
     );
