@@ -3,6 +3,7 @@ import {
   ApiVersion,
   AppDistribution,
   LogSeverity,
+  SessionNotFoundError,
   shopifyApp,
 } from "@shopify/shopify-app-remix/server";
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
@@ -10,8 +11,9 @@ import prisma from "./db.server";
 import { env } from "./env.server";
 import { routeShopifyTraffic } from "./shopify/outbound.server";
 import { onShopInstalled } from "./models/shop-install.server";
-import { enqueue } from "./jobs/queue.server";
+import { enqueue } from "./queue.server";
 import { CachedSessionStorage } from "./shopify/cached-session-storage.server";
+import { ShopifyAdminClient, ShopNotInstalledError, type GraphqlFunction } from "./shopify/admin-client.server";
 
 // Must run after the node adapter import above, which captures fetch.
 routeShopifyTraffic(env.SHOPIFY_SIMULATOR_URL);
@@ -43,3 +45,18 @@ export const authenticate = shopify.authenticate;
 export const unauthenticated = shopify.unauthenticated;
 export const login = shopify.login;
 export const sessionStorage = shopify.sessionStorage;
+
+/**
+ * The gateway's client on the shop's offline session (background work), or
+ * ShopNotInstalledError. Here, with the app config that owns the sessions, so
+ * the gateway itself never loads the app config.
+ */
+export async function adminClientFor(shop: string): Promise<ShopifyAdminClient> {
+  try {
+    const { admin } = await unauthenticated.admin(shop);
+    return new ShopifyAdminClient(shop, admin.graphql as GraphqlFunction);
+  } catch (error) {
+    if (error instanceof SessionNotFoundError) throw new ShopNotInstalledError(`${shop} has no offline session (not installed)`);
+    throw error;
+  }
+}

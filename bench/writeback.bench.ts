@@ -27,7 +27,7 @@ async function main() {
   process.env.SHOPIFY_SIMULATOR_URL = sim.url;
   const { prisma } = await import("../app/db.server");
   const { pool } = await import("../app/db-pool.server");
-  const { adminClientFor } = await import("../app/shopify/admin-client.server");
+  const { adminClientFor } = await import("../app/shopify.server");
   const { writeBackShop } = await import("../app/jobs/processors/write-back.server");
   const { planCustomerWrite } = await import("../app/domain/writeback-plan");
   const { isHoldout } = await import("../app/domain/holdout");

@@ -1,7 +1,7 @@
 // The typed registry of named processors: one handler per job name. Total by
 // type: adding a job to the queue module without a processor does not compile.
 import type { Job } from "bullmq";
-import type { JobName, JobPayloads } from "./queue.server";
+import type { JobName, JobPayloads } from "../queue.server";
 import { ping } from "./processors/ping.server";
 import { writeBackJob } from "./processors/write-back.server";
 import { flowTriggerJob } from "./processors/flow-trigger.server";

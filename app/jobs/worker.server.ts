@@ -12,7 +12,7 @@ import { routeShopifyTraffic } from "../shopify/outbound.server";
 import { ShopNotInstalledError } from "../shopify/admin-client.server";
 import { UnknownShopError } from "../models/shops.server";
 import { startJobRun, finishJobRun } from "../models/job-runs.server";
-import { JOBS, QUEUES, closeQueues, createWorkerConnection, ensureSchedules, isJobName, parseJobData, type JobName, type QueueName } from "./queue.server";
+import { JOBS, QUEUES, closeQueues, createWorkerConnection, ensureSchedules, isJobName, parseJobData, type JobName, type QueueName } from "../queue.server";
 import { processors, type Processor } from "./processors.server";
 
 /** Errors that no retry can fix. */

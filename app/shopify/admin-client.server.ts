@@ -2,8 +2,6 @@
 // itself from `throttleStatus` and retries THROTTLED responses after the wait
 // the bucket needs, so a job never fails because Shopify throttled it.
 import { GraphqlQueryError } from "@shopify/shopify-api";
-import { SessionNotFoundError } from "@shopify/shopify-app-remix/server";
-import { unauthenticated } from "../shopify.server";
 import type { AdminDocument, AdminResult, AdminVariables } from "./admin-operations";
 import { requestedCostOf, throttleStatusOf, waitBeforeRequestMs, type ThrottleStatus } from "./throttle-pacing";
 
@@ -140,17 +138,5 @@ function isTransient(error: unknown): boolean {
   return /ECONNRESET|ETIMEDOUT|socket hang up|fetch failed|50[234]/.test(message);
 }
 
-type GraphqlFunction = (query: string, options: { variables?: Record<string, unknown> }) => Promise<Response>;
-
-/** A client on the shop's offline session, or ShopNotInstalledError. */
-export async function adminClientFor(shop: string): Promise<ShopifyAdminClient> {
-  try {
-    const { admin } = await unauthenticated.admin(shop);
-    return new ShopifyAdminClient(shop, admin.graphql as GraphqlFunction);
-  } catch (error) {
-    if (error instanceof SessionNotFoundError) {
-      throw new ShopNotInstalledError(`${shop} has no offline session (not installed)`);
-    }
-    throw error;
-  }
-}
+/** The library's admin GraphQL function (from an admin context on the shop's session). */
+export type GraphqlFunction = (query: string, options: { variables?: Record<string, unknown> }) => Promise<Response>;

@@ -1,7 +1,7 @@
 // The whole job of a webhook route: verify the HMAC (401 if bad), store the
 // event once per X-Shopify-Webhook-Id, enqueue its processing, answer.
 import { authenticate } from "../shopify.server";
-import { enqueue } from "../jobs/queue.server";
+import { enqueue } from "../queue.server";
 import { recordWebhookEvent } from "../models/webhook-events.server";
 import { canonicalTopic, parseWebhookPayload } from "./payloads";
 

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { afterAll, describe, expect, it } from "vitest";
-import { enqueue, closeQueues } from "../../app/jobs/queue.server";
+import { enqueue, closeQueues } from "../../app/queue.server";
 import prisma from "../../app/db.server";
 import { eventually } from "../support/timing";
 

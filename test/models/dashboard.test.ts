@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import prisma from "../../app/db.server";
 import { loadDashboard, syncProgress } from "../../app/models/dashboard.server";
 import { loadCustomerDetail } from "../../app/models/customer-detail.server";
-import { closeQueues } from "../../app/jobs/queue.server";
+import { closeQueues } from "../../app/queue.server";
 import { recomputeShop, rescoreCustomer } from "../../app/jobs/processors/scoring.server";
 import type { ModelAccuracy } from "../../app/domain/backtest";
 

@@ -9,12 +9,12 @@ import { dataPath, forgedSessionToken, startRemixApp, type RemixApp } from "../s
 const SHOP = `routes-app-${process.pid}.myshopify.com`;
 let app: RemixApp;
 let db: typeof import("../../app/db.server");
-let queue: typeof import("../../app/jobs/queue.server");
+let queue: typeof import("../../app/queue.server");
 
 beforeAll(async () => {
   app = await startRemixApp();
   db = await app.import("db.server.ts");
-  queue = await app.import("jobs/queue.server.ts");
+  queue = await app.import("queue.server.ts");
   app.addShop(SHOP);
 });
 

@@ -11,12 +11,12 @@ const SHOP = `routes-settings-${process.pid}.myshopify.com`;
 const ROUTE = "routes/app.settings";
 let app: RemixApp;
 let db: typeof import("../../app/db.server");
-let queue: typeof import("../../app/jobs/queue.server");
+let queue: typeof import("../../app/queue.server");
 
 beforeAll(async () => {
   app = await startRemixApp();
   db = await app.import("db.server.ts");
-  queue = await app.import("jobs/queue.server.ts");
+  queue = await app.import("queue.server.ts");
   app.addShop(SHOP);
   expect((await app.handle(new Request(await app.documentUrl(SHOP, "/app")))).status).toBe(200);
 });

@@ -21,7 +21,7 @@ const PAGE_QUERY = `query Page($after: String) {
 
 describe("Shopify gateway under load", () => {
   it("is throttled exactly as the standard plan says and never fails a request", async () => {
-    const { adminClientFor } = await import("../../app/shopify/admin-client.server");
+    const { adminClientFor } = await import("../../app/shopify.server");
     const client = await adminClientFor(SHOP);
     const requests = 12; // 12 × 252 = 3024 points against a 2,000-point bucket refilling 100/s
     const started = Date.now();

@@ -13,10 +13,9 @@ type AppModules = {
   webhookRoute: typeof import("../../app/routes/webhooks.$");
   flowLifecycleRoute: typeof import("../../app/routes/flow.lifecycle");
   worker: typeof import("../../app/jobs/worker.server");
-  queue: typeof import("../../app/jobs/queue.server");
+  queue: typeof import("../../app/queue.server");
   db: typeof import("../../app/db.server");
   pool: typeof import("../../app/db-pool.server");
-  adminClient: typeof import("../../app/shopify/admin-client.server");
   metafields: typeof import("../../app/shopify/metafields.server");
   writeBack: typeof import("../../app/jobs/processors/write-back.server");
   flowTrigger: typeof import("../../app/jobs/processors/flow-trigger.server");
@@ -105,10 +104,9 @@ export async function startHarness(
     webhookRoute: await import("../../app/routes/webhooks.$"),
     flowLifecycleRoute: await import("../../app/routes/flow.lifecycle"),
     worker: await import("../../app/jobs/worker.server"),
-    queue: await import("../../app/jobs/queue.server"),
+    queue: await import("../../app/queue.server"),
     db: await import("../../app/db.server"),
     pool: await import("../../app/db-pool.server"),
-    adminClient: await import("../../app/shopify/admin-client.server"),
     metafields: await import("../../app/shopify/metafields.server"),
     writeBack: await import("../../app/jobs/processors/write-back.server"),
     flowTrigger: await import("../../app/jobs/processors/flow-trigger.server"),

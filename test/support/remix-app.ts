@@ -170,7 +170,7 @@ export async function startRemixApp(): Promise<RemixApp> {
     },
     import: (path) => import(/* @vite-ignore */ join(APP_DIR, path)),
     async close() {
-      const queue = await app.import<typeof import("../../app/jobs/queue.server")>("jobs/queue.server.ts");
+      const queue = await app.import<typeof import("../../app/queue.server")>("queue.server.ts");
       const db = await app.import<typeof import("../../app/db.server")>("db.server.ts");
       const pool = await app.import<typeof import("../../app/db-pool.server")>("db-pool.server.ts");
       await queue.closeQueues();

@@ -25,7 +25,7 @@ function testEnv(harness: Harness) {
     flow: harness.app.flowTrigger,
     createShop: (domain: string, settings?: Parameters<typeof createShop>[2]) => createShop(harness, domain, settings),
     setScores: (domain: string, shopId: string, inputs: ScoreInput[], asOf?: Date) => setScores(harness, domain, shopId, inputs, asOf),
-    client: (domain: string) => harness.app.adminClient.adminClientFor(domain),
+    client: (domain: string) => harness.app.shopify.adminClientFor(domain),
   };
 }
 let env: ReturnType<typeof testEnv>;

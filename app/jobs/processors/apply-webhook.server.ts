@@ -1,7 +1,7 @@
 // Applies one stored webhook event. Idempotent and order-insensitive: order
 // upserts are guarded by updated_at, deletions are tombstones, and an event
 // already marked processed is skipped.
-import { adminClientFor } from "../../shopify/admin-client.server";
+import { adminClientFor } from "../../shopify.server";
 import { fetchOrder } from "../../shopify/orders.server";
 import { gidOf } from "../../shopify/gid";
 import type { OrderRecord } from "../../domain/order-record";
@@ -19,7 +19,7 @@ import {
   orderPayload,
   refundPayload,
 } from "../../webhooks/payloads";
-import { enqueue, type JobPayloads } from "../queue.server";
+import { enqueue, type JobPayloads } from "../../queue.server";
 
 export async function applyWebhook(data: JobPayloads["apply-webhook"]): Promise<unknown> {
   const event = await findWebhookEvent(BigInt(data.eventId));

@@ -3,7 +3,7 @@
 // without duplicates. Completion arrives by the bulk_operations/finish webhook
 // or by polling; both land on the same de-duplicated job id.
 import { DelayedError, type Job } from "bullmq";
-import { adminClientFor } from "../../shopify/admin-client.server";
+import { adminClientFor } from "../../shopify.server";
 import {
   BulkResultExpiredError,
   CUSTOMERS_BULK_QUERY,
@@ -29,7 +29,7 @@ import {
   type ExportKind,
   type ExportState,
 } from "../../models/shops.server";
-import { BULK_POLL_DELAY_MS, enqueue, type JobPayloads } from "../queue.server";
+import { BULK_POLL_DELAY_MS, enqueue, type JobPayloads } from "../../queue.server";
 
 const BATCH_SIZE = 10_000;
 const MAX_EXPORT_RESTARTS = 2;

@@ -3,9 +3,10 @@
 // trigger is sent with no database lock held, and the outcome is marked.
 import { claimTransitionForFlow, markTransitionFlow } from "../../models/segment-transitions.server";
 import { findShopByDomain } from "../../models/shops.server";
-import { adminClientFor, type ShopifyAdminClient } from "../../shopify/admin-client.server";
+import { adminClientFor } from "../../shopify.server";
+import type { ShopifyAdminClient } from "../../shopify/admin-client.server";
 import { segmentChangedPayload, sendSegmentChanged, type SegmentChangedPayload } from "../../shopify/flow.server";
-import type { JobPayloads } from "../queue.server";
+import type { JobPayloads } from "../../queue.server";
 
 export type FireOutcome = "sent" | "already-sent" | "in-flight" | "disabled" | "failed" | "not-found";
 

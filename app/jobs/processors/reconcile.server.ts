@@ -1,13 +1,13 @@
 // Reconciliation: webhooks can be dropped, so every shop is re-read from
 // "updated since the last good sync", and stored events that never reached a
 // worker (Redis lost its queue) are re-enqueued from PostgreSQL.
-import { adminClientFor } from "../../shopify/admin-client.server";
+import { adminClientFor } from "../../shopify.server";
 import { customersUpdatedSince, ordersUpdatedSince } from "../../shopify/orders.server";
 import { ensureCustomersExist, upsertCustomers } from "../../models/customers.server";
 import { upsertOrders } from "../../models/orders.server";
 import { findShopOrThrow, installedShopDomains, markIncrementalSyncDone } from "../../models/shops.server";
 import { findStalePendingEvents } from "../../models/webhook-events.server";
-import { enqueue, type JobPayloads } from "../queue.server";
+import { enqueue, type JobPayloads } from "../../queue.server";
 
 /** Overlap with the previous window so clock skew never opens a gap. */
 const SINCE_MARGIN_MS = 5 * 60_000;

@@ -18,7 +18,7 @@ import {
   type NewTransition,
   type ScoreRow,
 } from "../../models/scores.server";
-import { enqueue, type JobPayloads } from "../queue.server";
+import { enqueue, type JobPayloads } from "../../queue.server";
 
 type Shop = Awaited<ReturnType<typeof findShopOrThrow>>;
 

@@ -9,11 +9,12 @@ import { allAccepted, planWriteBack, recordedWrite, type PlannedCustomer } from 
 import { findShopByDomain, findShopOrThrow } from "../../models/shops.server";
 import { deleteShopSegment, listShopSegments, saveShopSegment } from "../../models/shop-segments.server";
 import { loadWriteBackRows, recordBulkWriteFinished, recordBulkWriteStarted, recordWrites } from "../../models/writeback-state.server";
-import { adminClientFor, type ShopifyAdminClient } from "../../shopify/admin-client.server";
+import { adminClientFor } from "../../shopify.server";
+import type { ShopifyAdminClient } from "../../shopify/admin-client.server";
 import { ensureMetafieldDefinitions } from "../../shopify/metafields.server";
 import { ensureNativeSegments, type EnsureSegmentsResult } from "../../shopify/segments.server";
 import { sendWritesBulk, sendWritesPerCall, type AcceptedChunk, type CustomerWrite, type SendReport } from "../../shopify/writeback.server";
-import type { JobPayloads } from "../queue.server";
+import type { JobPayloads } from "../../queue.server";
 
 export const DEFAULT_BULK_THRESHOLD = 500;
 

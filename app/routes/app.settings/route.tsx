@@ -17,7 +17,7 @@ import {
 } from "@shopify/polaris";
 import { authenticate } from "../../shopify.server";
 import { loadSettings, saveSettings } from "../../models/settings.server";
-import { enqueue } from "../../jobs/queue.server";
+import { enqueue } from "../../queue.server";
 import { SETTINGS_DEFAULTS, SETTINGS_LIMITS, cellField } from "../../domain/settings";
 import { SEGMENT_OPTIONS, parseSettingsForm, type SettingsErrors } from "./form.server";
 

@@ -11,7 +11,7 @@
 import { Queue, type JobsOptions } from "bullmq";
 import { Redis, type RedisOptions } from "ioredis";
 import { z } from "zod";
-import { env } from "../env.server";
+import { env } from "./env.server";
 
 export const QUEUES = {
   events: "events", // apply stored webhook events
