@@ -204,6 +204,8 @@ export default defineConfig(
         "error",
         { args: "none", varsIgnorePattern: "^_", caughtErrors: "none", ignoreRestSiblings: true },
       ],
+      // A `let` that a closure reads before its one assignment cannot be a const.
+      "prefer-const": ["error", { ignoreReadBeforeAssign: true }],
     },
   },
   {

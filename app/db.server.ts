@@ -15,4 +15,3 @@ function createClient(): PrismaClient {
 export const prisma: PrismaClient = globalThis.__prisma ?? createClient();
 if (env.NODE_ENV !== "production") globalThis.__prisma = prisma;
 
-export default prisma;

@@ -6,8 +6,7 @@ import {
   SessionNotFoundError,
   shopifyApp,
 } from "@shopify/shopify-app-remix/server";
-import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
-import prisma from "./db.server";
+import { prismaSessionStorage } from "./models/sessions.server";
 import { env } from "./env.server";
 import { routeShopifyTraffic } from "./shopify/outbound.server";
 import { onShopInstalled } from "./models/shop-install.server";
@@ -27,7 +26,7 @@ const shopify = shopifyApp({
   scopes: env.SCOPES.split(","),
   appUrl: env.SHOPIFY_APP_URL,
   authPathPrefix: "/auth",
-  sessionStorage: new CachedSessionStorage(new PrismaSessionStorage(prisma)),
+  sessionStorage: new CachedSessionStorage(prismaSessionStorage()),
   distribution: AppDistribution.AppStore,
   future: { unstable_newEmbeddedAuthStrategy: true },
   logger: { level: env.NODE_ENV === "test" ? LogSeverity.Warning : LogSeverity.Info },

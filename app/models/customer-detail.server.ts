@@ -1,4 +1,4 @@
-import prisma from "../db.server";
+import { prisma } from "../db.server";
 import { renderReasons, type Reason } from "../domain/explanations";
 import { SEGMENT_NAMES, type SegmentKey } from "../domain/segment-map";
 

@@ -1,7 +1,7 @@
 // Customer rows hold ids and Shopify timestamps only: no names, emails or
 // addresses. A deletion is a tombstone so late events cannot resurrect it.
 import { pool, type Queryable } from "../db-pool.server";
-import prisma from "../db.server";
+import { prisma } from "../db.server";
 import type { CustomerRecord } from "../domain/order-record";
 
 export async function upsertCustomers(shopId: string, customers: CustomerRecord[], db: Queryable = pool): Promise<number> {

@@ -1,4 +1,4 @@
-import prisma from "../db.server";
+import { prisma } from "../db.server";
 import type { ModelAccuracy } from "../domain/backtest";
 import type { ShopModelState } from "../domain/score-shop";
 import { SEGMENT_NAMES, type SegmentKey } from "../domain/segment-map";

@@ -1,4 +1,4 @@
-import prisma from "../db.server";
+import { prisma } from "../db.server";
 
 /** Records whether a shop has an enabled Flow workflow using our trigger; false if the shop is unknown. */
 export async function setFlowTriggerEnabled(domain: string, enabled: boolean): Promise<boolean> {

@@ -1,7 +1,7 @@
 // Set-based order writes. Every upsert is guarded by Shopify's updated_at, so
 // an older snapshot (a late webhook, a bulk file) never overwrites newer data,
 // and replays are no-ops: the same events in any order converge.
-import prisma from "../db.server";
+import { prisma } from "../db.server";
 import { pool, type Queryable } from "../db-pool.server";
 import type { OrderRecord } from "../domain/order-record";
 

@@ -1,7 +1,7 @@
 // Reading order histories for scoring and writing scores, transitions and
 // daily snapshots, set-based so a 200k-customer shop recomputes quickly.
 import { pool } from "../db-pool.server";
-import prisma from "../db.server";
+import { prisma } from "../db.server";
 
 /** Counted orders (not test, not cancelled, customer not deleted) grouped by customer, time-ascending. */
 export interface OrderHistories {

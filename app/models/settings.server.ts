@@ -2,7 +2,7 @@
 // Validation of the settings form lives beside its route
 // (app/routes/app.settings/form.server.ts); the caller enqueues the recompute.
 import type { Prisma } from "@prisma/client";
-import prisma from "../db.server";
+import { prisma } from "../db.server";
 import { resolveSettings, type ShopSettingsValues } from "../domain/shop-settings";
 
 /** The settings on the settings page (the Flow flag is set by Flow's lifecycle callback, not here). */

@@ -1,4 +1,4 @@
-import prisma from "../db.server";
+import { prisma } from "../db.server";
 
 /**
  * afterAuth: create the shop and its default settings (the caller then starts

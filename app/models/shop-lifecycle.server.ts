@@ -1,4 +1,4 @@
-import prisma from "../db.server";
+import { prisma } from "../db.server";
 
 /** app/uninstalled: sessions go at once; data stays until shop/redact. */
 export async function markShopUninstalled(domain: string): Promise<{ uninstalled: string }> {

@@ -1,6 +1,6 @@
 // The native Shopify segments the app created (ShopSegment), so only ours are
 // ever updated or deleted. Scoped by shop.
-import prisma from "../db.server";
+import { prisma } from "../db.server";
 
 export interface ShopSegmentRecord {
   segmentKey: string;

@@ -1,5 +1,5 @@
 import type { Prisma } from "@prisma/client";
-import prisma from "../db.server";
+import { prisma } from "../db.server";
 import { pool, type Queryable } from "../db-pool.server";
 
 export type ExportKind = "customers" | "orders";

@@ -1,4 +1,4 @@
-import prisma from "../db.server";
+import { prisma } from "../db.server";
 import { pool } from "../db-pool.server";
 
 export interface NewWebhookEvent {

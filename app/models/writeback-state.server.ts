@@ -2,7 +2,7 @@
 // last wrote to Shopify) and what it records afterwards (Customer.appTags,
 // CustomerScore.writtenHash/writtenAt, and the bulk operations it started).
 // Only what Shopify accepted is ever recorded, so a rejected part stays dirty.
-import prisma from "../db.server";
+import { prisma } from "../db.server";
 import { inTransaction, pool } from "../db-pool.server";
 import type { RecordedWrite, WriteBackRow } from "../domain/writeback-plan";
 

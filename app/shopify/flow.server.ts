@@ -42,10 +42,7 @@ const FLOW_TRIGGER_RECEIVE = `#graphql
  * throws on transport or server errors so the job can retry.
  */
 export async function sendSegmentChanged(client: ShopifyAdminClient, payload: SegmentChangedPayload): Promise<{ userErrors: string[] }> {
-  const data = await client.request<{ flowTriggerReceive: { userErrors: { field: string[] | null; message: string }[] } }>(
-    FLOW_TRIGGER_RECEIVE,
-    { handle: FLOW_TRIGGER_HANDLE, payload },
-    10,
-  );
+  const data = await client.request(FLOW_TRIGGER_RECEIVE, { handle: FLOW_TRIGGER_HANDLE, payload }, 10);
+  if (!data.flowTriggerReceive) throw new Error("flowTriggerReceive: no payload");
   return { userErrors: data.flowTriggerReceive.userErrors.map((e) => e.message) };
 }

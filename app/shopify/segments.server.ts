@@ -8,6 +8,7 @@
 // ("RFM: Champions (RFM app)", then "… 2", …), reported in `conflicts`.
 import { SEGMENT_KEYS, SEGMENT_NAMES, type SegmentKey } from "../domain/segment-map";
 import { ShopifyUserError, type ShopifyAdminClient } from "./admin-client.server";
+import { paginate } from "./paginate.server";
 
 export const SEGMENT_NAME_PREFIX = "RFM: ";
 
@@ -27,23 +28,31 @@ interface RemoteSegment {
   query: string;
 }
 
+const SEGMENTS_QUERY = `#graphql
+  query RfmSegments($after: String) {
+    segments(first: 250, after: $after) { nodes { id name query } pageInfo { hasNextPage endCursor } }
+  }`;
+
+const SEGMENT_UPDATE = `#graphql
+  mutation RfmSegmentUpdate($id: ID!, $name: String, $query: String) {
+    segmentUpdate(id: $id, name: $name, query: $query) { segment { id name query } userErrors { field message } }
+  }`;
+
+const SEGMENT_CREATE = `#graphql
+  mutation RfmSegmentCreate($name: String!, $query: String!) {
+    segmentCreate(name: $name, query: $query) { segment { id name query } userErrors { field message } }
+  }`;
+
+const SEGMENT_DELETE = `#graphql
+  mutation RfmSegmentDelete($id: ID!) { segmentDelete(id: $id) { deletedSegmentId userErrors { field message } } }`;
+
 async function listSegments(client: ShopifyAdminClient): Promise<RemoteSegment[]> {
   const out: RemoteSegment[] = [];
-  let after: string | null = null;
-  do {
-    const data: { segments: { nodes: RemoteSegment[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } } = await client.request(
-      `query RfmSegments($after: String) {
-        segments(first: 250, after: $after) { nodes { id name query } pageInfo { hasNextPage endCursor } }
-      }`,
-      { after },
-    );
-    out.push(...data.segments.nodes);
-    after = data.segments.pageInfo.hasNextPage ? data.segments.pageInfo.endCursor : null;
-  } while (after);
+  for await (const segments of paginate(client, SEGMENTS_QUERY, {}, (data) => data.segments)) out.push(...segments);
   return out;
 }
 
-type UserErrors = { field: string[] | null; message: string }[];
+type UserErrors = { field?: string[] | null; message: string }[];
 const nameTaken = (errs: UserErrors) => errs.some((e) => /taken|already exists/i.test(e.message) && (e.field ?? []).includes("name"));
 
 export interface EnsureSegmentsResult {
@@ -102,16 +111,14 @@ export async function ensureNativeSegments(
         if (row.name !== name || row.query !== query) await onChange({ kind: "saved", segment: { ...row, name, query } });
         continue;
       }
-      const data: { segmentUpdate: { segment: RemoteSegment | null; userErrors: UserErrors } } = await client.request(
-        `mutation RfmSegmentUpdate($id: ID!, $name: String, $query: String) {
-          segmentUpdate(id: $id, name: $name, query: $query) { segment { id name query } userErrors { field message } }
-        }`,
+      const data = await client.request(
+        SEGMENT_UPDATE,
         { id: existing.id, name: existing.name === name ? null : name, query: existing.query === query ? null : query },
         10,
       );
       result.mutations++;
       const r = data.segmentUpdate;
-      if (r.userErrors.length || !r.segment) throw new ShopifyUserError("segmentUpdate", r.userErrors);
+      if (!r || r.userErrors.length || !r.segment) throw new ShopifyUserError("segmentUpdate", r?.userErrors ?? [{ message: "no payload" }]);
       Object.assign(existing, r.segment);
       await onChange({ kind: "saved", segment: { ...row, name: r.segment.name, query: r.segment.query } });
       result.updated.push(key);
@@ -123,15 +130,10 @@ export async function ensureNativeSegments(
     for (let attempt = 0; attempt < 50 && !created; attempt++) {
       const name = segmentName(key, attempt);
       if (takenByOther(name, null)) continue;
-      const data: { segmentCreate: { segment: RemoteSegment | null; userErrors: UserErrors } } = await client.request(
-        `mutation RfmSegmentCreate($name: String!, $query: String!) {
-          segmentCreate(name: $name, query: $query) { segment { id name query } userErrors { field message } }
-        }`,
-        { name, query },
-        10,
-      );
+      const data = await client.request(SEGMENT_CREATE, { name, query }, 10);
       result.mutations++;
       const r = data.segmentCreate;
+      if (!r) throw new ShopifyUserError("segmentCreate", [{ message: "no payload" }]);
       if (r.segment && !r.userErrors.length) created = r.segment;
       else if (!nameTaken(r.userErrors)) throw new ShopifyUserError("segmentCreate", r.userErrors);
     }
@@ -147,13 +149,10 @@ export async function ensureNativeSegments(
   for (const row of ours) {
     if ((SEGMENT_KEYS as readonly string[]).includes(row.segmentKey)) continue;
     if (remoteById.has(row.shopifySegmentId)) {
-      const data: { segmentDelete: { deletedSegmentId: string | null; userErrors: UserErrors } } = await client.request(
-        `mutation RfmSegmentDelete($id: ID!) { segmentDelete(id: $id) { deletedSegmentId userErrors { field message } } }`,
-        { id: row.shopifySegmentId },
-        10,
-      );
+      const data = await client.request(SEGMENT_DELETE, { id: row.shopifySegmentId }, 10);
       result.mutations++;
-      if (data.segmentDelete.userErrors.length) throw new ShopifyUserError("segmentDelete", data.segmentDelete.userErrors);
+      const errors = data.segmentDelete?.userErrors ?? [{ field: null, message: "no payload" }];
+      if (errors.length) throw new ShopifyUserError("segmentDelete", errors);
     }
     await onChange({ kind: "deleted", segmentKey: row.segmentKey });
     result.deleted.push(row.segmentKey);

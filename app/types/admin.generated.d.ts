@@ -96,6 +96,40 @@ export type RfmCustomersUpdatedQueryVariables = AdminTypes.Exact<{
 
 export type RfmCustomersUpdatedQuery = { customers: { nodes: Array<Pick<AdminTypes.Customer, 'id' | 'createdAt' | 'updatedAt'>>, pageInfo: Pick<AdminTypes.PageInfo, 'hasNextPage' | 'endCursor'> } };
 
+export type RfmSegmentsQueryVariables = AdminTypes.Exact<{
+  after?: AdminTypes.InputMaybe<AdminTypes.Scalars['String']['input']>;
+}>;
+
+
+export type RfmSegmentsQuery = { segments: { nodes: Array<Pick<AdminTypes.Segment, 'id' | 'name' | 'query'>>, pageInfo: Pick<AdminTypes.PageInfo, 'hasNextPage' | 'endCursor'> } };
+
+export type RfmSegmentUpdateMutationVariables = AdminTypes.Exact<{
+  id: AdminTypes.Scalars['ID']['input'];
+  name?: AdminTypes.InputMaybe<AdminTypes.Scalars['String']['input']>;
+  query?: AdminTypes.InputMaybe<AdminTypes.Scalars['String']['input']>;
+}>;
+
+
+export type RfmSegmentUpdateMutation = { segmentUpdate?: AdminTypes.Maybe<{ segment?: AdminTypes.Maybe<Pick<AdminTypes.Segment, 'id' | 'name' | 'query'>>, userErrors: Array<Pick<AdminTypes.UserError, 'field' | 'message'>> }> };
+
+export type RfmSegmentCreateMutationVariables = AdminTypes.Exact<{
+  name: AdminTypes.Scalars['String']['input'];
+  query: AdminTypes.Scalars['String']['input'];
+}>;
+
+
+export type RfmSegmentCreateMutation = { segmentCreate?: AdminTypes.Maybe<{ segment?: AdminTypes.Maybe<Pick<AdminTypes.Segment, 'id' | 'name' | 'query'>>, userErrors: Array<Pick<AdminTypes.UserError, 'field' | 'message'>> }> };
+
+export type RfmSegmentDeleteMutationVariables = AdminTypes.Exact<{
+  id: AdminTypes.Scalars['ID']['input'];
+}>;
+
+
+export type RfmSegmentDeleteMutation = { segmentDelete?: AdminTypes.Maybe<(
+    Pick<AdminTypes.SegmentDeletePayload, 'deletedSegmentId'>
+    & { userErrors: Array<Pick<AdminTypes.UserError, 'field' | 'message'>> }
+  )> };
+
 export type RfmBulkTagsAddMutationVariables = AdminTypes.Exact<{
   id: AdminTypes.Scalars['ID']['input'];
   tags: Array<AdminTypes.Scalars['String']['input']> | AdminTypes.Scalars['String']['input'];
@@ -125,6 +159,7 @@ interface GeneratedQueryTypes {
   "#graphql\n  query RfmOrder($id: ID!) { order(id: $id) { ...RfmOrderFields } }\n  #graphql\n  fragment RfmOrderFields on Order {\n    id createdAt updatedAt processedAt cancelledAt test currencyCode presentmentCurrencyCode\n    customer { id }\n    totalPriceSet { shopMoney { amount currencyCode } }\n    currentTotalPriceSet { shopMoney { amount currencyCode } }\n    discountCodes\n  }": {return: RfmOrderQuery, variables: RfmOrderQueryVariables},
   "#graphql\n  query RfmOrdersUpdated($query: String!, $after: String) {\n    orders(first: 100, after: $after, query: $query, sortKey: UPDATED_AT) {\n      nodes { ...RfmOrderFields }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n  #graphql\n  fragment RfmOrderFields on Order {\n    id createdAt updatedAt processedAt cancelledAt test currencyCode presentmentCurrencyCode\n    customer { id }\n    totalPriceSet { shopMoney { amount currencyCode } }\n    currentTotalPriceSet { shopMoney { amount currencyCode } }\n    discountCodes\n  }": {return: RfmOrdersUpdatedQuery, variables: RfmOrdersUpdatedQueryVariables},
   "#graphql\n  query RfmCustomersUpdated($query: String!, $after: String) {\n    customers(first: 250, after: $after, query: $query, sortKey: UPDATED_AT) {\n      nodes { id createdAt updatedAt }\n      pageInfo { hasNextPage endCursor }\n    }\n  }": {return: RfmCustomersUpdatedQuery, variables: RfmCustomersUpdatedQueryVariables},
+  "#graphql\n  query RfmSegments($after: String) {\n    segments(first: 250, after: $after) { nodes { id name query } pageInfo { hasNextPage endCursor } }\n  }": {return: RfmSegmentsQuery, variables: RfmSegmentsQueryVariables},
 }
 
 interface GeneratedMutationTypes {
@@ -133,6 +168,9 @@ interface GeneratedMutationTypes {
   "#graphql\n  mutation RfmBulkMutation($mutation: String!, $path: String!, $clientIdentifier: String) {\n    bulkOperationRunMutation(mutation: $mutation, stagedUploadPath: $path, clientIdentifier: $clientIdentifier) {\n      bulkOperation { id status }\n      userErrors { field message code }\n    }\n  }": {return: RfmBulkMutationMutation, variables: RfmBulkMutationMutationVariables},
   "#graphql\n  mutation RfmFlowTrigger($handle: String!, $payload: JSON!) {\n    flowTriggerReceive(handle: $handle, payload: $payload) { userErrors { field message } }\n  }": {return: RfmFlowTriggerMutation, variables: RfmFlowTriggerMutationVariables},
   "#graphql\n  mutation RfmDefinitionCreate($definition: MetafieldDefinitionInput!) {\n    metafieldDefinitionCreate(definition: $definition) {\n      createdDefinition { id key }\n      userErrors { field message code }\n    }\n  }": {return: RfmDefinitionCreateMutation, variables: RfmDefinitionCreateMutationVariables},
+  "#graphql\n  mutation RfmSegmentUpdate($id: ID!, $name: String, $query: String) {\n    segmentUpdate(id: $id, name: $name, query: $query) { segment { id name query } userErrors { field message } }\n  }": {return: RfmSegmentUpdateMutation, variables: RfmSegmentUpdateMutationVariables},
+  "#graphql\n  mutation RfmSegmentCreate($name: String!, $query: String!) {\n    segmentCreate(name: $name, query: $query) { segment { id name query } userErrors { field message } }\n  }": {return: RfmSegmentCreateMutation, variables: RfmSegmentCreateMutationVariables},
+  "#graphql\n  mutation RfmSegmentDelete($id: ID!) { segmentDelete(id: $id) { deletedSegmentId userErrors { field message } } }": {return: RfmSegmentDeleteMutation, variables: RfmSegmentDeleteMutationVariables},
   "#graphql\n  mutation RfmBulkTagsAdd($id: ID!, $tags: [String!]!) { tagsAdd(id: $id, tags: $tags) { userErrors { field message } } }": {return: RfmBulkTagsAddMutation, variables: RfmBulkTagsAddMutationVariables},
   "#graphql\n  mutation RfmBulkTagsRemove($id: ID!, $tags: [String!]!) { tagsRemove(id: $id, tags: $tags) { userErrors { field message } } }": {return: RfmBulkTagsRemoveMutation, variables: RfmBulkTagsRemoveMutationVariables},
   "#graphql\n  mutation RfmBulkMetafieldsSet($metafields: [MetafieldsSetInput!]!) { metafieldsSet(metafields: $metafields) { userErrors { field message code elementIndex } } }": {return: RfmBulkMetafieldsSetMutation, variables: RfmBulkMetafieldsSetMutationVariables},

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { afterAll, describe, expect, it } from "vitest";
 import { enqueue, closeQueues } from "../../app/queue.server";
-import prisma from "../../app/db.server";
+import { prisma } from "../../app/db.server";
 import { eventually } from "../support/timing";
 
 function waitForExit(child: ChildProcess): Promise<number | null> {

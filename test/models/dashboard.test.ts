@@ -1,7 +1,7 @@
 // Model functions behind the dashboard and the customer page, against real
 // PostgreSQL (rows inserted directly).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import prisma from "../../app/db.server";
+import { prisma } from "../../app/db.server";
 import { loadDashboard, syncProgress } from "../../app/models/dashboard.server";
 import { loadCustomerDetail } from "../../app/models/customer-detail.server";
 import { closeQueues } from "../../app/queue.server";

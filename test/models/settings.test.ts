@@ -1,7 +1,7 @@
 // loadSettings / saveSettings against real PostgreSQL: defaults for what is
 // not stored, and a write of already-validated values.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import prisma from "../../app/db.server";
+import { prisma } from "../../app/db.server";
 import { loadSettings, saveSettings, type EditableSettings } from "../../app/models/settings.server";
 import { DEFAULT_SEGMENT_MAP, parseSegmentMap } from "../../app/domain/segment-map";
 
