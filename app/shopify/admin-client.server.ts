@@ -4,6 +4,7 @@
 import { GraphqlQueryError } from "@shopify/shopify-api";
 import type { AdminDocument, AdminResult, AdminVariables } from "./admin-operations";
 import { requestedCostOf, throttleStatusOf, waitBeforeRequestMs, type ThrottleStatus } from "./throttle-pacing";
+import { sleep } from "./wait";
 
 const MAX_THROTTLE_RETRIES = 50;
 const MAX_TRANSIENT_RETRIES = 4;
@@ -32,7 +33,6 @@ function graphQLErrorsOf(body: GraphqlBody): { message: string; extensions?: { c
   return Array.isArray(body.errors) ? body.errors : (body.errors.graphQLErrors ?? []);
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export interface AdminRequestStats {
   requests: number;

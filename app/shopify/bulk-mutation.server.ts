@@ -4,8 +4,8 @@
 import type { ShopifyAdminClient } from "./admin-client.server";
 import { ShopifyUserError } from "./admin-client.server";
 import { fetchBulkOperation, streamBulkResult, type BulkOperationState } from "./bulk-export.server";
+import { pollUntil, sleep } from "./wait";
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const STAGED_UPLOAD_MUTATION = `#graphql
   mutation RfmStagedUpload($input: [StagedUploadInput!]!) {
@@ -75,11 +75,10 @@ export async function startBulkMutation(client: ShopifyAdminClient, mutation: st
 }
 
 export async function waitForBulkOperation(client: ShopifyAdminClient, id: string, pollMs = 250): Promise<BulkOperationState> {
-  for (;;) {
+  return pollUntil(async () => {
     const op = await fetchBulkOperation(client, id);
-    if (op.status !== "CREATED" && op.status !== "RUNNING" && op.status !== "CANCELING") return op;
-    await sleep(pollMs);
-  }
+    return op.status !== "CREATED" && op.status !== "RUNNING" && op.status !== "CANCELING" ? op : undefined;
+  }, pollMs);
 }
 
 export interface BulkMutationResultLine {

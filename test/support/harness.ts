@@ -7,6 +7,7 @@ import type { AddressInfo } from "node:net";
 import { startSimulator, type RunningSimulator, type StartOptions } from "../simulator/server";
 import { attachWebhookEmitter, type WebhookEmitter, type WebhookEmitterOptions } from "../simulator/webhook-emitter";
 import { generateStore, type GenerateStoreOptions } from "../simulator/generator";
+import { eventually as pollUntilTruthy } from "./timing";
 
 type AppModules = {
   shopify: typeof import("../../app/shopify.server");
@@ -153,15 +154,9 @@ export async function startHarness(
   };
 }
 
-/** Polls until `probe` returns a truthy value or the timeout passes. */
+/** Polls until `probe` returns a truthy value or the timeout passes (test/support/timing.ts, positional form). */
 export async function eventually<T>(probe: () => Promise<T | null | undefined | false>, timeoutMs = 30_000, label = "condition"): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${label}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  return (await pollUntilTruthy(probe, { timeoutMs, label })) as T;
 }
 
 /** Waits until no job is waiting, delayed or active on any queue. */
