@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cancelOrder, emitAll, placeOrder, refundOrder } from "../simulator/store-events";
-import { createRng } from "../simulator/generator";
+import { createRng } from "../support/random";
 import { eventually, startHarness, type Harness } from "../support/harness";
 import { drainWebhookEvents, expectOrdersMatchSimulator } from "../support/compare";
 import { allowConsole } from "../support/console";

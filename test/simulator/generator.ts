@@ -23,7 +23,6 @@ import { convertMinor, FX_PER_USD } from "./money";
 import { createRng, sampleBeta, sampleExponential, sampleGamma, type Rng } from "../support/random";
 
 // test/ingest/webhook-convergence.test.ts imports the PRNG from its old place.
-export { createRng };
 
 // --------------------------------------------------------------- options ----
 
