@@ -22,8 +22,6 @@ import type { Plan, SimCustomer, SimLineItem, SimOrder, SimRefund, SimShop } fro
 import { convertMinor, FX_PER_USD } from "./money";
 import { createRng, sampleBeta, sampleExponential, sampleGamma, type Rng } from "../support/random";
 
-// test/ingest/webhook-convergence.test.ts imports the PRNG from its old place.
-
 // --------------------------------------------------------------- options ----
 
 export interface BtydParams {
