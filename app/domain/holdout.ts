@@ -2,7 +2,7 @@
 // picks a bucket 0..9999; a customer is held out iff bucket < percent × 100.
 // Membership depends only on (shop, customer, percent), so a recompute never
 // moves a customer in or out; raising the percent only adds customers.
-// Pure: FNV-1a (32 bit) over the UTF-8 bytes, no node:crypto, no I/O.
+// Pure: FNV-1a (32 bit) over the UTF-8 bytes, no I/O (cheap enough to run per customer per write-back).
 
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;

@@ -347,7 +347,7 @@ export interface ScoreShopResult {
   state: ShopModelState;
 }
 
-/** Convenience entry point over plain objects (the app's recompute job). */
+/** Convenience entry point over plain objects (tests and checks; the recompute job scores columnar facts with scoreFacts). */
 export function scoreShop(customers: readonly ShopCustomerInput[], options: ScoreOptions): ScoreShopResult {
   const ids: string[] = [];
   const rows: CustomerFacts[] = [];
