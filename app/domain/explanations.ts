@@ -10,7 +10,7 @@ export type Reason =
   | { kind: "segment"; segment: SegmentKey; r: number; f: number }
   | {
       kind: "churn";
-      model: "bgnbd" | "heuristic";
+      model: "bgnbd" | "heuristic" | "supervised";
       probability: number;
       horizonDays: number;
       pAlive: number;
@@ -41,6 +41,8 @@ export function renderReason(reason: Reason, currencyCode?: string): string {
     case "segment":
       return `${SEGMENT_NAMES[reason.segment]}: R ${reason.r} and F ${reason.f} fall in this cell of the segment map`;
     case "churn":
+      if (reason.model === "supervised")
+        return `${formatPercent(reason.probability)} chance of no order in the next ${reason.horizonDays} days (model trained and calibrated on this shop's own order history, chosen because it predicted best on the shop's recent past; last order ${reason.daysSinceLastOrder} days ago)`;
       return reason.model === "bgnbd"
         ? `${formatPercent(reason.probability)} chance of no order in the next ${reason.horizonDays} days (BG/NBD model; P(alive) ${formatPercent(reason.pAlive)}, last order ${reason.daysSinceLastOrder} days ago)`
         : `${formatPercent(reason.probability)} chance of no order in the next ${reason.horizonDays} days (simple rule: last order ${reason.daysSinceLastOrder} days ago vs. a typical gap of ${Math.round(reason.typicalGapDays ?? 0)} days between orders in this shop)`;

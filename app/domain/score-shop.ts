@@ -28,6 +28,8 @@ import { type RfmCutPoints, scoreRfm, scoreWithCutPoints } from "./rfm";
 import { DEFAULT_SEGMENT_MAP, SEGMENT_KEYS, type SegmentKey, type SegmentMap, segmentFor } from "./segment-map";
 
 export type ModelKind = "bgnbd" | "heuristic";
+/** Which model produced churnProbability: the shop's churn champion (app/domain/churn/), or BG/NBD / the heuristic alone. */
+export type ChurnModelKind = ModelKind | "supervised";
 
 export const DEFAULT_HORIZON_DAYS = 90;
 /** Below these the BG/NBD fit is too unstable to trust (docs/scoring.md, ADR 0004). */
@@ -71,6 +73,8 @@ export interface ShopModelState {
   segmentMap: SegmentMap;
   customers: number;
   repeatCustomers: number;
+  /** The churn champion whose probabilities were applied (absent: churn came from `model`). */
+  churnModel?: ChurnModelKind;
 }
 
 export interface CustomerScore extends CustomerFacts {
@@ -87,6 +91,7 @@ export interface CustomerScore extends CustomerFacts {
   /** Discounted expected 12-month spend, minor units (fractional). */
   predictedClv12mMinor: number;
   model: ModelKind;
+  churnModel: ChurnModelKind;
   reasons: Reason[];
 }
 
@@ -291,12 +296,12 @@ function reasonsFor(
     { kind: "segment", segment: s.segment, r: s.r, f: s.f },
     {
       kind: "churn",
-      model: state.model,
+      model: state.churnModel ?? state.model,
       probability: s.churn,
       horizonDays: state.horizonDays,
       pAlive: s.pAlive,
       daysSinceLastOrder: f.recencyDays,
-      typicalGapDays: state.model === "heuristic" ? state.heuristic.typicalGapDays : null,
+      typicalGapDays: (state.churnModel ?? state.model) === "heuristic" ? state.heuristic.typicalGapDays : null,
     },
   ];
 }
@@ -318,6 +323,7 @@ export function customerScoreAt(facts: FactsColumns, result: ScoreFactsResult, i
     expectedPurchasesHorizon: c.expectedPurchasesHorizon[i],
     predictedClv12mMinor: c.predictedClv12mMinor[i],
     model: result.state.model,
+    churnModel: result.state.churnModel ?? result.state.model,
     reasons: reasonsFor(
       f,
       {
@@ -386,10 +392,11 @@ export function rescoreOne(facts: CustomerFacts, state: ShopModelState, asOf: Da
     expectedPurchasesHorizon: out.expH,
     predictedClv12mMinor: out.clvMinor,
     model: state.model,
+    churnModel: state.model,
     reasons: reasonsFor(
       facts,
       { ...rfm, segment, frequencyPercent: null, pAlive: out.pAlive, churn: out.churn },
-      state,
+      { ...state, churnModel: undefined },
     ),
   };
 }
@@ -398,4 +405,18 @@ export function rescoreOne(facts: CustomerFacts, state: ShopModelState, asOf: Da
 export function rescoreOneFromOrders(orders: readonly OrderInput[], state: ShopModelState, asOf: Date | string): CustomerScore | null {
   const f = computeCustomerFacts(orders, asOf);
   return f ? rescoreOne(f, state, asOf) : null;
+}
+
+/** A score with its churn probability replaced by another model's (the shop's churn champion), its explanation too. */
+export function withChurn(score: CustomerScore, churnProbability: number, churnModel: ChurnModelKind, state: ShopModelState): CustomerScore {
+  return {
+    ...score,
+    churnProbability,
+    churnModel,
+    reasons: score.reasons.map((r) =>
+      r.kind === "churn"
+        ? { ...r, model: churnModel, probability: churnProbability, typicalGapDays: churnModel === "heuristic" ? state.heuristic.typicalGapDays : null }
+        : r,
+    ),
+  };
 }

@@ -7,6 +7,7 @@ const base: DesiredState = {
   f: 4,
   m: 5,
   churnProbability: 0.123456,
+  churnModel: "bgnbd",
   predictedClv12m: 321.456,
   expectedPurchases90d: 1.23456,
   scoredAt: new Date("2026-11-22T00:00:00.000Z"),
@@ -47,7 +48,7 @@ describe("writeback plan", () => {
     expect(p2.tagsToAdd).toEqual(["rfm:at_risk"]);
     expect(p2.tagsToRemove).toEqual(["rfm:champions"]);
     expect(p2.appTags).toEqual(["rfm:at_risk"]);
-    expect(p2.metafields.length).toBe(8);
+    expect(p2.metafields.length).toBe(9);
   });
 
   it("a value-only change writes metafields but no tags", () => {
@@ -95,7 +96,7 @@ describe("writeback plan", () => {
     const h = hashAfter(p1, { appTags: [], writtenHash: null }, { tags: true, metafields: false });
     const p2 = planCustomerWrite(base, { appTags: p1.appTags, writtenHash: h });
     expect(p2.tagsToAdd).toEqual([]);
-    expect(p2.metafields.length).toBe(8);
+    expect(p2.metafields.length).toBe(9);
   });
 
   it("number_decimal values never use exponent notation", () => {

@@ -22,6 +22,7 @@ export type MetafieldKey =
   | "f_score"
   | "m_score"
   | "churn_probability"
+  | "churn_model"
   | "predicted_clv_12m"
   | "expected_purchases_90d"
   | "scored_at";
@@ -32,6 +33,7 @@ export const METAFIELD_TYPES: Record<MetafieldKey, string> = {
   f_score: "number_integer",
   m_score: "number_integer",
   churn_probability: "number_decimal",
+  churn_model: "single_line_text_field",
   predicted_clv_12m: "number_decimal",
   expected_purchases_90d: "number_decimal",
   scored_at: "date_time",
@@ -43,6 +45,8 @@ export interface DesiredState {
   f: number;
   m: number;
   churnProbability: number;
+  /** The churn champion that produced churnProbability (bgnbd, supervised or heuristic). */
+  churnModel: string;
   predictedClv12m: number;
   expectedPurchases90d: number;
   /** The score's as-of instant (written as scored_at). */
@@ -106,6 +110,7 @@ export function desiredMetafields(s: DesiredState): MetafieldWrite[] {
     f_score: String(Math.trunc(s.f)),
     m_score: String(Math.trunc(s.m)),
     churn_probability: decimal(s.churnProbability, 4),
+    churn_model: s.churnModel,
     predicted_clv_12m: decimal(s.predictedClv12m, 2),
     expected_purchases_90d: decimal(s.expectedPurchases90d, 4),
     scored_at: isoSeconds(s.scoredAt),
@@ -219,6 +224,7 @@ export interface WriteBackRow {
   f: number | null;
   m: number | null;
   churnProbability: number | null;
+  churnModel: string | null;
   predictedClv12m: number | null;
   expectedPurchases90d: number | null;
   asOf: Date | null;
@@ -265,6 +271,7 @@ export function planWriteBack(
           f: row.f!,
           m: row.m!,
           churnProbability: row.churnProbability!,
+          churnModel: row.churnModel!,
           predictedClv12m: row.predictedClv12m!,
           expectedPurchases90d: row.expectedPurchases90d!,
           scoredAt: row.asOf!,

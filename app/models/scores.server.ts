@@ -69,6 +69,8 @@ export interface ScoreRow {
   expectedPurchases90d: number;
   predictedClv12m: number;
   model: string;
+  /** The churn champion that produced churnProbability. */
+  churnModel: string;
   explanation: unknown;
   holdout: boolean;
 }
@@ -83,21 +85,21 @@ export async function upsertScores(shopId: string, asOf: Date, rows: ScoreRow[])
     await pool.query(
       `insert into "CustomerScore" ("shopId", "customerId", "asOf", frequency, "recencyDays", "monetaryMinor", r, f, m,
           segment, x, tx, "T", "pAlive", "churnProbability", "expectedPurchases90d", "predictedClv12m", model,
-          explanation, holdout, "updatedAt")
+          "churnModel", explanation, holdout, "updatedAt")
        select $1, u.customer_id, $2, u.frequency, u.recency_days, u.monetary_minor, u.r, u.f, u.m,
-          u.segment, u.x, u.tx, u.t, u.p_alive, u.churn, u.expected, u.clv, u.model, u.explanation, u.holdout, now()
+          u.segment, u.x, u.tx, u.t, u.p_alive, u.churn, u.expected, u.clv, u.model, u.churn_model, u.explanation, u.holdout, now()
        from unnest($3::bigint[], $4::int[], $5::int[], $6::bigint[], $7::int[], $8::int[], $9::int[], $10::text[],
           $11::int[], $12::int[], $13::int[], $14::float8[], $15::float8[], $16::float8[], $17::float8[], $18::text[],
-          $19::jsonb[], $20::bool[])
+          $19::text[], $20::jsonb[], $21::bool[])
          as u(customer_id, frequency, recency_days, monetary_minor, r, f, m, segment, x, tx, t, p_alive, churn,
-              expected, clv, model, explanation, holdout)
+              expected, clv, model, churn_model, explanation, holdout)
        on conflict ("shopId", "customerId") do update set
           "asOf" = excluded."asOf", frequency = excluded.frequency, "recencyDays" = excluded."recencyDays",
           "monetaryMinor" = excluded."monetaryMinor", r = excluded.r, f = excluded.f, m = excluded.m,
           segment = excluded.segment, x = excluded.x, tx = excluded.tx, "T" = excluded."T",
           "pAlive" = excluded."pAlive", "churnProbability" = excluded."churnProbability",
           "expectedPurchases90d" = excluded."expectedPurchases90d", "predictedClv12m" = excluded."predictedClv12m",
-          model = excluded.model, explanation = excluded.explanation, holdout = excluded.holdout, "updatedAt" = now()`,
+          model = excluded.model, "churnModel" = excluded."churnModel", explanation = excluded.explanation, holdout = excluded.holdout, "updatedAt" = now()`,
       [
         shopId,
         asOf,
@@ -117,6 +119,7 @@ export async function upsertScores(shopId: string, asOf: Date, rows: ScoreRow[])
         col("expectedPurchases90d"),
         col("predictedClv12m"),
         col("model"),
+        col("churnModel"),
         batch.map((r) => JSON.stringify(r.explanation)),
         col("holdout"),
       ],

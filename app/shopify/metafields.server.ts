@@ -21,6 +21,7 @@ export const METAFIELD_DEFINITIONS: { key: MetafieldKey; name: string; descripti
   { key: "f_score", name: "RFM frequency score", description: "Frequency score 1..5 (1 = bought once)" },
   { key: "m_score", name: "RFM monetary score", description: "Monetary score 1..5" },
   { key: "churn_probability", name: "Churn probability", description: "Probability of no purchase in the churn horizon (0..1)" },
+  { key: "churn_model", name: "Churn model", description: "The model that produced the churn probability: bgnbd, supervised or heuristic" },
   { key: "predicted_clv_12m", name: "Predicted 12-month value", description: "Predicted customer value over the next 12 months, shop currency" },
   { key: "expected_purchases_90d", name: "Expected purchases (90 days)", description: "Expected number of purchases in the next 90 days" },
   { key: "scored_at", name: "RFM scored at", description: "As-of time of the written scores" },

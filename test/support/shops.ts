@@ -13,6 +13,7 @@ export interface ScoreInput {
   f?: number;
   m?: number;
   churnProbability?: number;
+  churnModel?: "bgnbd" | "supervised" | "heuristic";
   predictedClv12m?: number;
   expectedPurchases90d?: number;
   merchantTags?: string[];
@@ -74,6 +75,7 @@ export async function setScores(h: Harness, domain: string, shopId: string, inpu
       expectedPurchases90d: c.expectedPurchases90d ?? 0.75,
       predictedClv12m: c.predictedClv12m ?? 120.5,
       model: "bgnbd",
+      churnModel: c.churnModel ?? "bgnbd",
       explanation: {},
     };
     await prisma.customerScore.upsert({

@@ -40,6 +40,7 @@ function customers(n: number, shift = 0): ScoreInput[] {
     f: 1 + ((i + 2) % 5),
     m: 1 + ((i + 4) % 5),
     churnProbability: (i % 100) / 100 + 0.001,
+    churnModel: i % 2 === 0 ? "supervised" : "bgnbd",
     predictedClv12m: 10 + i * 1.5,
     expectedPurchases90d: (i % 7) / 3,
     merchantTags: i % 3 === 0 ? ["vip", "rfm:vip"] : i % 3 === 1 ? ["wholesale"] : [],
@@ -64,19 +65,20 @@ afterAll(async () => {
 });
 
 describe("metafield definitions", () => {
-  it("creates the eight $app:rfm customer definitions once", async () => {
+  it("creates the nine $app:rfm customer definitions once", async () => {
     await env.createShop(SHOP_A);
     const client = await env.client(SHOP_A);
     const first = await env.metafields.ensureMetafieldDefinitions(client);
-    expect(first.created.sort()).toEqual(["churn_probability", "expected_purchases_90d", "f_score", "m_score", "predicted_clv_12m", "r_score", "scored_at", "segment"]);
+    expect(first.created.sort()).toEqual(["churn_model", "churn_probability", "expected_purchases_90d", "f_score", "m_score", "predicted_clv_12m", "r_score", "scored_at", "segment"]);
     const second = await env.metafields.ensureMetafieldDefinitions(client);
     expect(second.created).toEqual([]);
     const defs = env.sim.state.extras.get(SHOP_A)!.definitions;
-    expect(defs.length).toBe(8);
+    expect(defs.length).toBe(9);
     expect(new Set(defs.map((d) => d.namespace))).toEqual(new Set(["$app:rfm"]));
     expect(defs.find((d) => d.key === "segment")?.type).toBe("single_line_text_field");
     expect(defs.find((d) => d.key === "r_score")?.type).toBe("number_integer");
     expect(defs.find((d) => d.key === "churn_probability")?.type).toBe("number_decimal");
+    expect(defs.find((d) => d.key === "churn_model")?.type).toBe("single_line_text_field");
     expect(defs.find((d) => d.key === "scored_at")?.type).toBe("date_time");
   });
 });
@@ -94,7 +96,7 @@ describe("write-back per call", () => {
     expect(res.customersWritten).toBe(40);
     expect(res.errors).toEqual([]);
     expect(res.tagCalls).toBe(40); // one tagsAdd each (nothing to remove yet)
-    expect(res.metafieldCalls).toBe(Math.ceil(40 / 3)); // 8 metafields each, ≤ 25 per call
+    expect(res.metafieldCalls).toBe(Math.ceil(40 / Math.floor(25 / 9))); // 9 metafields each, whole customers per call of ≤ 25
     expect(res.bulkOperations).toBe(0);
 
     for (const c of inputs) {
@@ -110,6 +112,7 @@ describe("write-back per call", () => {
       expect(mf.f_score?.value).toBe(String(c.f));
       expect(mf.m_score?.value).toBe(String(c.m));
       expect(mf.churn_probability?.value).toBe(c.churnProbability!.toFixed(4));
+      expect(mf.churn_model?.value).toBe(c.churnModel ?? "bgnbd");
       expect(mf.predicted_clv_12m?.value).toBe(c.predictedClv12m!.toFixed(2));
       expect(mf.expected_purchases_90d?.value).toBe(c.expectedPurchases90d!.toFixed(4));
       expect(mf.scored_at?.value).toBe("2026-11-22T00:00:00Z");

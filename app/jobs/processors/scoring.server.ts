@@ -40,6 +40,7 @@ function scoreRow(shop: Shop, customerId: string, score: CustomerScore): ScoreRo
     expectedPurchases90d: score.expectedPurchases90d,
     predictedClv12m: Math.round(score.predictedClv12mMinor) / 100,
     model: score.model,
+    churnModel: score.churnModel,
     explanation: score.reasons,
     holdout: isHoldout(shop.domain, customerId, resolveSettings(shop.settings).holdoutPercent),
   };

@@ -1,0 +1,1 @@
+ALTER TABLE "CustomerScore" ADD COLUMN "churnModel" TEXT NOT NULL DEFAULT 'bgnbd';
