@@ -1,7 +1,7 @@
 // Seeded, deterministic generator of simulated Shopify stores.
 //
-// Customers follow a latent buy-till-you-die process exactly as BG/NBD
-// assumes (Fader, Hardie & Lee 2005), in days:
+// By default (behaviour "btyd") customers follow a latent buy-till-you-die
+// process exactly as BG/NBD assumes (Fader, Hardie & Lee 2005), in days:
 //   - purchase rate  λ ~ Gamma(shape r, rate α), Poisson purchases while alive;
 //   - dropout prob   p ~ Beta(a, b), drawn after every *repeat* purchase
 //     (a one-time buyer is alive, as the model says);
@@ -9,6 +9,12 @@
 //     (Gamma-Gamma; mean order value p_s·γ/(q−1)).
 // The process is simulated past `asOf` for `horizonDays`, and those future
 // orders are only counted into the ground truth, never stored.
+//
+// Other store kinds (behaviours.ts), each with its own ground truth:
+// "replenishment" (a steady personal cycle until a random stop),
+// "seasonal" (gift buyers around yearly peaks) and "discount_bursts"
+// (purchases clustered in the shop's sale events). They share the spend
+// model and everything below.
 //
 // Noise a real store has: guest checkouts, test orders, cancellations (some
 // refunded), partial and full refunds, discount codes, presentment currencies
@@ -20,6 +26,8 @@ import { hashString, ID_BASES, shopIdSlot } from "./ids";
 import { DAY_MS, isoSeconds } from "./iso-time";
 import type { Plan, SimCustomer, SimLineItem, SimOrder, SimRefund, SimShop } from "./model";
 import { convertMinor, FX_PER_USD } from "./money";
+import { type BehaviourEvent, type BehaviourParams, type StoreBehaviour, simulateBehaviour } from "./behaviours";
+import { type Customers, drawOrderValue, FLAG_CANCELLED, FLAG_SALE, FLAG_TEST, PurchaseColumns } from "./purchases";
 import { createRng, sampleBeta, sampleExponential, sampleGamma, type Rng } from "../support/random";
 
 // --------------------------------------------------------------- options ----
@@ -61,6 +69,12 @@ export interface GenerateStoreOptions {
   grantedScopes?: string[];
   name?: string;
   params?: Partial<BtydParams>;
+  /**
+   * How customers buy (default "btyd", the BG/NBD process above). The other kinds use only
+   * the spend parameters (p, q, gamma) of `params`; their own knobs are in `behaviourParams`.
+   */
+  behaviour?: StoreBehaviour;
+  behaviourParams?: Partial<BehaviourParams>;
   horizonDays?: number;
   /** Shares (0..1). */
   noOrderCustomerShare?: number;
@@ -77,7 +91,10 @@ export interface GenerateStoreOptions {
 
 export interface GroundTruthCustomer {
   id: number;
-  /** Latent purchase rate per day and dropout probability. */
+  /**
+   * Latent purchase rate per day and dropout probability. Other kinds than btyd: lambda is
+   * the average purchase rate per day while active, p is 0 (they stop at `stopsAt` instead).
+   */
   lambda: number;
   p: number;
   /** Latent mean order value (shop minor units) = p_s/ν. */
@@ -88,6 +105,10 @@ export interface GroundTruthCustomer {
   purchasesNextHorizon: number;
   /** Counted orders before asOf (as stored in the shop). */
   countedOrdersBeforeAsOf: number;
+  /** Other kinds only: when the customer stopped buying for good; null if not before asOf + horizon. */
+  stopsAt?: string | null;
+  /** Replenishment only: the customer's own cycle, days between orders (before jitter). */
+  cycleDays?: number;
 }
 
 export interface GroundTruth {
@@ -96,6 +117,11 @@ export interface GroundTruth {
   asOf: string;
   horizonDays: number;
   params: BtydParams;
+  /** Other kinds only (absent for btyd stores): the kind, its parameters and the shop's calendar. */
+  behaviour?: Exclude<StoreBehaviour, "btyd">;
+  behaviourParams?: BehaviourParams;
+  /** Seasonal: the peak windows; discount_bursts: the sale events (both to asOf + horizon). */
+  events?: BehaviourEvent[];
   /** Only customers with at least one order (from the BTYD process). */
   customers: GroundTruthCustomer[];
   summary: {
@@ -161,7 +187,7 @@ export function emptyShop(opts: {
 // so a phase must not change how many numbers it draws, or when.
 
 /** Options with their defaults applied, and the time window they span. */
-interface Settings {
+export interface Settings {
   domain: string;
   seed: string;
   asOfMs: number;
@@ -171,6 +197,8 @@ interface Settings {
   horizonEndMs: number;
   currency: string;
   params: BtydParams;
+  behaviour: StoreBehaviour;
+  behaviourParams: Partial<BehaviourParams>;
   nCustomers: number;
   noOrderShare: number;
   guestShare: number;
@@ -199,6 +227,8 @@ function settingsOf(opts: GenerateStoreOptions): Settings {
     horizonEndMs: asOfMs + horizonDays * DAY_MS,
     currency: opts.currency ?? "USD",
     params: { ...DEFAULT_PARAMS, ...(opts.params ?? {}) },
+    behaviour: opts.behaviour ?? "btyd",
+    behaviourParams: opts.behaviourParams ?? {},
     nCustomers: Math.max(0, Math.floor(opts.customers)),
     noOrderShare: opts.noOrderCustomerShare ?? 0.08,
     guestShare: opts.guestOrderShare ?? 0.05,
@@ -212,47 +242,6 @@ function settingsOf(opts: GenerateStoreOptions): Settings {
   };
 }
 
-const FLAG_TEST = 1;
-const FLAG_CANCELLED = 2;
-
-/** Growable typed columns of purchase events (time, customer index or -1 for guests, amount, flags). */
-class PurchaseColumns {
-  n = 0;
-  time: Float64Array;
-  cust: Int32Array;
-  amount: Int32Array;
-  flags: Uint8Array; // FLAG_TEST | FLAG_CANCELLED
-  constructor(cap: number) {
-    cap = Math.max(16, cap);
-    this.time = new Float64Array(cap);
-    this.cust = new Int32Array(cap);
-    this.amount = new Int32Array(cap);
-    this.flags = new Uint8Array(cap);
-  }
-  push(time: number, cust: number, amount: number, flags: number) {
-    if (this.n === this.time.length) {
-      const cap = this.n * 2;
-      const t = new Float64Array(cap);
-      t.set(this.time);
-      this.time = t;
-      const c = new Int32Array(cap);
-      c.set(this.cust);
-      this.cust = c;
-      const a = new Int32Array(cap);
-      a.set(this.amount);
-      this.amount = a;
-      const f = new Uint8Array(cap);
-      f.set(this.flags);
-      this.flags = f;
-    }
-    const i = this.n++;
-    this.time[i] = Math.floor(time / 1000) * 1000;
-    this.cust[i] = cust;
-    this.amount[i] = amount;
-    this.flags[i] = flags;
-  }
-}
-
 const PACK = 4_194_304; // 2^22
 
 /** Indices 0..n-1 sorted by time (second precision), ties by index; native numeric sort. */
@@ -263,28 +252,6 @@ function sortedByTime(timesMs: Float64Array, n: number): Uint32Array {
   const out = new Uint32Array(n);
   for (let i = 0; i < n; i++) out[i] = keys[i] % PACK;
   return out;
-}
-
-/** One order value in minor units, Gamma(p, ν) in currency units, at least 1.00. */
-function drawOrderValue(rng: Rng, params: BtydParams, nu: number): number {
-  const z = sampleGamma(rng, params.p) / nu; // currency units
-  return Math.max(100, Math.round(z * 100));
-}
-
-/** Latent process and outcome of every customer, by customer index (buyers first). */
-interface Customers {
-  nBuyers: number;
-  /** All customers, buyers and those who never ordered. */
-  createdMs: Float64Array;
-  lambdas: Float64Array;
-  ps: Float64Array;
-  meanSpendMinor: Float64Array;
-  aliveAtAsOf: Uint8Array;
-  /** Counted orders in [asOf, asOf + horizon), never stored. */
-  futureOrders: Int32Array;
-  countedBeforeAsOf: Int32Array;
-  aliveTotal: number;
-  futureTotal: number;
 }
 
 /** Phase 1: every buyer's latent BTYD process and purchases; creation times of all customers. */
@@ -487,7 +454,8 @@ function addOrders(
 
     let discountCodes = EMPTY_STRINGS;
     let discountTotal = 0;
-    if (rng() < s.discountShare) {
+    // Orders bought in a sale event always carry a code; the draw happens for every order.
+    if (rng() < s.discountShare || (flags & FLAG_SALE) !== 0) {
       const dc = DISCOUNT_CODES[Math.floor(rng() * DISCOUNT_CODES.length)];
       const gross = Math.round((total * 100) / (100 - dc.percent));
       discountTotal = gross - total;
@@ -573,12 +541,14 @@ function groundTruthOf(
   ids: { order: Uint32Array; ids: Float64Array },
   orders: number,
   counts: OrderCounts,
+  kind: { params: BehaviourParams; events: BehaviourEvent[] } | null,
 ): GroundTruth {
   const truthCustomers: GroundTruthCustomer[] = [];
+  const { stopsAtMs, cycleDays } = customers;
   for (let r = 0; r < ids.order.length; r++) {
     const i = ids.order[r];
     if (i >= customers.nBuyers) continue;
-    truthCustomers.push({
+    const c: GroundTruthCustomer = {
       id: ids.ids[i],
       lambda: customers.lambdas[i],
       p: customers.ps[i],
@@ -586,7 +556,10 @@ function groundTruthOf(
       alive: customers.aliveAtAsOf[i] === 1,
       purchasesNextHorizon: customers.futureOrders[i],
       countedOrdersBeforeAsOf: customers.countedBeforeAsOf[i],
-    });
+    };
+    if (stopsAtMs) c.stopsAt = stopsAtMs[i] < s.horizonEndMs ? isoSeconds(stopsAtMs[i]) : null;
+    if (cycleDays) c.cycleDays = cycleDays[i];
+    truthCustomers.push(c);
   }
   return {
     domain: s.domain,
@@ -594,6 +567,7 @@ function groundTruthOf(
     asOf: isoSeconds(s.asOfMs),
     horizonDays: s.horizonDays,
     params: s.params,
+    ...(kind && s.behaviour !== "btyd" ? { behaviour: s.behaviour, behaviourParams: kind.params, events: kind.events } : {}),
     customers: truthCustomers,
     summary: {
       customers: s.nCustomers,
@@ -623,13 +597,21 @@ export function generateStore(opts: GenerateStoreOptions): { shop: SimShop; trut
   });
   const slot = shopIdSlot(opts.domain);
 
-  const { customers, purchases } = simulateCustomers(s, rng);
+  let kind: { params: BehaviourParams; events: BehaviourEvent[] } | null = null;
+  let customers: Customers;
+  let purchases: PurchaseColumns;
+  if (s.behaviour === "btyd") ({ customers, purchases } = simulateCustomers(s, rng));
+  else {
+    const sim = simulateBehaviour(s, rng);
+    ({ customers, purchases } = sim);
+    kind = { params: sim.params, events: sim.events };
+  }
   addGuestAndTestOrders(s, rng, customers, purchases);
   if (s.nCustomers >= PACK || purchases.n >= PACK) throw new Error("generateStore: at most 4,194,303 customers/orders");
   const ids = customerIdsByCreation(customers.createdMs, slot);
   const { lastActivityMs, counts } = addOrders(s, rng, shop, slot, purchases, ids.ids);
   addCustomers(shop, customers, ids, lastActivityMs);
-  const truth = groundTruthOf(s, customers, ids, purchases.n, counts);
+  const truth = groundTruthOf(s, customers, ids, purchases.n, counts, kind);
   setTruth(shop, truth);
   return { shop, truth };
 }
