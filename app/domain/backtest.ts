@@ -12,10 +12,14 @@
  *   is merged into it); MAE of expected purchases over H days vs the baseline "same rate as
  *   before" = x / T repeat purchase days per day of the customer's observed life, times H.
  */
+import { rocAuc } from "./churn/metrics";
 import { MS_PER_DAY, utcDay } from "./customer-facts";
 import { factsFromGroupedOrders, type GroupedOrders } from "./population-facts";
 import { scoreFacts, type ModelKind } from "./score-shop";
 import type { SegmentMap } from "./segment-map";
+
+/** rocAuc now lives in churn/metrics.ts (with the other churn metrics); re-exported for existing callers. */
+export { rocAuc };
 
 /** Below this many customers at the cutoff (or with nobody in one class) no accuracy is reported. */
 export const MIN_BACKTEST_CUSTOMERS = 30;
@@ -58,33 +62,6 @@ export interface ModelAccuracy {
 }
 
 export type BacktestOutcome = { accuracy: ModelAccuracy; reason: null } | { accuracy: null; reason: string };
-
-/**
- * Rank-based AUC (Mann–Whitney U): the probability that a random positive scores higher than a
- * random negative, ties counting one half. Null when there are no positives or no negatives.
- */
-export function rocAuc(scores: ArrayLike<number>, positive: ArrayLike<boolean>): number | null {
-  const n = scores.length;
-  if (positive.length !== n) throw new RangeError("scores and labels differ in length");
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => scores[a] - scores[b]);
-  let nPos = 0;
-  let rankSumPos = 0;
-  for (let i = 0; i < n; ) {
-    let j = i;
-    while (j + 1 < n && scores[order[j + 1]] === scores[order[i]]) j++;
-    const midRank = (i + j) / 2 + 1; // ranks are 1-based; tied scores share the mean rank
-    for (let k = i; k <= j; k++) {
-      if (positive[order[k]]) {
-        nPos++;
-        rankSumPos += midRank;
-      }
-    }
-    i = j + 1;
-  }
-  const nNeg = n - nPos;
-  if (nPos === 0 || nNeg === 0) return null;
-  return (rankSumPos - (nPos * (nPos + 1)) / 2) / (nPos * nNeg);
-}
 
 export function backtest(orders: GroupedOrders, options: BacktestOptions): BacktestOutcome {
   const H = options.horizonDays;

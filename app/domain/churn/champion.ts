@@ -1,0 +1,621 @@
+/**
+ * Per-shop churn champion (docs/scoring.md, "Churn champion"; ADR 0010).
+ *
+ * Challengers for P(no purchase in the next H days):
+ *  - "bgnbd": the shop's BG/NBD churnProbability (score-shop.ts);
+ *  - "supervised": L2 logistic regression on time-split rows of the shop's own history
+ *    (features.ts), trained only on label windows that ended before the evaluation window;
+ *  - "heuristic": score-shop.ts's recency rule;
+ *  - "recency" (days since the last order) is reported as a baseline (AUC only, not a probability).
+ * Every challenger is Platt-calibrated on held-out rows (the latest training cut of each window,
+ * never used to fit the supervised model), and the champion is the one with the lowest log-loss
+ * on an out-of-time window [asOf − w, asOf) that no training or calibration row saw; ties
+ * within 1e-4 go to the higher AUC. Small shops keep the labelled heuristic.
+ *
+ * Protocol (all times in whole days from asOf; L = days from the shop's first order to asOf):
+ *  - evaluation window w_e = min(H, floor((L − 30)/3)); the evaluation cut is asOf − w_e;
+ *  - w_e = H ("horizon" mode): every training row uses w = H;
+ *  - w_e < H ("short" mode, history too short for H): rows of the windows w_e/3, 2w_e/3, w_e
+ *    are mixed (log w is a feature, and the BG/NBD outputs are for each row's own w), and the
+ *    production model is trained on the windows w_p/3, 2w_p/3, w_p with
+ *    w_p = min(H, floor((L − 30)/2)) and applied at H, an extrapolation the `note` states;
+ *  - cuts lie on a grid asOf − k·s (s = max(7, round(w_e/3)) days), at least 30 days after the
+ *    first order, at most 8 of them (the latest); a cut c with window w gives rows only if
+ *    c + w ≤ the boundary (the evaluation cut while measuring, asOf for the production model);
+ *  - per window, the latest such cut is the calibration cut (Platt rows; also picks λ), the
+ *    other cuts are fit rows.
+ */
+import { churnProbability as bgChurn, type BgNbdParams } from "../bgnbd";
+import { type CustomerFacts, type FactsColumns, MS_PER_DAY } from "../customer-facts";
+import { type GroupedOrders, factsFromGroupedOrders } from "../population-facts";
+import { type ShopModelState, scoreFacts } from "../score-shop";
+import { applyPlatt, fitPlatt, type PlattParams } from "./calibration";
+import {
+  type CutSnapshot,
+  FEATURE_COUNT,
+  FEATURE_NAMES,
+  churnLabels,
+  featureMatrix,
+  heuristicChurn,
+  snapshotAt,
+  writeFeatures,
+} from "./features";
+import { type Design, type LogisticModel, fitLogistic, linearPredictor, predictLogistic, sigmoid } from "./logistic";
+import { brier, expectedCalibrationError, logLoss, rocAuc } from "./metrics";
+
+export type ChurnModelName = "bgnbd" | "supervised" | "heuristic";
+
+export interface ChurnMetrics {
+  model: ChurnModelName | "recency";
+  customers: number;
+  churned: number;
+  auc: number | null;
+  logLoss: number | null;
+  brier: number | null;
+  ece: number | null;
+}
+
+export interface ChurnChampionState {
+  version: 1;
+  asOf: string;
+  horizonDays: number;
+  /** Window of the out-of-time check (H, or shorter when the history is short: see `note`). */
+  windowDays: number;
+  champion: ChurnModelName;
+  reason: string;
+  note: string | null;
+  /** ISO instants of the backtest's cuts, oldest first; the last one is the evaluation cut. */
+  cuts: string[];
+  backtest: ChurnMetrics[];
+  supervised: { featureNames: string[]; means: number[]; scales: number[]; weights: number[]; bias: number; lambda: number } | null;
+  calibration: { a: number; b: number } | null;
+}
+
+/** Days of history before the first cut (so a cut has customers with some past). */
+export const MIN_CUT_AGE_DAYS = 30;
+/** The shortest evaluation window worth measuring. */
+export const MIN_WINDOW_DAYS = 14;
+export const MAX_TRAINING_CUTS = 8;
+/** A backtest needs this many evaluated customers, and this many of each class (there and in the training and calibration rows). */
+export const MIN_BACKTEST_ROWS = 100;
+export const MIN_CLASS_ROWS = 20;
+/** Fit rows beyond this are thinned deterministically (the fit's cost is linear in rows). */
+export const MAX_FIT_ROWS = 150_000;
+export const MAX_CALIBRATION_ROWS = 200_000;
+/** λ candidates, picked by log-loss on the calibration rows (standardised features). */
+export const LAMBDA_GRID = [1e-2, 1e-3, 1e-4] as const;
+export const LOG_LOSS_TIE = 1e-4;
+
+const CHALLENGERS: readonly ChurnModelName[] = ["bgnbd", "supervised", "heuristic"];
+
+interface Plan {
+  mode: "horizon" | "short";
+  historyDays: number;
+  evalWindow: number;
+  selectionWindows: number[];
+  productionWindows: number[];
+  stepDays: number;
+}
+
+function windowsUpTo(w: number, H: number): number[] {
+  if (w >= H) return [H];
+  const out = [Math.round(w / 3), Math.round((2 * w) / 3), w].filter((v) => v >= 7);
+  return [...new Set(out)];
+}
+
+function planFor(horizonDays: number, historyDays: number): Plan | string {
+  const H = horizonDays;
+  const evalWindow = Math.min(H, Math.floor((historyDays - MIN_CUT_AGE_DAYS) / 3));
+  if (evalWindow < MIN_WINDOW_DAYS) {
+    return `only ${historyDays} days of order history: too short for an out-of-time check (needs ${3 * MIN_WINDOW_DAYS + MIN_CUT_AGE_DAYS})`;
+  }
+  const productionWindow = Math.min(H, Math.floor((historyDays - MIN_CUT_AGE_DAYS) / 2));
+  return {
+    mode: evalWindow === H ? "horizon" : "short",
+    historyDays,
+    evalWindow,
+    selectionWindows: windowsUpTo(evalWindow, H),
+    productionWindows: evalWindow === H ? [H] : windowsUpTo(productionWindow, H),
+    stepDays: Math.max(7, Math.round(evalWindow / 3)),
+  };
+}
+
+function firstOrderMs(orders: GroupedOrders, beforeMs: number): number {
+  let first = Number.POSITIVE_INFINITY;
+  const customers = orders.offsets.length - 1;
+  for (let c = 0; c < customers; c++) {
+    const k = orders.offsets[c];
+    if (k < orders.offsets[c + 1] && orders.timesMs[k] < first && orders.timesMs[k] < beforeMs) first = orders.timesMs[k];
+  }
+  return first;
+}
+
+/** Snapshots are shared between the measuring and the production rows (one BG/NBD fit per cut). */
+class Snapshots {
+  private cache = new Map<number, CutSnapshot>();
+  constructor(
+    private orders: GroupedOrders,
+    private opts: { minCustomers?: number; minRepeatCustomers?: number },
+  ) {}
+  at(ms: number): CutSnapshot {
+    let s = this.cache.get(ms);
+    if (!s) {
+      s = snapshotAt(this.orders, ms, this.opts);
+      this.cache.set(ms, s);
+    }
+    return s;
+  }
+}
+
+interface RowSet {
+  /** Per (cut, window) block. */
+  blocks: { snap: CutSnapshot; windowDays: number; calibration: boolean }[];
+}
+
+/** The (cut, window) blocks with c + w ≤ boundary, and which of them are calibration blocks. */
+function blocksFor(snaps: Snapshots, asOfMs: number, firstMs: number, plan: Plan, boundaryMs: number, windows: number[]): RowSet {
+  const step = plan.stepDays * MS_PER_DAY;
+  const minW = Math.min(...windows);
+  const cuts: number[] = [];
+  for (let k = 1; ; k++) {
+    const c = asOfMs - k * step;
+    if (c < firstMs + MIN_CUT_AGE_DAYS * MS_PER_DAY) break;
+    if (c + minW * MS_PER_DAY > boundaryMs) continue;
+    cuts.push(c);
+    if (cuts.length >= MAX_TRAINING_CUTS) break;
+  }
+  const blocks: RowSet["blocks"] = [];
+  for (const w of windows) {
+    let latest = true;
+    for (const c of cuts) {
+      if (c + w * MS_PER_DAY > boundaryMs) continue;
+      const snap = snaps.at(c);
+      if (!snap.bgnbd) continue; // BG/NBD not usable at that cut (too early, no convergence)
+      blocks.push({ snap, windowDays: w, calibration: latest });
+      latest = false;
+    }
+  }
+  return { blocks };
+}
+
+/** Deterministic thinning: keep row r of a block when its hash falls below the fraction. */
+function keepRow(seed: number, r: number, fraction: number): boolean {
+  if (fraction >= 1) return true;
+  let h = Math.imul(r ^ Math.imul(seed, 0x9e3779b1), 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return (h >>> 0) / 4294967296 < fraction;
+}
+
+function designOf(blocks: RowSet["blocks"], maxRows: number): Design {
+  let total = 0;
+  for (const b of blocks) total += b.snap.facts.n;
+  const fraction = total > maxRows ? maxRows / total : 1;
+  const parts: { x: Float64Array; y: Uint8Array }[] = [];
+  let rows = 0;
+  blocks.forEach((b, bi) => {
+    const n = b.snap.facts.n;
+    const x = featureMatrix(b.snap.facts, b.snap.bgnbd!, b.windowDays);
+    const y = churnLabels(b.snap, b.windowDays);
+    if (fraction >= 1) {
+      parts.push({ x, y });
+      rows += n;
+      return;
+    }
+    let kept = 0;
+    for (let i = 0; i < n; i++) {
+      if (!keepRow(bi + 1, i, fraction)) continue;
+      if (kept !== i) {
+        x.copyWithin(kept * FEATURE_COUNT, i * FEATURE_COUNT, (i + 1) * FEATURE_COUNT);
+        y[kept] = y[i];
+      }
+      kept++;
+    }
+    parts.push({ x: x.subarray(0, kept * FEATURE_COUNT), y: y.subarray(0, kept) });
+    rows += kept;
+  });
+  const x = new Float64Array(rows * FEATURE_COUNT);
+  const y = new Uint8Array(rows);
+  let o = 0;
+  for (const p of parts) {
+    x.set(p.x, o * FEATURE_COUNT);
+    y.set(p.y, o);
+    o += p.y.length;
+  }
+  return { rows, cols: FEATURE_COUNT, x, y };
+}
+
+/** Uncalibrated probabilities of a non-supervised challenger on one (cut, window) block. */
+function baseProbabilities(name: "bgnbd" | "heuristic", snap: CutSnapshot, w: number): Float64Array {
+  const f = snap.facts;
+  const out = new Float64Array(f.n);
+  if (name === "bgnbd") {
+    const p = snap.bgnbd!;
+    for (let i = 0; i < f.n; i++) out[i] = bgChurn(p, f.x[i], f.tx[i], f.T[i], w);
+  } else {
+    for (let i = 0; i < f.n; i++) out[i] = heuristicChurn(snap.gapDays, f.recencyDays[i], w);
+  }
+  return out;
+}
+
+function concatBlocks(blocks: RowSet["blocks"], name: "bgnbd" | "heuristic" | "labels"): { p: Float64Array; y: Uint8Array } {
+  let n = 0;
+  for (const b of blocks) n += b.snap.facts.n;
+  const p = new Float64Array(n);
+  const y = new Uint8Array(n);
+  let o = 0;
+  for (const b of blocks) {
+    if (name !== "labels") p.set(baseProbabilities(name, b.snap, b.windowDays), o);
+    y.set(churnLabels(b.snap, b.windowDays), o);
+    o += b.snap.facts.n;
+  }
+  return { p, y };
+}
+
+function countPositives(y: Uint8Array): number {
+  let s = 0;
+  for (let i = 0; i < y.length; i++) s += y[i];
+  return s;
+}
+
+function classesOk(y: Uint8Array, minRows: number): boolean {
+  const pos = countPositives(y);
+  return y.length >= minRows && pos >= MIN_CLASS_ROWS && y.length - pos >= MIN_CLASS_ROWS;
+}
+
+interface SupervisedFit {
+  model: LogisticModel;
+  calibration: PlattParams | null;
+}
+
+/** Fit on the fit blocks (λ by calibration log-loss, warm-started from large to small λ), Platt on the calibration blocks. */
+function fitSupervised(set: RowSet, fixedLambda: number | null): SupervisedFit | string {
+  const fitDesign = designOf(
+    set.blocks.filter((b) => !b.calibration),
+    MAX_FIT_ROWS,
+  );
+  const calDesign = designOf(
+    set.blocks.filter((b) => b.calibration),
+    MAX_CALIBRATION_ROWS,
+  );
+  if (!classesOk(fitDesign.y, MIN_BACKTEST_ROWS)) return `too few training rows (${fitDesign.rows}, ${countPositives(fitDesign.y)} churned)`;
+  if (!classesOk(calDesign.y, MIN_BACKTEST_ROWS)) return `too few calibration rows (${calDesign.rows}, ${countPositives(calDesign.y)} churned)`;
+  const lambdas = fixedLambda === null ? LAMBDA_GRID : [fixedLambda];
+  let best: { model: LogisticModel; loss: number; p: Float64Array } | null = null;
+  let start: number[] | undefined;
+  for (const lambda of lambdas) {
+    const fit = fitLogistic(fitDesign, { lambda, start });
+    start = [fit.bias, ...fit.weights];
+    const p = predictLogistic(fit, calDesign.x, calDesign.rows);
+    const loss = logLoss(p, calDesign.y)!;
+    if (!best || loss < best.loss - 1e-9) best = { model: fit, loss, p };
+  }
+  const model: LogisticModel = { means: best!.model.means, scales: best!.model.scales, weights: best!.model.weights, bias: best!.model.bias, lambda: best!.model.lambda };
+  return { model, calibration: fitPlatt(best!.p, calDesign.y) };
+}
+
+function calibrateBase(set: RowSet, name: "bgnbd" | "heuristic"): PlattParams | null {
+  const { p, y } = concatBlocks(
+    set.blocks.filter((b) => b.calibration),
+    name,
+  );
+  return classesOk(y, MIN_BACKTEST_ROWS) ? fitPlatt(p, y) : null;
+}
+
+function metricsOf(model: ChurnMetrics["model"], p: ArrayLike<number>, y: Uint8Array, probability = true): ChurnMetrics {
+  return {
+    model,
+    customers: y.length,
+    churned: countPositives(y),
+    auc: rocAuc(p, y),
+    logLoss: probability ? logLoss(p, y) : null,
+    brier: probability ? brier(p, y) : null,
+    ece: probability ? expectedCalibrationError(p, y) : null,
+  };
+}
+
+function calibrated(c: PlattParams | null, p: Float64Array): Float64Array {
+  if (c) for (let i = 0; i < p.length; i++) p[i] = applyPlatt(c, p[i]);
+  return p;
+}
+
+/** Lower log-loss wins; within LOG_LOSS_TIE the higher AUC. */
+function better(a: ChurnMetrics, b: ChurnMetrics): boolean {
+  if (a.logLoss === null) return false;
+  if (b.logLoss === null) return true;
+  if (Math.abs(a.logLoss - b.logLoss) <= LOG_LOSS_TIE) return (a.auc ?? 0) > (b.auc ?? 0);
+  return a.logLoss < b.logLoss;
+}
+
+const fmt = (v: number | null) => (v === null ? "n/a" : v.toFixed(4));
+const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+export interface SelectOptions {
+  asOf: Date;
+  horizonDays: number;
+  minCustomers?: number;
+  minRepeatCustomers?: number;
+}
+
+interface Selection {
+  state: ChurnChampionState;
+  /** Production parameters (fitted up to asOf) for any challenger; null when not available. */
+  production(name: ChurnModelName): Pick<ChurnChampionState, "supervised" | "calibration">;
+}
+
+function heuristicState(opts: SelectOptions, reason: string, extra: Partial<ChurnChampionState> = {}): ChurnChampionState {
+  return {
+    version: 1,
+    asOf: opts.asOf.toISOString(),
+    horizonDays: opts.horizonDays,
+    windowDays: opts.horizonDays,
+    champion: "heuristic",
+    reason,
+    note: null,
+    cuts: [],
+    backtest: [],
+    supervised: null,
+    calibration: null,
+    ...extra,
+  };
+}
+
+function select(orders: GroupedOrders, opts: SelectOptions): Selection {
+  const H = opts.horizonDays;
+  if (!(H > 0)) throw new RangeError(`horizonDays must be > 0, got ${H}`);
+  const asOfMs = opts.asOf.getTime();
+  const snaps = new Snapshots(orders, { minCustomers: opts.minCustomers, minRepeatCustomers: opts.minRepeatCustomers });
+  const none: Selection["production"] = () => ({ supervised: null, calibration: null });
+  // The shop's own rule at asOf (score-shop.ts, fitShopModels): no usable BG/NBD, no champion.
+  const now = snaps.at(asOfMs);
+  if (!now.bgnbd) return { state: heuristicState(opts, `heuristic: ${now.bgnbdReason}`), production: none };
+  const firstMs = firstOrderMs(orders, asOfMs);
+  const historyDays = Math.floor((asOfMs - firstMs) / MS_PER_DAY);
+  const plan = planFor(H, historyDays);
+  if (typeof plan === "string") return { state: heuristicState(opts, `heuristic: ${plan}`), production: none };
+
+  const w = plan.evalWindow;
+  const evalMs = asOfMs - w * MS_PER_DAY;
+  const note =
+    plan.mode === "horizon"
+      ? null
+      : `Only ${historyDays} days of history, less than needed to check a ${H}-day horizon out of time: measured on the last ${w} days ` +
+        `with models trained on ${plan.selectionWindows.join(", ")}-day windows; the production model is trained on ` +
+        `${plan.productionWindows.join(", ")}-day windows and extrapolated to ${H} days (window length is a feature).`;
+  const evalSnap = snaps.at(evalMs);
+  const selection = blocksFor(snaps, asOfMs, firstMs, plan, evalMs, plan.selectionWindows);
+  const cuts = [...new Set(selection.blocks.map((b) => b.snap.cutMs))].sort((a, b) => a - b).map((ms) => new Date(ms).toISOString());
+  cuts.push(new Date(evalMs).toISOString());
+  const base = { windowDays: w, note, cuts };
+  if (!evalSnap.bgnbd) return { state: heuristicState(opts, `heuristic: at the evaluation cut ${isoDay(evalMs)}: ${evalSnap.bgnbdReason}`, base), production: none };
+  const yEval = churnLabels(evalSnap, w);
+  if (!classesOk(yEval, MIN_BACKTEST_ROWS)) {
+    return {
+      state: heuristicState(opts, `heuristic: the check window ${isoDay(evalMs)}..${isoDay(asOfMs)} has ${yEval.length} customers, ${countPositives(yEval)} churned (needs ${MIN_BACKTEST_ROWS}, ${MIN_CLASS_ROWS} of each)`, base),
+      production: none,
+    };
+  }
+  const supervised = fitSupervised(selection, null);
+  if (typeof supervised === "string") return { state: heuristicState(opts, `heuristic: ${supervised} before ${isoDay(evalMs)}`, base), production: none };
+
+  // Out-of-time scores on [evalMs, asOf): every challenger calibrated on the calibration rows.
+  const metrics: ChurnMetrics[] = [];
+  const pBg = calibrated(calibrateBase(selection, "bgnbd"), baseProbabilities("bgnbd", evalSnap, w));
+  metrics.push(metricsOf("bgnbd", pBg, yEval));
+  const xEval = featureMatrix(evalSnap.facts, evalSnap.bgnbd, w);
+  const pSup = calibrated(supervised.calibration, predictLogistic(supervised.model, xEval, evalSnap.facts.n));
+  metrics.push(metricsOf("supervised", pSup, yEval));
+  const pH = calibrated(calibrateBase(selection, "heuristic"), baseProbabilities("heuristic", evalSnap, w));
+  metrics.push(metricsOf("heuristic", pH, yEval));
+  const recency = Float64Array.from(evalSnap.facts.recencyDays);
+  metrics.push(metricsOf("recency", recency, yEval, false));
+
+  let best = metrics[0];
+  for (const m of metrics.slice(1, 3)) if (better(m, best)) best = m;
+  const champion = best.model as ChurnModelName;
+  const others = metrics
+    .slice(0, 3)
+    .filter((m) => m !== best)
+    .map((m) => `${m.model} ${fmt(m.logLoss)}`)
+    .join(", ");
+  const reason = `${champion}: lowest out-of-time log-loss ${fmt(best.logLoss)} (${others}; AUC ${fmt(best.auc)}) on ${yEval.length} customers, ${isoDay(evalMs)}..${isoDay(asOfMs)} (${w} days)`;
+
+  // Production: refit on everything up to asOf with the same recipe.
+  const productionSet = blocksFor(snaps, asOfMs, firstMs, plan, asOfMs, plan.productionWindows);
+  const memo = new Map<ChurnModelName, Pick<ChurnChampionState, "supervised" | "calibration">>();
+  const production = (name: ChurnModelName): Pick<ChurnChampionState, "supervised" | "calibration"> => {
+    const hit = memo.get(name);
+    if (hit) return hit;
+    let out: Pick<ChurnChampionState, "supervised" | "calibration">;
+    if (name === "supervised") {
+      const fit = fitSupervised(productionSet, supervised.model.lambda);
+      // Cannot happen in practice (the production rows include the measured ones); keep the measured fit then.
+      const use = typeof fit === "string" ? supervised : fit;
+      out = { supervised: { featureNames: [...FEATURE_NAMES], ...use.model }, calibration: use.calibration };
+    } else {
+      out = { supervised: null, calibration: calibrateBase(productionSet, name) };
+    }
+    memo.set(name, out);
+    return out;
+  };
+  const state: ChurnChampionState = {
+    version: 1,
+    asOf: opts.asOf.toISOString(),
+    horizonDays: H,
+    windowDays: w,
+    champion,
+    reason,
+    note,
+    cuts,
+    backtest: metrics,
+    ...production(champion),
+  };
+  return { state, production };
+}
+
+/** Select the shop's churn champion at asOf by the out-of-time backtest described above. */
+export function selectChurnChampion(
+  orders: GroupedOrders,
+  opts: { asOf: Date; horizonDays: number; minCustomers?: number; minRepeatCustomers?: number },
+): ChurnChampionState {
+  return select(orders, opts).state;
+}
+
+function checkFeatureNames(s: NonNullable<ChurnChampionState["supervised"]>): void {
+  if (s.featureNames.length !== FEATURE_COUNT || s.featureNames.some((n, i) => n !== FEATURE_NAMES[i])) {
+    throw new Error(`stored churn model has features [${s.featureNames.join(", ")}], this code computes [${FEATURE_NAMES.join(", ")}]`);
+  }
+}
+
+/** Which model can actually run with this shop state: BG/NBD-based champions need a usable fit. */
+function usableBgNbd(model: ShopModelState): BgNbdParams | null {
+  return model.model === "bgnbd" && model.bgnbd ? model.bgnbd : null;
+}
+
+/**
+ * Calibrated churn probabilities (next horizonDays) of the champion for every facts row at
+ * asOf; bgnbd/heuristic params from the shop's current fit (ShopModelState from scoreFacts).
+ * When the shop's fit has fallen back to the heuristic, a BG/NBD-based champion cannot run and
+ * the uncalibrated heuristic is returned (exactly the app's churnProbability then).
+ */
+export function championChurnColumns(state: ChurnChampionState, facts: FactsColumns, model: ShopModelState, horizonDays: number): Float64Array {
+  const out = new Float64Array(facts.n);
+  const bg = usableBgNbd(model);
+  const cal = state.calibration;
+  if (state.champion === "heuristic" || !bg) {
+    const g = model.heuristic.typicalGapDays;
+    const c = state.champion === "heuristic" ? cal : null;
+    for (let i = 0; i < facts.n; i++) {
+      const p = heuristicChurn(g, facts.recencyDays[i], horizonDays);
+      out[i] = c ? applyPlatt(c, p) : p;
+    }
+    return out;
+  }
+  if (state.champion === "bgnbd" || !state.supervised) {
+    for (let i = 0; i < facts.n; i++) {
+      const p = bgChurn(bg, facts.x[i], facts.tx[i], facts.T[i], horizonDays);
+      out[i] = cal && state.champion === "bgnbd" ? applyPlatt(cal, p) : p;
+    }
+    return out;
+  }
+  const sup = state.supervised;
+  checkFeatureNames(sup);
+  const x = featureMatrix(facts, bg, horizonDays);
+  predictLogistic(sup, x, facts.n, out);
+  if (cal) for (let i = 0; i < facts.n; i++) out[i] = applyPlatt(cal, out[i]);
+  return out;
+}
+
+/** The same for one customer (the live rescore path: stored parameters, no training). */
+export function championChurnProbability(state: ChurnChampionState, facts: CustomerFacts, model: ShopModelState, horizonDays: number): number {
+  const bg = usableBgNbd(model);
+  const cal = state.calibration;
+  if (state.champion === "heuristic" || !bg) {
+    const p = heuristicChurn(model.heuristic.typicalGapDays, facts.recencyDays, horizonDays);
+    return cal && state.champion === "heuristic" ? applyPlatt(cal, p) : p;
+  }
+  if (state.champion === "bgnbd" || !state.supervised) {
+    const p = bgChurn(bg, facts.x, facts.tx, facts.T, horizonDays);
+    return cal && state.champion === "bgnbd" ? applyPlatt(cal, p) : p;
+  }
+  const sup = state.supervised;
+  checkFeatureNames(sup);
+  const row = new Float64Array(FEATURE_COUNT);
+  writeFeatures(facts, bg, horizonDays, row, 0);
+  const p = sigmoid(linearPredictor(sup, row, 0));
+  return cal ? applyPlatt(cal, p) : p;
+}
+
+function truncateOrders(orders: GroupedOrders, beforeMs: number): GroupedOrders {
+  const customers = orders.offsets.length - 1;
+  const offsets = new Int32Array(customers + 1);
+  let n = 0;
+  for (let c = 0; c < customers; c++) {
+    for (let k = orders.offsets[c]; k < orders.offsets[c + 1]; k++) if (orders.timesMs[k] < beforeMs) n++;
+    offsets[c + 1] = n;
+  }
+  const timesMs = new Float64Array(n);
+  const amountsMinor = new Float64Array(n);
+  for (let c = 0, o = 0; c < customers; c++) {
+    for (let k = orders.offsets[c]; k < orders.offsets[c + 1]; k++) {
+      if (orders.timesMs[k] < beforeMs) {
+        timesMs[o] = orders.timesMs[k];
+        amountsMinor[o++] = orders.amountsMinor[k];
+      }
+    }
+  }
+  return { offsets, timesMs, amountsMinor };
+}
+
+export interface ChallengerEvaluation {
+  /** The champion state as selectChurnChampion returns it at fitAsOf. */
+  state: ChurnChampionState;
+  /** Customers scored at fitAsOf and how many had no order in [fitAsOf, evalUntil). */
+  customers: number;
+  churned: number;
+  /** Each challenger as it would be delivered if it were the champion (production fit up to fitAsOf, calibrated), then recency (AUC only). */
+  challengers: ChurnMetrics[];
+  /** The app's uncalibrated outputs today: BG/NBD churnProbability (null metrics when the shop falls back) and the heuristic. */
+  uncalibrated: ChurnMetrics[];
+  /** The selected champion (its name in `model`), i.e. championChurnColumns on the future window. */
+  champion: ChurnMetrics;
+}
+
+/**
+ * Benchmark helper: select the champion with data before fitAsOf only, then measure every
+ * challenger, calibrated as it would be deployed, and the champion on the real future window:
+ * labels = no order in [fitAsOf, evalUntil), probabilities for horizonDays.
+ */
+export function evaluateChallengers(
+  orders: GroupedOrders,
+  opts: { fitAsOf: Date; evalUntil: Date; horizonDays: number; minCustomers?: number; minRepeatCustomers?: number },
+): ChallengerEvaluation {
+  const fitMs = opts.fitAsOf.getTime();
+  const untilMs = opts.evalUntil.getTime();
+  if (!(untilMs > fitMs)) throw new RangeError("evalUntil must be after fitAsOf");
+  const past = truncateOrders(orders, fitMs);
+  const sel = select(past, { asOf: opts.fitAsOf, horizonDays: opts.horizonDays, minCustomers: opts.minCustomers, minRepeatCustomers: opts.minRepeatCustomers });
+  const { facts, customerIndex } = factsFromGroupedOrders(past, opts.fitAsOf);
+  const model = scoreFacts(facts, { asOf: opts.fitAsOf, horizonDays: opts.horizonDays, minCustomers: opts.minCustomers, minRepeatCustomers: opts.minRepeatCustomers }).state;
+  const y = new Uint8Array(facts.n);
+  for (let i = 0; i < facts.n; i++) {
+    const c = customerIndex[i];
+    let bought = false;
+    for (let k = orders.offsets[c]; k < orders.offsets[c + 1]; k++) {
+      const t = orders.timesMs[k];
+      if (t >= fitMs && t < untilMs) {
+        bought = true;
+        break;
+      }
+    }
+    y[i] = bought ? 0 : 1;
+  }
+  const H = opts.horizonDays;
+  const challengers: ChurnMetrics[] = [];
+  for (const name of CHALLENGERS) {
+    const prod = sel.production(name);
+    const canRun = name === "heuristic" || (usableBgNbd(model) && (name === "bgnbd" || prod.supervised));
+    if (!canRun || (sel.state.backtest.length === 0 && name !== sel.state.champion)) {
+      challengers.push({ model: name, customers: facts.n, churned: countPositives(y), auc: null, logLoss: null, brier: null, ece: null });
+      continue;
+    }
+    const st: ChurnChampionState = { ...sel.state, champion: name, ...prod };
+    challengers.push(metricsOf(name, championChurnColumns(st, facts, model, H), y));
+  }
+  challengers.push(metricsOf("recency", Float64Array.from(facts.recencyDays), y, false));
+  const uncalibrated: ChurnMetrics[] = [];
+  const bg = usableBgNbd(model);
+  if (bg) {
+    const p = new Float64Array(facts.n);
+    for (let i = 0; i < facts.n; i++) p[i] = bgChurn(bg, facts.x[i], facts.tx[i], facts.T[i], H);
+    uncalibrated.push(metricsOf("bgnbd", p, y));
+  } else {
+    uncalibrated.push({ model: "bgnbd", customers: facts.n, churned: countPositives(y), auc: null, logLoss: null, brier: null, ece: null });
+  }
+  const ph = new Float64Array(facts.n);
+  for (let i = 0; i < facts.n; i++) ph[i] = heuristicChurn(model.heuristic.typicalGapDays, facts.recencyDays[i], H);
+  uncalibrated.push(metricsOf("heuristic", ph, y));
+  const champion = metricsOf(sel.state.champion, championChurnColumns(sel.state, facts, model, H), y);
+  return { state: sel.state, customers: facts.n, churned: countPositives(y), challengers, uncalibrated, champion };
+}

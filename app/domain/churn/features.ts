@@ -1,0 +1,230 @@
+/**
+ * Time-split training rows for the supervised churn model (docs/scoring.md, "Churn champion").
+ *
+ * A *cut* c is an instant; a *window* w is a number of days. Every customer with an order
+ * strictly before c gives one row: features at c computed only from the orders strictly before
+ * c (the same facts a recompute at c would see, plus a BG/NBD fit on those facts), and the label
+ * 1 ("churned") when the customer has no order in [c, c + w). Nothing at or after c enters a
+ * feature, so a row never sees its own label window.
+ *
+ * Features (raw; the logistic model standardises them), with the facts of docs/scoring.md:
+ *  - log_frequency              ln(1 + frequency)                 orders before c
+ *  - log_recency_days           ln(1 + recencyDays)               days since the last order
+ *  - log_age_days               ln(1 + T)                         days since the first purchase day
+ *  - log_avg_order_value        ln(1 + monetary/frequency)        average order, currency units
+ *  - log_mean_gap_days          ln(1 + t_x/x), 0 when x = 0       the customer's own mean gap between purchase days
+ *  - recency_over_gap           min(10, recencyDays/(t_x/x)), 0 when x = 0: silence in units of the own gap
+ *  - repeat_buyer               1 when x > 0 (two or more purchase days), else 0
+ *  - log_total_spend            ln(1 + monetary)                  currency units
+ *  - logit_bgnbd_no_purchase    logit of BG/NBD P(no purchase in the next w days) (clipped at 1e-6)
+ *  - log_bgnbd_expected         ln(1 + E[Y(w) | x, t_x, T]), BG/NBD expected purchases in w days
+ *  - bgnbd_p_alive              BG/NBD P(alive) (1 for x = 0)
+ *  - log_window_days            ln(w): lets one model learn how churn grows with the window
+ * The BG/NBD outputs come from a fit on the facts at c (compressTuples + fitBgNbd, as
+ * fitShopModels in score-shop.ts does), so they are features at c too.
+ */
+import {
+  type BgNbdParams,
+  churnProbability as bgChurn,
+  compressTuples,
+  expectedPurchasesIfAlive,
+  fitBgNbd,
+  pAlive as bgPAlive,
+} from "../bgnbd";
+import { type CustomerFacts, type FactsColumns, MS_PER_DAY } from "../customer-facts";
+import { factsFromGroupedOrders, type GroupedOrders } from "../population-facts";
+import {
+  DEFAULT_TYPICAL_GAP_DAYS,
+  HEURISTIC_HALF_LIFE_GAPS,
+  MIN_CUSTOMERS_FOR_MODEL,
+  MIN_REPEAT_CUSTOMERS_FOR_MODEL,
+} from "../score-shop";
+import { logit } from "./calibration";
+
+export const FEATURE_NAMES = [
+  "log_frequency",
+  "log_recency_days",
+  "log_age_days",
+  "log_avg_order_value",
+  "log_mean_gap_days",
+  "recency_over_gap",
+  "repeat_buyer",
+  "log_total_spend",
+  "logit_bgnbd_no_purchase",
+  "log_bgnbd_expected",
+  "bgnbd_p_alive",
+  "log_window_days",
+] as const;
+export const FEATURE_COUNT = FEATURE_NAMES.length;
+/** Cap of recency_over_gap: ten own gaps of silence and more look the same. */
+export const RECENCY_GAP_CAP = 10;
+
+/**
+ * One customer's feature vector into out[offset .. offset + FEATURE_COUNT).
+ * `expectedIfAlive` is E[Y(w)]/P(alive) for this (x, T), when the caller caches it.
+ */
+export function writeFeatures(f: CustomerFacts, bg: BgNbdParams, windowDays: number, out: Float64Array, offset: number, expectedIfAlive?: number): void {
+  const gap = f.x > 0 ? f.tx / f.x : 0;
+  const money = Math.max(0, f.monetaryMinor) / 100;
+  const alive = bgPAlive(bg, f.x, f.tx, f.T);
+  const ifAlive = expectedIfAlive ?? expectedPurchasesIfAlive(bg, f.x, f.T, windowDays);
+  out[offset] = Math.log1p(f.frequency);
+  out[offset + 1] = Math.log1p(Math.max(0, f.recencyDays));
+  out[offset + 2] = Math.log1p(f.T);
+  out[offset + 3] = Math.log1p(f.frequency > 0 ? money / f.frequency : 0);
+  out[offset + 4] = Math.log1p(gap);
+  out[offset + 5] = f.x > 0 ? Math.min(RECENCY_GAP_CAP, Math.max(0, f.recencyDays) / Math.max(gap, 1e-9)) : 0;
+  out[offset + 6] = f.x > 0 ? 1 : 0;
+  out[offset + 7] = Math.log1p(money);
+  out[offset + 8] = logit(bgChurn(bg, f.x, f.tx, f.T, windowDays));
+  out[offset + 9] = Math.log1p(Math.max(0, alive * ifAlive));
+  out[offset + 10] = alive;
+  out[offset + 11] = Math.log(windowDays);
+}
+
+/** Feature rows for every facts row (row-major n × FEATURE_COUNT), E[Y(w)] cached on (x, T). */
+export function featureMatrix(facts: FactsColumns, bg: BgNbdParams, windowDays: number, out = new Float64Array(facts.n * FEATURE_COUNT), rowOffset = 0): Float64Array {
+  const cache = new Map<number, number>();
+  const row: CustomerFacts = { frequency: 0, recencyDays: 0, monetaryMinor: 0, x: 0, tx: 0, T: 0, repeatDayMeanMinor: 0 };
+  for (let i = 0; i < facts.n; i++) {
+    row.frequency = facts.frequency[i];
+    row.recencyDays = facts.recencyDays[i];
+    row.monetaryMinor = facts.monetaryMinor[i];
+    row.x = facts.x[i];
+    row.tx = facts.tx[i];
+    row.T = facts.T[i];
+    const key = row.x * 1e6 + row.T;
+    let ifAlive = cache.get(key);
+    if (ifAlive === undefined) {
+      ifAlive = expectedPurchasesIfAlive(bg, row.x, row.T, windowDays);
+      cache.set(key, ifAlive);
+    }
+    writeFeatures(row, bg, windowDays, out, (rowOffset + i) * FEATURE_COUNT, ifAlive);
+  }
+  return out;
+}
+
+/** Typical gap of score-shop.ts's heuristic (heuristicParams there, not exported): median t_x/x over repeat buyers. */
+export function heuristicGapDays(facts: FactsColumns): number {
+  let repeat = 0;
+  for (let i = 0; i < facts.n; i++) if (facts.x[i] > 0) repeat++;
+  if (repeat < 5) return DEFAULT_TYPICAL_GAP_DAYS;
+  const gaps = new Float64Array(repeat);
+  for (let i = 0, j = 0; i < facts.n; i++) if (facts.x[i] > 0) gaps[j++] = facts.tx[i] / facts.x[i];
+  gaps.sort();
+  const mid = repeat % 2 ? gaps[(repeat - 1) / 2] : (gaps[repeat / 2 - 1] + gaps[repeat / 2]) / 2;
+  return Math.max(1, mid);
+}
+
+/**
+ * score-shop.ts's heuristic churn (modelScore there): P(active) = 0.5^(recency/(3g)),
+ * churn = 1 − P(active) + P(active)·e^(−w/g).
+ */
+export function heuristicChurn(gapDays: number, recencyDays: number, windowDays: number): number {
+  const active = Math.pow(0.5, Math.max(0, recencyDays) / (HEURISTIC_HALF_LIFE_GAPS * gapDays));
+  return 1 - active + active * Math.exp(-windowDays / gapDays);
+}
+
+/** Everything known at a cut: facts, the first order at or after it (for labels), the fits. */
+export interface CutSnapshot {
+  cutMs: number;
+  facts: FactsColumns;
+  /** Facts row → customer index in the grouped orders. */
+  customerIndex: Int32Array;
+  /** Per facts row: the first order instant at or after the cut (Infinity when none). Labels only. */
+  nextOrderMs: Float64Array;
+  /** BG/NBD fitted on the facts at the cut; null when the shop's rule would not use it. */
+  bgnbd: BgNbdParams | null;
+  /** Why bgnbd is null. */
+  bgnbdReason: string | null;
+  /** The heuristic's typical gap at the cut. */
+  gapDays: number;
+  repeatCustomers: number;
+}
+
+export interface SnapshotOptions {
+  minCustomers?: number;
+  minRepeatCustomers?: number;
+}
+
+/**
+ * Fit BG/NBD on facts and judge it the way fitShopModels (score-shop.ts) does: enough
+ * customers and repeat buyers, converged, not degenerate. Same reason texts.
+ */
+export function fitUsableBgNbd(facts: FactsColumns, opts: SnapshotOptions = {}): { params: BgNbdParams | null; reason: string | null; repeat: number } {
+  const minCustomers = opts.minCustomers ?? MIN_CUSTOMERS_FOR_MODEL;
+  const minRepeat = opts.minRepeatCustomers ?? MIN_REPEAT_CUSTOMERS_FOR_MODEL;
+  let repeat = 0;
+  for (let i = 0; i < facts.n; i++) if (facts.x[i] > 0) repeat++;
+  if (facts.n < minCustomers) return { params: null, reason: `only ${facts.n} customers (model needs ${minCustomers})`, repeat };
+  if (repeat < minRepeat) return { params: null, reason: `only ${repeat} repeat customers (model needs ${minRepeat})`, repeat };
+  const fit = fitBgNbd(compressTuples(facts.x, facts.tx, facts.T));
+  if (!fit.converged) return { params: null, reason: "BG/NBD fit did not converge", repeat };
+  if (Math.abs(fit.params.a - 1) < 1e-6 || fit.params.a + fit.params.b <= 1.0001) {
+    return { params: null, reason: "BG/NBD fit is degenerate (a ≈ 1 or a + b ≤ 1)", repeat };
+  }
+  return { params: fit.params, reason: null, repeat };
+}
+
+export function snapshotAt(orders: GroupedOrders, cutMs: number, opts: SnapshotOptions = {}): CutSnapshot {
+  const { facts, customerIndex } = factsFromGroupedOrders(orders, new Date(cutMs));
+  const nextOrderMs = new Float64Array(facts.n);
+  for (let i = 0; i < facts.n; i++) {
+    const c = customerIndex[i];
+    let next = Number.POSITIVE_INFINITY;
+    // Orders are sorted by time: skip the ones before the cut (the facts are built from them).
+    for (let k = orders.offsets[c]; k < orders.offsets[c + 1]; k++) {
+      if (orders.timesMs[k] >= cutMs) {
+        next = orders.timesMs[k];
+        break;
+      }
+    }
+    nextOrderMs[i] = next;
+  }
+  const fit = fitUsableBgNbd(facts, opts);
+  return {
+    cutMs,
+    facts,
+    customerIndex,
+    nextOrderMs,
+    bgnbd: fit.params,
+    bgnbdReason: fit.reason,
+    gapDays: heuristicGapDays(facts),
+    repeatCustomers: fit.repeat,
+  };
+}
+
+/** Labels for window w at the snapshot's cut: 1 = no order in [c, c + w). */
+export function churnLabels(s: CutSnapshot, windowDays: number, out = new Uint8Array(s.facts.n)): Uint8Array {
+  const end = s.cutMs + windowDays * MS_PER_DAY;
+  for (let i = 0; i < s.facts.n; i++) out[i] = s.nextOrderMs[i] >= end ? 1 : 0;
+  return out;
+}
+
+export interface TimeSplitRows {
+  cutMs: number;
+  windowDays: number;
+  rows: number;
+  /** Row-major rows × FEATURE_COUNT. */
+  x: Float64Array;
+  y: Uint8Array;
+  customerIndex: Int32Array;
+}
+
+/** Rows of one (cut, window); null when BG/NBD is not usable at the cut (its reason in the snapshot). */
+export function timeSplitRows(orders: GroupedOrders, cutMs: number, windowDays: number, opts: SnapshotOptions = {}): TimeSplitRows | null {
+  const s = snapshotAt(orders, cutMs, opts);
+  return rowsFromSnapshot(s, windowDays);
+}
+
+export function rowsFromSnapshot(s: CutSnapshot, windowDays: number): TimeSplitRows | null {
+  if (!s.bgnbd) return null;
+  return {
+    cutMs: s.cutMs,
+    windowDays,
+    rows: s.facts.n,
+    x: featureMatrix(s.facts, s.bgnbd, windowDays),
+    y: churnLabels(s, windowDays),
+    customerIndex: s.customerIndex,
+  };
+}

@@ -1,0 +1,88 @@
+/**
+ * Accuracy of churn probabilities against observed labels (docs/scoring.md, "Churn champion").
+ * Labels: truthy = positive ("churned": no purchase in the window). All pure, no allocation
+ * beyond rocAuc's sort order.
+ */
+
+/**
+ * Rank-based AUC (Mann–Whitney U): the probability that a random positive scores higher than a
+ * random negative, ties counting one half. Null when there are no positives or no negatives.
+ */
+export function rocAuc(scores: ArrayLike<number>, positive: ArrayLike<boolean | number>): number | null {
+  const n = scores.length;
+  if (positive.length !== n) throw new RangeError("scores and labels differ in length");
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => scores[a] - scores[b]);
+  let nPos = 0;
+  let rankSumPos = 0;
+  for (let i = 0; i < n; ) {
+    let j = i;
+    while (j + 1 < n && scores[order[j + 1]] === scores[order[i]]) j++;
+    const midRank = (i + j) / 2 + 1; // ranks are 1-based; tied scores share the mean rank
+    for (let k = i; k <= j; k++) {
+      if (positive[order[k]]) {
+        nPos++;
+        rankSumPos += midRank;
+      }
+    }
+    i = j + 1;
+  }
+  const nNeg = n - nPos;
+  if (nPos === 0 || nNeg === 0) return null;
+  return (rankSumPos - (nPos * (nPos + 1)) / 2) / (nPos * nNeg);
+}
+
+/** Probabilities are clipped to [LOG_LOSS_EPS, 1 − LOG_LOSS_EPS] so a confident miss costs ~34.5, not ∞. */
+export const LOG_LOSS_EPS = 1e-15;
+
+function checkLengths(p: ArrayLike<number>, y: ArrayLike<boolean | number>): number {
+  if (p.length !== y.length) throw new RangeError("probabilities and labels differ in length");
+  return p.length;
+}
+
+/** Mean negative log-likelihood −[y ln p + (1−y) ln(1−p)], p clipped at 1e-15; null when empty. */
+export function logLoss(p: ArrayLike<number>, y: ArrayLike<boolean | number>): number | null {
+  const n = checkLengths(p, y);
+  if (n === 0) return null;
+  let s = 0;
+  for (let i = 0; i < n; i++) {
+    const q = Math.min(1 - LOG_LOSS_EPS, Math.max(LOG_LOSS_EPS, p[i]));
+    s -= y[i] ? Math.log(q) : Math.log1p(-q);
+  }
+  return s / n;
+}
+
+/** Mean squared error (p − y)²; null when empty. */
+export function brier(p: ArrayLike<number>, y: ArrayLike<boolean | number>): number | null {
+  const n = checkLengths(p, y);
+  if (n === 0) return null;
+  let s = 0;
+  for (let i = 0; i < n; i++) {
+    const d = p[i] - (y[i] ? 1 : 0);
+    s += d * d;
+  }
+  return s / n;
+}
+
+export const ECE_BINS = 10;
+
+/**
+ * Expected calibration error with equal-width bins on [0, 1]: ECE = Σ_b n_b/N · |mean(p) − mean(y)|
+ * over the non-empty bins; bin b holds b/10 ≤ p < (b+1)/10 (p = 1 goes to the last bin).
+ * Null when empty.
+ */
+export function expectedCalibrationError(p: ArrayLike<number>, y: ArrayLike<boolean | number>, bins = ECE_BINS): number | null {
+  const n = checkLengths(p, y);
+  if (n === 0) return null;
+  const count = new Float64Array(bins);
+  const sumP = new Float64Array(bins);
+  const sumY = new Float64Array(bins);
+  for (let i = 0; i < n; i++) {
+    const b = Math.min(bins - 1, Math.max(0, Math.floor(p[i] * bins)));
+    count[b]++;
+    sumP[b] += p[i];
+    if (y[i]) sumY[b]++;
+  }
+  let e = 0;
+  for (let b = 0; b < bins; b++) if (count[b] > 0) e += Math.abs(sumP[b] - sumY[b]) / n; // n_b/N·|Σp/n_b − Σy/n_b|
+  return e;
+}
