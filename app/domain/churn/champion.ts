@@ -80,10 +80,10 @@ export const MAX_TRAINING_CUTS = 8;
 export const MIN_BACKTEST_ROWS = 100;
 export const MIN_CLASS_ROWS = 20;
 /** Fit rows beyond this are thinned deterministically (the fit's cost is linear in rows). */
-export const MAX_FIT_ROWS = 150_000;
-export const MAX_CALIBRATION_ROWS = 200_000;
+export const MAX_FIT_ROWS = 50_000;
+export const MAX_CALIBRATION_ROWS = 100_000;
 /** λ candidates, picked by log-loss on the calibration rows (standardised features). */
-export const LAMBDA_GRID = [1e-2, 1e-3, 1e-4] as const;
+export const LAMBDA_GRID = [1e-1, 1e-2, 1e-3] as const;
 export const LOG_LOSS_TIE = 1e-4;
 
 const CHALLENGERS: readonly ChurnModelName[] = ["bgnbd", "supervised", "heuristic"];
@@ -192,37 +192,28 @@ function designOf(blocks: RowSet["blocks"], maxRows: number): Design {
   let total = 0;
   for (const b of blocks) total += b.snap.facts.n;
   const fraction = total > maxRows ? maxRows / total : 1;
-  const parts: { x: Float64Array; y: Uint8Array }[] = [];
-  let rows = 0;
-  blocks.forEach((b, bi) => {
+  // Thin first (deterministically), then compute features only for the kept rows.
+  const kept = blocks.map((b, bi) => {
     const n = b.snap.facts.n;
-    const x = featureMatrix(b.snap.facts, b.snap.bgnbd!, b.windowDays);
-    const y = churnLabels(b.snap, b.windowDays);
-    if (fraction >= 1) {
-      parts.push({ x, y });
-      rows += n;
-      return;
-    }
-    let kept = 0;
-    for (let i = 0; i < n; i++) {
-      if (!keepRow(bi + 1, i, fraction)) continue;
-      if (kept !== i) {
-        x.copyWithin(kept * FEATURE_COUNT, i * FEATURE_COUNT, (i + 1) * FEATURE_COUNT);
-        y[kept] = y[i];
-      }
-      kept++;
-    }
-    parts.push({ x: x.subarray(0, kept * FEATURE_COUNT), y: y.subarray(0, kept) });
-    rows += kept;
+    if (fraction >= 1) return null;
+    const idx = new Int32Array(n);
+    let k = 0;
+    for (let i = 0; i < n; i++) if (keepRow(bi + 1, i, fraction)) idx[k++] = i;
+    return idx.subarray(0, k);
   });
+  let rows = 0;
+  for (let bi = 0; bi < blocks.length; bi++) rows += kept[bi]?.length ?? blocks[bi].snap.facts.n;
   const x = new Float64Array(rows * FEATURE_COUNT);
   const y = new Uint8Array(rows);
   let o = 0;
-  for (const p of parts) {
-    x.set(p.x, o * FEATURE_COUNT);
-    y.set(p.y, o);
-    o += p.y.length;
-  }
+  blocks.forEach((b, bi) => {
+    const idx = kept[bi] ?? undefined;
+    x.set(featureMatrix(b.snap.facts, b.snap.bgnbd!, b.windowDays, idx), o * FEATURE_COUNT);
+    const labels = churnLabels(b.snap, b.windowDays);
+    const n = idx ? idx.length : labels.length;
+    for (let k = 0; k < n; k++) y[o + k] = labels[idx ? idx[k] : k];
+    o += n;
+  });
   return { rows, cols: FEATURE_COUNT, x, y };
 }
 
@@ -286,6 +277,7 @@ function fitSupervised(set: RowSet, fixedLambda: number | null): SupervisedFit |
   let start: number[] | undefined;
   for (const lambda of lambdas) {
     const fit = fitLogistic(fitDesign, { lambda, start });
+    if (process.env.CHURN_DEBUG) console.log("fit", lambda, fitDesign.rows, fit.evaluations, fit.converged, fit.objective);
     start = [fit.bias, ...fit.weights];
     const p = predictLogistic(fit, calDesign.x, calDesign.rows);
     const loss = logLoss(p, calDesign.y)!;

@@ -82,11 +82,17 @@ export function writeFeatures(f: CustomerFacts, bg: BgNbdParams, windowDays: num
   out[offset + 11] = Math.log(windowDays);
 }
 
-/** Feature rows for every facts row (row-major n × FEATURE_COUNT), E[Y(w)] cached on (x, T). */
-export function featureMatrix(facts: FactsColumns, bg: BgNbdParams, windowDays: number, out = new Float64Array(facts.n * FEATURE_COUNT), rowOffset = 0): Float64Array {
+/**
+ * Feature rows (row-major, FEATURE_COUNT per row) for every facts row, or only for the facts
+ * rows listed in `subset` (written consecutively). E[Y(w)]/P(alive) is cached on (x, T).
+ */
+export function featureMatrix(facts: FactsColumns, bg: BgNbdParams, windowDays: number, subset?: Int32Array): Float64Array {
+  const n = subset ? subset.length : facts.n;
+  const out = new Float64Array(n * FEATURE_COUNT);
   const cache = new Map<number, number>();
   const row: CustomerFacts = { frequency: 0, recencyDays: 0, monetaryMinor: 0, x: 0, tx: 0, T: 0, repeatDayMeanMinor: 0 };
-  for (let i = 0; i < facts.n; i++) {
+  for (let k = 0; k < n; k++) {
+    const i = subset ? subset[k] : k;
     row.frequency = facts.frequency[i];
     row.recencyDays = facts.recencyDays[i];
     row.monetaryMinor = facts.monetaryMinor[i];
@@ -99,7 +105,7 @@ export function featureMatrix(facts: FactsColumns, bg: BgNbdParams, windowDays: 
       ifAlive = expectedPurchasesIfAlive(bg, row.x, row.T, windowDays);
       cache.set(key, ifAlive);
     }
-    writeFeatures(row, bg, windowDays, out, (rowOffset + i) * FEATURE_COUNT, ifAlive);
+    writeFeatures(row, bg, windowDays, out, k * FEATURE_COUNT, ifAlive);
   }
   return out;
 }

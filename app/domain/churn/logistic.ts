@@ -33,16 +33,14 @@ export interface LogisticFit extends LogisticModel {
   converged: boolean;
   /** Value of the objective J at the solution. */
   objective: number;
-  iterations: number;
+  /** Objective evaluations BFGS used. */
+  evaluations: number;
+  /** BFGS's final inverse-Hessian approximation (to warm-start a neighbouring fit). */
+  inverseHessian: number[][];
 }
 
 export function sigmoid(z: number): number {
   return z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
-}
-
-/** ln(1 + e^z) without overflow. */
-function softplus(z: number): number {
-  return z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z));
 }
 
 /** Column means and population standard deviations (weighted when the design has weights). */
@@ -86,29 +84,33 @@ function standardised(d: Design, means: readonly number[], scales: readonly numb
  */
 export function logisticObjective(params: ArrayLike<number>, s: Float64Array, d: Design, lambda: number, grad?: number[]): number {
   const { rows, cols, y, weight } = d;
-  const g = grad ?? new Array<number>(cols + 1);
-  g.fill(0, 0, cols + 1);
+  const w = new Float64Array(cols);
+  for (let j = 0; j < cols; j++) w[j] = params[j + 1];
+  const gw = new Float64Array(cols);
+  const bias = params[0];
+  let gb = 0;
   let total = 0;
   let loss = 0;
-  const bias = params[0];
-  for (let i = 0; i < rows; i++) {
-    const o = i * cols;
+  for (let i = 0, o = 0; i < rows; i++, o += cols) {
     let z = bias;
-    for (let j = 0; j < cols; j++) z += params[j + 1] * s[o + j];
-    const v = weight ? weight[i] : 1;
+    for (let j = 0; j < cols; j++) z += w[j] * s[o + j];
+    const v = weight === undefined ? 1 : weight[i];
     const yi = y[i];
     total += v;
-    loss += v * (softplus(z) - (yi ? z : 0));
-    const r = v * (sigmoid(z) - yi);
-    g[0] += r;
-    for (let j = 0; j < cols; j++) g[j + 1] += r * s[o + j];
+    // One exp per row: e = e^{−|z|}, ln(1 + e^z) = max(z, 0) + ln(1 + e), σ(z) from the same e.
+    const e = Math.exp(-Math.abs(z));
+    loss += v * ((z > 0 ? z : 0) + Math.log1p(e) - (yi ? z : 0));
+    const r = v * ((z >= 0 ? 1 / (1 + e) : e / (1 + e)) - yi);
+    gb += r;
+    for (let j = 0; j < cols; j++) gw[j] += r * s[o + j];
   }
   const inv = total > 0 ? 1 / total : 0;
   let penalty = 0;
-  g[0] *= inv;
-  for (let j = 1; j <= cols; j++) {
-    g[j] = g[j] * inv + lambda * params[j];
-    penalty += params[j] * params[j];
+  const g = grad ?? new Array<number>(cols + 1);
+  g[0] = gb * inv;
+  for (let j = 0; j < cols; j++) {
+    g[j + 1] = gw[j] * inv + lambda * w[j];
+    penalty += w[j] * w[j];
   }
   return loss * inv + 0.5 * lambda * penalty;
 }
@@ -117,9 +119,12 @@ export interface FitLogisticOptions {
   lambda: number;
   /** Standardise the features (default true). Without it means are 0 and scales 1. */
   standardise?: boolean;
-  /** Warm start on the standardised scale, [bias, w_1..w_d] (e.g. the fit at a neighbouring λ). */
+  /** Warm start on the standardised scale, [bias, w_1..w_d] (e.g. the fit at a neighbouring λ), optionally with its BFGS inverse Hessian. */
   start?: readonly number[];
+  startInverseHessian?: number[][];
   maxIterations?: number;
+  /** BFGS stops when the gradient norm is below this (default 1e-6: J is a per-row mean). */
+  gradTolerance?: number;
 }
 
 export function fitLogistic(d: Design, opts: FitLogisticOptions): LogisticFit {
@@ -132,7 +137,8 @@ export function fitLogistic(d: Design, opts: FitLogisticOptions): LogisticFit {
   const start = opts.start ? opts.start.slice() : new Array<number>(d.cols + 1).fill(0);
   const res = bfgs((p, grad) => logisticObjective(p, s, d, lambda, grad), start, {
     maxIterations: opts.maxIterations ?? 200,
-    gradTolerance: 1e-7,
+    gradTolerance: opts.gradTolerance ?? 1e-6,
+    initialInverseHessian: opts.startInverseHessian,
   });
   return {
     means,
@@ -142,7 +148,8 @@ export function fitLogistic(d: Design, opts: FitLogisticOptions): LogisticFit {
     lambda,
     converged: res.converged,
     objective: res.fx,
-    iterations: res.evaluations,
+    evaluations: res.evaluations,
+    inverseHessian: res.inverseHessian,
   };
 }
 

@@ -39,14 +39,16 @@ function checkLengths(p: ArrayLike<number>, y: ArrayLike<boolean | number>): num
   return p.length;
 }
 
-/** Mean negative log-likelihood −[y ln p + (1−y) ln(1−p)], p clipped at 1e-15; null when empty. */
+/** Mean negative log-likelihood −[y ln p + (1−y) ln(1−p)], each probability clipped at 1e-15; null when empty. */
 export function logLoss(p: ArrayLike<number>, y: ArrayLike<boolean | number>): number | null {
   const n = checkLengths(p, y);
   if (n === 0) return null;
   let s = 0;
   for (let i = 0; i < n; i++) {
-    const q = Math.min(1 - LOG_LOSS_EPS, Math.max(LOG_LOSS_EPS, p[i]));
-    s -= y[i] ? Math.log(q) : Math.log1p(-q);
+    // The probability given to what happened, clipped: 1 − p is formed first, so p = 1 with
+    // y = 0 costs exactly −ln(1e-15) (1 − 1e-15 is not representable exactly).
+    const q = y[i] ? p[i] : 1 - p[i];
+    s -= Math.log(Math.min(1, Math.max(LOG_LOSS_EPS, q)));
   }
   return s / n;
 }
