@@ -1,11 +1,17 @@
 /** Group merged orders by customer and compute facts columns at asOf, without per-row objects. */
 import { type CustomerFacts, type FactsColumns, allocateFactsColumns, factsFromSortedOrders, setFactsRow, truncateFactsColumns } from "../domain/customer-facts";
+import type { GroupedOrders } from "../domain/population-facts";
 import type { Transactions } from "./read-transactions";
 
 export interface PopulationFacts {
   facts: FactsColumns;
   /** customerIds[i] belongs to facts row i (customers with an order before asOf only). */
   customerIds: string[];
+  /**
+   * The orders before asOf of the same customers, merged and sorted: customer i = facts row i
+   * (the input of the churn champion selection). Views into the working arrays, no copy.
+   */
+  orders: GroupedOrders;
 }
 
 export function buildFacts(tx: Transactions, asOfMs: number): PopulationFacts {
@@ -26,6 +32,8 @@ export function buildFacts(tx: Transactions, asOfMs: number): PopulationFacts {
   }
   const facts = allocateFactsColumns(nCustomers);
   const scoredIds: string[] = [];
+  const orderOffsets = new Int32Array(nCustomers + 1);
+  let kept = 0; // orders before asOf of the scored customers, compacted to the front (kept ≤ lo always)
   const row: CustomerFacts = { frequency: 0, recencyDays: 0, monetaryMinor: 0, x: 0, tx: 0, T: 0, repeatDayMeanMinor: 0 };
   let n = 0;
   for (let c = 0; c < nCustomers; c++) {
@@ -47,9 +55,19 @@ export function buildFacts(tx: Transactions, asOfMs: number): PopulationFacts {
     if (!factsFromSortedOrders(times, amounts, lo, hi, asOfMs, row)) continue;
     setFactsRow(facts, n, row);
     scoredIds.push(tx.customerIds[c]);
+    for (let i = lo; i < hi && times[i] < asOfMs; i++) {
+      times[kept] = times[i];
+      amounts[kept] = amounts[i];
+      kept++;
+    }
     n++;
+    orderOffsets[n] = kept;
   }
-  return { facts: truncateFactsColumns(facts, n), customerIds: scoredIds };
+  return {
+    facts: truncateFactsColumns(facts, n),
+    customerIds: scoredIds,
+    orders: { offsets: orderOffsets.subarray(0, n + 1), timesMs: times.subarray(0, kept), amountsMinor: amounts.subarray(0, kept) },
+  };
 }
 
 /**

@@ -2,8 +2,10 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
+import { selectChurnChampion } from "../domain/churn/champion";
 import { CDNOW_DIR as CDNOW } from "../../test/support/cdnow";
+import { loadCdnowOrders } from "../../test/support/cdnow-orders";
 
 const ROOT = join(__dirname, "..", "..");
 const NODE = join(ROOT, "node_modules", ".bin", "node");
@@ -36,7 +38,7 @@ describe("cli score", () => {
     expect(r.code).toBe(0);
     const rows = r.stdout.trim().split("\n").map((l) => JSON.parse(l));
     expect(rows.map((o) => o.customerId)).toEqual(["a", "b"]);
-    const keys = ["customerId", "frequency", "recencyDays", "monetary", "r", "f", "m", "segment", "x", "tx", "T", "pAlive", "churnProbability", "expectedPurchases90d", "predictedClv12m", "model"];
+    const keys = ["customerId", "frequency", "recencyDays", "monetary", "r", "f", "m", "segment", "x", "tx", "T", "pAlive", "churnProbability", "expectedPurchases90d", "predictedClv12m", "model", "churnModel"];
     for (const o of rows) expect(Object.keys(o)).toEqual(keys);
     const a = rows[0];
     expect(a.frequency).toBe(2); // order 1's two rows are one order
@@ -44,6 +46,8 @@ describe("cli score", () => {
     expect([a.x, a.tx, a.T]).toEqual([1, 55, 321]);
     expect(a.recencyDays).toBe(266);
     expect(a.model).toBe("heuristic");
+    expect(a.churnModel).toBe("heuristic"); // two customers: no champion selection
+    expect(r.stderr).toMatch(/^churn from heuristic: champion heuristic: /m);
     expect(rows[1]).toMatchObject({ frequency: 1, recencyDays: 20, r: 5, f: 1, segment: "new_customers", monetary: 100 });
   });
 
@@ -81,6 +85,23 @@ describe("cli bad input", () => {
     expect(cli("score", "--input", file("g2.csv", GOOD), "--as-of", "22/11/2026").code).toBe(2);
     expect(cli("frobnicate").code).toBe(2);
   });
+
+  it("bad --model or --format, and bad input to evaluate: exit 2, nothing on stdout", () => {
+    const good = file("g3.csv", GOOD);
+    for (const r of [
+      cli("score", "--input", good, "--as-of", "2026-11-22", "--model", "magic"),
+      cli("evaluate", "--input", good, "--as-of", "2026-11-22", "--format", "xml"),
+      cli("evaluate", "--input", good),
+    ]) {
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/^error: .*\nusage:/);
+      expect(r.stdout).toBe("");
+    }
+    const bad = cli("evaluate", "--input", file("bad-date2.csv", "customer_id,order_id,processed_at,amount\na,1,2026-01-01,1.00\na,2,2026-02-30,1.00\n"), "--as-of", "2026-11-22");
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/bad-date2\.csv:3:3: unparsable processed_at/);
+    expect(bad.stdout).toBe("");
+  });
 });
 
 describe("cli fit --summary", () => {
@@ -108,18 +129,83 @@ describe("cli fit --summary", () => {
   });
 });
 
-describe("cli convert-cdnow + score on the real data", () => {
-  it("converts CDNOW_master.txt and scores all 23,570 customers", () => {
-    const csv = join(dir, "cdnow.csv");
+describe("cli convert-cdnow + score and evaluate on the real data", () => {
+  const csv = join(dir, "cdnow.csv");
+  type Row = { customerId: string; recencyDays: number; x: number; tx: number; T: number; pAlive: number; churnProbability: number; predictedClv12m: number; model: string; churnModel: string };
+  const parse = (stdout: string): Row[] => stdout.trim().split("\n").map((l) => JSON.parse(l));
+  let auto: Row[] = [];
+  beforeAll(() => {
     const conv = cli("convert-cdnow", "--input", `${CDNOW}/CDNOW_master.txt`, "--output", csv);
     expect(conv.code).toBe(0);
     const r = cli("score", "--input", csv, "--as-of", "1998-07-01");
     expect(r.code).toBe(0);
-    const rows = r.stdout.trim().split("\n");
-    expect(rows).toHaveLength(23570);
-    const first = JSON.parse(rows[0]);
+    auto = parse(r.stdout);
+  });
+
+  it("converts CDNOW_master.txt and scores all 23,570 customers, churn from the champion", () => {
+    expect(auto).toHaveLength(23570);
+    const first = auto[0];
     expect(first.customerId).toBe("00001");
     expect(first.model).toBe("bgnbd");
-    expect(first.monetary).toBe(11.77);
+    expect((first as unknown as { monetary: number }).monetary).toBe(11.77);
+    // The champion is the one `evaluate` reports for the same file, as-of and horizon.
+    const ev = cli("evaluate", "--input", csv, "--as-of", "1998-07-01", "--format", "json");
+    expect(ev.code).toBe(0);
+    const champion = JSON.parse(ev.stdout).champion;
+    expect(["bgnbd", "supervised", "heuristic"]).toContain(champion);
+    expect(new Set(auto.map((o) => o.churnModel))).toEqual(new Set([champion]));
+  });
+
+  it("--model heuristic is honoured: the recency rule of docs/scoring.md, every other field unchanged", () => {
+    const r = cli("score", "--input", csv, "--as-of", "1998-07-01", "--model", "heuristic");
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^churn from heuristic: heuristic, uncalibrated/m);
+    const rows = parse(r.stdout);
+    expect(rows).toHaveLength(auto.length);
+    // Typical gap g = median of t_x / x over repeat buyers, from the printed summaries.
+    const gaps = rows.filter((o) => o.x > 0).map((o) => o.tx / o.x).sort((a, b) => a - b);
+    const g = Math.max(1, gaps.length % 2 ? gaps[(gaps.length - 1) / 2] : (gaps[gaps.length / 2 - 1] + gaps[gaps.length / 2]) / 2);
+    const bad: string[] = [];
+    rows.forEach((o, i) => {
+      const active = 0.5 ** (o.recencyDays / (3 * g));
+      const expected = 1 - active + active * Math.exp(-90 / g);
+      if (o.churnModel !== "heuristic" || Math.abs(o.churnProbability - expected) > 1e-6) bad.push(`${o.customerId} ${o.churnProbability} vs ${expected}`);
+      const a = auto[i];
+      if (o.customerId !== a.customerId || o.pAlive !== a.pAlive || o.predictedClv12m !== a.predictedClv12m || o.model !== a.model) bad.push(`${o.customerId} changed`);
+    });
+    expect(bad.slice(0, 5)).toEqual([]);
+  });
+
+  it("--model bgnbd: BG/NBD's own P(no purchase in H days) with the fitted parameters", () => {
+    const fit = JSON.parse(cli("fit", "--input", csv, "--as-of", "1998-07-01").stdout).bgnbd;
+    const r = cli("score", "--input", csv, "--as-of", "1998-07-01", "--model", "bgnbd", "--horizon-days", "60");
+    expect(r.code).toBe(0);
+    const bad: string[] = [];
+    for (const o of parse(r.stdout)) {
+      const expected = 1 - o.pAlive + o.pAlive * ((fit.alpha + o.T) / (fit.alpha + o.T + 60)) ** (fit.r + o.x);
+      if (o.churnModel !== "bgnbd" || Math.abs(o.churnProbability - expected) > 2e-6) bad.push(`${o.customerId} ${o.churnProbability} vs ${expected}`);
+    }
+    expect(bad.slice(0, 5)).toEqual([]);
+  });
+
+  it("evaluate prints the champion selection's out-of-time figures for the file", () => {
+    const r = cli("evaluate", "--input", csv, "--as-of", "1997-10-01", "--horizon-days", "273");
+    expect(r.code).toBe(0);
+    // The same figures as the selection run in-process on the vendored file (the CSV path reads the same orders).
+    const state = selectChurnChampion(loadCdnowOrders(), { asOf: new Date("1997-10-01T00:00:00Z"), horizonDays: 273 });
+    expect(state.backtest.map((m) => m.model)).toEqual(["bgnbd", "supervised", "heuristic", "recency"]);
+    const lines = r.stdout.split("\n");
+    expect(lines[0]).toBe(`churn champion at 1997-10-01 for a 273-day horizon: ${state.champion}`);
+    expect(lines[1]).toBe(`reason: ${state.reason}`);
+    const f4 = (v: number | null) => (v === null ? "n/a" : v.toFixed(4));
+    for (const m of state.backtest) {
+      const row = lines.find((l) => l.startsWith(`${m.model} `));
+      expect(row?.split(/\s+/).slice(0, 7)).toEqual([m.model, String(m.customers), String(m.churned), f4(m.auc), f4(m.logLoss), f4(m.brier), f4(m.ece)]);
+      expect(row?.endsWith("champion")).toBe(m.model === state.champion);
+      expect(m.customers).toBe(23570);
+      expect(m.auc).toBeGreaterThan(0.7);
+    }
+    const json = cli("evaluate", "--input", csv, "--as-of", "1997-10-01", "--horizon-days", "273", "--format", "json");
+    expect(JSON.parse(json.stdout)).toEqual(state);
   });
 });

@@ -1,6 +1,7 @@
 /**
  * Scoring CLI (contract: docs/cli.md), for benchmarks and checks outside the app.
- *   score --input FILE --as-of YYYY-MM-DD [--horizon-days 90]   JSONL, one line per scored customer
+ *   score --input FILE --as-of YYYY-MM-DD [--horizon-days 90] [--model auto]   JSONL, one line per scored customer
+ *   evaluate --input FILE --as-of YYYY-MM-DD [--horizon-days 90]  the churn champion's backtest table
  *   fit --input FILE --as-of YYYY-MM-DD                          fitted parameters (days)
  *   fit --summary FILE [--time-unit days|weeks]                  fitted parameters (file's unit)
  *   convert-cdnow --input CDNOW_master.txt [--output FILE]       CDNOW → transactions CSV
@@ -8,10 +9,13 @@
  * parsed and validated before the first byte of output.
  */
 import { compressTuples, fitBgNbd } from "../domain/bgnbd";
+import { type ChurnChampionState, type ChurnModelName, championChurnColumns, selectChurnChampion } from "../domain/churn/champion";
+import { heuristicChurn } from "../domain/churn/features";
+import type { FactsColumns } from "../domain/customer-facts";
 import { fitGammaGamma, spendData } from "../domain/gamma-gamma";
-import { scoreFacts } from "../domain/score-shop";
+import { type ScoreFactsResult, type ShopModelState, scoreFacts } from "../domain/score-shop";
 import { SEGMENT_KEYS } from "../domain/segment-map";
-import { buildFacts } from "./build-facts";
+import { type PopulationFacts, buildFacts } from "./build-facts";
 import { convertCdnow } from "./convert-cdnow";
 import { InputError, UsageError } from "./input-error";
 import { parseIsoUtc } from "./parse-date";
@@ -19,7 +23,8 @@ import { readSummary } from "./read-summary";
 import { readTransactions } from "./read-transactions";
 
 const USAGE = `usage:
-  cli score --input FILE --as-of YYYY-MM-DD [--horizon-days 90]
+  cli score --input FILE --as-of YYYY-MM-DD [--horizon-days 90] [--model auto|bgnbd|supervised|heuristic]
+  cli evaluate --input FILE --as-of YYYY-MM-DD [--horizon-days 90] [--format text|json]
   cli fit --input FILE --as-of YYYY-MM-DD
   cli fit --summary FILE [--time-unit days|weeks]
   cli convert-cdnow --input CDNOW_master.txt [--output FILE]`;
@@ -59,7 +64,72 @@ function asOfOption(options: Options): number {
   return ms;
 }
 
+function horizonOption(options: Options): number {
+  const horizonText = options["horizon-days"] ?? "90";
+  const horizonDays = Number(horizonText);
+  if (!/^\d+(\.\d+)?$/.test(horizonText) || !(horizonDays > 0)) throw new UsageError(`--horizon-days must be a positive number, got ${JSON.stringify(horizonText)}`);
+  return horizonDays;
+}
+
+function choiceOption<T extends string>(options: Options, name: string, choices: readonly T[]): T {
+  const v = options[name] ?? choices[0];
+  if (!(choices as readonly string[]).includes(v)) throw new UsageError(`--${name} must be ${choices.join(", ")}, got ${JSON.stringify(v)}`);
+  return v as T;
+}
+
 const round6 = (v: number) => Math.round(v * 1e6) / 1e6;
+
+const CHURN_MODEL_OPTIONS = ["auto", "bgnbd", "supervised", "heuristic"] as const;
+type ChurnModelOption = (typeof CHURN_MODEL_OPTIONS)[number];
+
+/**
+ * The model championChurnColumns actually runs for this champion and shop fit (its documented
+ * fallbacks): a BG/NBD-based champion needs the shop's BG/NBD fit, supervised its weights.
+ */
+function deliveredChurnModel(champion: ChurnChampionState, model: ShopModelState): ChurnModelName {
+  if (champion.champion === "heuristic" || model.model !== "bgnbd" || !model.bgnbd) return "heuristic";
+  if (champion.champion === "bgnbd" || !champion.supervised) return "bgnbd";
+  return "supervised";
+}
+
+interface ChurnOutput {
+  probability: Float64Array;
+  model: ChurnModelName;
+  /** For the stderr summary. */
+  note: string;
+}
+
+/**
+ * churnProbability for `score`: "auto" is the shop's champion (selectChurnChampion on the orders
+ * before as-of, calibrated as the app deploys it); "supervised" the same selection's model
+ * when it trained one. "bgnbd" and "heuristic" are those models' own probabilities,
+ * uncalibrated (docs/scoring.md), without a selection.
+ */
+function churnFor(choice: ChurnModelOption, pop: PopulationFacts, scored: ScoreFactsResult, asOf: Date, horizonDays: number): ChurnOutput {
+  const { state, columns } = scored;
+  const facts: FactsColumns = pop.facts;
+  if (choice === "bgnbd" || choice === "heuristic") {
+    if (choice === state.model) return { probability: columns.churnProbability, model: choice, note: `${choice}, uncalibrated (--model ${choice})` };
+    if (choice === "bgnbd") {
+      return { probability: columns.churnProbability, model: "heuristic", note: `heuristic: --model bgnbd, but BG/NBD is not usable (${state.fallbackReason})` };
+    }
+    const p = new Float64Array(facts.n);
+    for (let i = 0; i < facts.n; i++) p[i] = heuristicChurn(state.heuristic.typicalGapDays, facts.recencyDays[i], horizonDays);
+    return { probability: p, model: "heuristic", note: "heuristic, uncalibrated (--model heuristic)" };
+  }
+  const champion = selectChurnChampion(pop.orders, { asOf, horizonDays });
+  if (choice === "supervised" && deliveredChurnModel(champion, state) !== "supervised") {
+    const delivered = deliveredChurnModel(champion, state);
+    return {
+      probability: championChurnColumns(champion, facts, state, horizonDays),
+      model: delivered,
+      note: `${delivered}: --model supervised, but the selection trained no supervised model to deliver (champion ${champion.reason})`,
+    };
+  }
+  const delivered = deliveredChurnModel(champion, state);
+  const note = delivered === champion.champion ? `champion ${champion.reason}` : `${delivered}: champion ${champion.champion} cannot run on this fit (${state.fallbackReason ?? "no supervised weights"}); ${champion.reason}`;
+  return { probability: championChurnColumns(champion, facts, state, horizonDays), model: delivered, note };
+}
 
 async function writeOut(text: string): Promise<void> {
   if (!process.stdout.write(text)) await new Promise<void>((resolve) => process.stdout.once("drain", () => resolve()));
@@ -68,16 +138,21 @@ async function writeOut(text: string): Promise<void> {
 async function score(options: Options): Promise<void> {
   const file = requireOption(options, "input");
   const asOfMs = asOfOption(options);
-  const horizonText = options["horizon-days"] ?? "90";
-  const horizonDays = Number(horizonText);
-  if (!/^\d+(\.\d+)?$/.test(horizonText) || !(horizonDays > 0)) throw new UsageError(`--horizon-days must be a positive number, got ${JSON.stringify(horizonText)}`);
+  const horizonDays = horizonOption(options);
+  const choice = choiceOption(options, "model", CHURN_MODEL_OPTIONS);
   const tx = await readTransactions(file);
-  const { facts, customerIds } = buildFacts(tx, asOfMs);
-  const { columns: c, state } = scoreFacts(facts, { asOf: new Date(asOfMs), horizonDays });
+  const pop = buildFacts(tx, asOfMs);
+  const { facts, customerIds } = pop;
+  const scored = scoreFacts(facts, { asOf: new Date(asOfMs), horizonDays });
+  const { columns: c, state } = scored;
+  const churn = churnFor(choice, pop, scored, new Date(asOfMs), horizonDays);
   process.stderr.write(
-    `scored ${facts.n} customers with model ${state.model}${state.fallbackReason ? ` (${state.fallbackReason})` : ""}, spend from ${state.spendModel}\n`,
+    `scored ${facts.n} customers with model ${state.model}${state.fallbackReason ? ` (${state.fallbackReason})` : ""}, spend from ${state.spendModel}\n` +
+      `churn from ${churn.model}: ${churn.note}\n`,
   );
   const model = JSON.stringify(state.model);
+  const churnModel = JSON.stringify(churn.model);
+  const churnProbability = churn.probability;
   const segmentJson = SEGMENT_KEYS.map((k) => JSON.stringify(k));
   let buf = "";
   for (let i = 0; i < facts.n; i++) {
@@ -86,14 +161,45 @@ async function score(options: Options): Promise<void> {
       `{"customerId":${JSON.stringify(customerIds[i])},"frequency":${facts.frequency[i]},"recencyDays":${facts.recencyDays[i]},` +
       `"monetary":${facts.monetaryMinor[i] / 100},"r":${c.r[i]},"f":${c.f[i]},"m":${c.m[i]},"segment":${segmentJson[c.segment[i]]},` +
       `"x":${facts.x[i]},"tx":${facts.tx[i]},"T":${facts.T[i]},"pAlive":${round6(c.pAlive[i])},` +
-      `"churnProbability":${round6(c.churnProbability[i])},"expectedPurchases90d":${round6(c.expectedPurchases90d[i])},` +
-      `"predictedClv12m":${Math.round(c.predictedClv12mMinor[i]) / 100},"model":${model}}\n`;
+      `"churnProbability":${round6(churnProbability[i])},"expectedPurchases90d":${round6(c.expectedPurchases90d[i])},` +
+      `"predictedClv12m":${Math.round(c.predictedClv12mMinor[i]) / 100},"model":${model},"churnModel":${churnModel}}\n`;
     if (buf.length > 1 << 20) {
       await writeOut(buf);
       buf = "";
     }
   }
   if (buf) await writeOut(buf);
+}
+
+const fmt4 = (v: number | null) => (v === null ? "n/a" : v.toFixed(4));
+const pad = (s: string, w: number, right = false) => (s.length >= w ? s : right ? " ".repeat(w - s.length) + s : s + " ".repeat(w - s.length));
+
+/** The champion selection's out-of-time table (docs/cli.md, `evaluate`). */
+function backtestText(ch: ChurnChampionState): string {
+  const lines = [`churn champion at ${ch.asOf.slice(0, 10)} for a ${ch.horizonDays}-day horizon: ${ch.champion}`, `reason: ${ch.reason}`];
+  if (ch.note) lines.push(`note: ${ch.note}`);
+  if (ch.backtest.length === 0) {
+    lines.push("no out-of-time backtest (see reason)");
+    return `${lines.join("\n")}\n`;
+  }
+  const evalCut = ch.cuts[ch.cuts.length - 1];
+  lines.push(`out of time: fitted before ${evalCut.slice(0, 10)}, checked on the next ${ch.windowDays} days; ${ch.cuts.length - 1} training cuts ${ch.cuts.slice(0, -1).map((c) => c.slice(0, 10)).join(", ")}`);
+  const header = ["model", "customers", "churned", "AUC", "log-loss", "Brier", "ECE", ""];
+  const rows = ch.backtest.map((m) => [m.model, String(m.customers), String(m.churned), fmt4(m.auc), fmt4(m.logLoss), fmt4(m.brier), fmt4(m.ece), m.model === ch.champion ? "champion" : ""]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  for (const r of [header, ...rows]) lines.push(r.map((cell, i) => pad(cell, widths[i], i > 0 && i < 7)).join("  ").trimEnd());
+  return `${lines.join("\n")}\n`;
+}
+
+async function evaluate(options: Options): Promise<void> {
+  const file = requireOption(options, "input");
+  const asOfMs = asOfOption(options);
+  const horizonDays = horizonOption(options);
+  const format = choiceOption(options, "format", ["text", "json"] as const);
+  const tx = await readTransactions(file);
+  const { orders } = buildFacts(tx, asOfMs);
+  const champion = selectChurnChampion(orders, { asOf: new Date(asOfMs), horizonDays });
+  await writeOut(format === "json" ? `${JSON.stringify(champion)}\n` : backtestText(champion));
 }
 
 interface FitOutput {
@@ -144,6 +250,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const { command, options } = parseArgs(argv);
     if (command === "score") await score(options);
+    else if (command === "evaluate") await evaluate(options);
     else if (command === "fit") await fit(options);
     else if (command === "convert-cdnow") await convertCdnow(requireOption(options, "input"), options.output);
     else throw new UsageError(`unknown command ${JSON.stringify(command)}`);
