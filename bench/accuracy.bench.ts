@@ -40,7 +40,7 @@ function dataSets(): (() => AccuracyDataSet)[] {
     () => cdnowMaster("1997-10-01", 273),
     () => generatedStore({ behaviour: "btyd", customers: 10_000, seed: 11, asOf: "2026-06-01", horizonDays: 180, years: 2 }),
     () => generatedStore({ behaviour: "replenishment", customers: 10_000, seed: 12, asOf: "2026-06-01", horizonDays: 90, years: 2 }),
-    () => generatedStore({ behaviour: "seasonal", customers: 10_000, seed: 13, asOf: "2026-01-15", horizonDays: 365, years: 3 }),
+    () => generatedStore({ behaviour: "seasonal", customers: 10_000, seed: 13, asOf: "2026-01-15", horizonDays: 365, years: 4 }),
     () => generatedStore({ behaviour: "discount_bursts", customers: 10_000, seed: 14, asOf: "2026-06-01", horizonDays: 120, years: 2 }),
   ];
 }
