@@ -28,16 +28,18 @@
 import { churnProbability as bgChurn, type BgNbdParams } from "../bgnbd";
 import { type CustomerFacts, type FactsColumns, MS_PER_DAY } from "../customer-facts";
 import { type GroupedOrders, factsFromGroupedOrders } from "../population-facts";
-import { type ShopModelState, scoreFacts } from "../score-shop";
+import { MIN_CUSTOMERS_FOR_MODEL, MIN_REPEAT_CUSTOMERS_FOR_MODEL, type ShopModelState, scoreFacts } from "../score-shop";
 import { applyPlatt, fitPlatt, type PlattParams } from "./calibration";
 import {
   type CutSnapshot,
   FEATURE_COUNT,
-  FEATURE_NAMES,
+  type FeatureSource,
   churnLabels,
   featureMatrix,
+  featureNamesOf,
   heuristicChurn,
   snapshotAt,
+  sourceAt,
   writeFeatures,
 } from "./features";
 import { type Design, type LogisticModel, fitLogistic, linearPredictor, predictLogistic, sigmoid } from "./logistic";
@@ -97,26 +99,32 @@ interface Plan {
   stepDays: number;
 }
 
-function windowsUpTo(w: number, H: number): number[] {
-  if (w >= H) return [H];
-  const out = [Math.round(w / 3), Math.round((2 * w) / 3), w].filter((v) => v >= 7);
-  return [...new Set(out)];
+/** w/3, 2w/3 and w (days; the shortest at least 7). */
+function threeWindows(w: number): number[] {
+  return [...new Set([Math.max(7, Math.round(w / 3)), Math.max(7, Math.round((2 * w) / 3)), w])];
 }
+
+const stepFor = (w: number) => Math.max(7, Math.round(w / 3));
 
 function planFor(horizonDays: number, historyDays: number): Plan | string {
   const H = horizonDays;
+  // Horizon mode needs the evaluation window, a calibration cut and one fit cut before it,
+  // each H long, one step apart, after the first MIN_CUT_AGE_DAYS.
+  if (historyDays >= 2 * H + stepFor(H) + MIN_CUT_AGE_DAYS) {
+    return { mode: "horizon", historyDays, evalWindow: H, selectionWindows: [H], productionWindows: [H], stepDays: stepFor(H) };
+  }
   const evalWindow = Math.min(H, Math.floor((historyDays - MIN_CUT_AGE_DAYS) / 3));
   if (evalWindow < MIN_WINDOW_DAYS) {
     return `only ${historyDays} days of order history: too short for an out-of-time check (needs ${3 * MIN_WINDOW_DAYS + MIN_CUT_AGE_DAYS})`;
   }
   const productionWindow = Math.min(H, Math.floor((historyDays - MIN_CUT_AGE_DAYS) / 2));
   return {
-    mode: evalWindow === H ? "horizon" : "short",
+    mode: "short",
     historyDays,
     evalWindow,
-    selectionWindows: windowsUpTo(evalWindow, H),
-    productionWindows: evalWindow === H ? [H] : windowsUpTo(productionWindow, H),
-    stepDays: Math.max(7, Math.round(evalWindow / 3)),
+    selectionWindows: threeWindows(evalWindow),
+    productionWindows: threeWindows(productionWindow),
+    stepDays: stepFor(evalWindow),
   };
 }
 
@@ -149,11 +157,11 @@ class Snapshots {
 
 interface RowSet {
   /** Per (cut, window) block. */
-  blocks: { snap: CutSnapshot; windowDays: number; calibration: boolean }[];
+  blocks: { snap: CutSnapshot; windowDays: number; calibration: boolean; source: FeatureSource }[];
 }
 
 /** The (cut, window) blocks with c + w ≤ boundary, and which of them are calibration blocks. */
-function blocksFor(snaps: Snapshots, asOfMs: number, firstMs: number, plan: Plan, boundaryMs: number, windows: number[]): RowSet {
+function blocksFor(snaps: Snapshots, asOfMs: number, firstMs: number, plan: Plan, boundaryMs: number, windows: number[], kind: FeatureSource["kind"]): RowSet {
   const step = plan.stepDays * MS_PER_DAY;
   const minW = Math.min(...windows);
   const cuts: number[] = [];
@@ -170,8 +178,8 @@ function blocksFor(snaps: Snapshots, asOfMs: number, firstMs: number, plan: Plan
     for (const c of cuts) {
       if (c + w * MS_PER_DAY > boundaryMs) continue;
       const snap = snaps.at(c);
-      if (!snap.bgnbd) continue; // BG/NBD not usable at that cut (too early, no convergence)
-      blocks.push({ snap, windowDays: w, calibration: latest });
+      if (kind === "bgnbd" && !snap.bgnbd) continue; // BG/NBD not usable at that cut (too early, no convergence)
+      blocks.push({ snap, windowDays: w, calibration: latest, source: sourceAt(snap, kind) });
       latest = false;
     }
   }
@@ -208,7 +216,7 @@ function designOf(blocks: RowSet["blocks"], maxRows: number): Design {
   let o = 0;
   blocks.forEach((b, bi) => {
     const idx = kept[bi] ?? undefined;
-    x.set(featureMatrix(b.snap.facts, b.snap.bgnbd!, b.windowDays, idx), o * FEATURE_COUNT);
+    x.set(featureMatrix(b.snap.facts, b.source, b.windowDays, idx), o * FEATURE_COUNT);
     const labels = churnLabels(b.snap, b.windowDays);
     const n = idx ? idx.length : labels.length;
     for (let k = 0; k < n; k++) y[o + k] = labels[idx ? idx[k] : k];
@@ -277,7 +285,6 @@ function fitSupervised(set: RowSet, fixedLambda: number | null): SupervisedFit |
   let start: number[] | undefined;
   for (const lambda of lambdas) {
     const fit = fitLogistic(fitDesign, { lambda, start });
-    if (process.env.CHURN_DEBUG) console.log("fit", lambda, fitDesign.rows, fit.evaluations, fit.converged, fit.objective);
     start = [fit.bias, ...fit.weights];
     const p = predictLogistic(fit, calDesign.x, calDesign.rows);
     const loss = logLoss(p, calDesign.y)!;
@@ -359,9 +366,13 @@ function select(orders: GroupedOrders, opts: SelectOptions): Selection {
   const asOfMs = opts.asOf.getTime();
   const snaps = new Snapshots(orders, { minCustomers: opts.minCustomers, minRepeatCustomers: opts.minRepeatCustomers });
   const none: Selection["production"] = () => ({ supervised: null, calibration: null });
-  // The shop's own rule at asOf (score-shop.ts, fitShopModels): no usable BG/NBD, no champion.
+  // Small shops keep the labelled heuristic, exactly as score-shop.ts decides (fitShopModels).
   const now = snaps.at(asOfMs);
-  if (!now.bgnbd) return { state: heuristicState(opts, `heuristic: ${now.bgnbdReason}`), production: none };
+  const minCustomers = opts.minCustomers ?? MIN_CUSTOMERS_FOR_MODEL;
+  const minRepeat = opts.minRepeatCustomers ?? MIN_REPEAT_CUSTOMERS_FOR_MODEL;
+  if (now.facts.n < minCustomers || now.repeatCustomers < minRepeat) {
+    return { state: heuristicState(opts, `heuristic: ${now.bgnbdReason}`), production: none };
+  }
   const firstMs = firstOrderMs(orders, asOfMs);
   const historyDays = Math.floor((asOfMs - firstMs) / MS_PER_DAY);
   const plan = planFor(H, historyDays);
@@ -369,18 +380,23 @@ function select(orders: GroupedOrders, opts: SelectOptions): Selection {
 
   const w = plan.evalWindow;
   const evalMs = asOfMs - w * MS_PER_DAY;
-  const note =
+  const evalSnap = snaps.at(evalMs);
+  // BG/NBD enters (as a challenger and through three features) only where the shop's rule
+  // would use it now and at the evaluation cut; otherwise the heuristic's outputs stand in.
+  const kind: FeatureSource["kind"] = now.bgnbd && evalSnap.bgnbd ? "bgnbd" : "heuristic";
+  const bgNote = kind === "bgnbd" ? null : `BG/NBD is not usable (${now.bgnbd ? `at the evaluation cut ${isoDay(evalMs)}: ${evalSnap.bgnbdReason}` : now.bgnbdReason}), so it is not a challenger and the heuristic's outputs replace its features.`;
+  const shortNote =
     plan.mode === "horizon"
       ? null
-      : `Only ${historyDays} days of history, less than needed to check a ${H}-day horizon out of time: measured on the last ${w} days ` +
+      : `Only ${historyDays} days of history, too few to check a ${H}-day horizon out of time: measured on the last ${w} days ` +
         `with models trained on ${plan.selectionWindows.join(", ")}-day windows; the production model is trained on ` +
-        `${plan.productionWindows.join(", ")}-day windows and extrapolated to ${H} days (window length is a feature).`;
-  const evalSnap = snaps.at(evalMs);
-  const selection = blocksFor(snaps, asOfMs, firstMs, plan, evalMs, plan.selectionWindows);
+        `${plan.productionWindows.join(", ")}-day windows` +
+        (Math.max(...plan.productionWindows) < H ? ` and extrapolated to ${H} days (window length is a feature).` : ".");
+  const note = [shortNote, bgNote].filter((t) => t !== null).join(" ") || null;
+  const selection = blocksFor(snaps, asOfMs, firstMs, plan, evalMs, plan.selectionWindows, kind);
   const cuts = [...new Set(selection.blocks.map((b) => b.snap.cutMs))].sort((a, b) => a - b).map((ms) => new Date(ms).toISOString());
   cuts.push(new Date(evalMs).toISOString());
   const base = { windowDays: w, note, cuts };
-  if (!evalSnap.bgnbd) return { state: heuristicState(opts, `heuristic: at the evaluation cut ${isoDay(evalMs)}: ${evalSnap.bgnbdReason}`, base), production: none };
   const yEval = churnLabels(evalSnap, w);
   if (!classesOk(yEval, MIN_BACKTEST_ROWS)) {
     return {
@@ -393,9 +409,13 @@ function select(orders: GroupedOrders, opts: SelectOptions): Selection {
 
   // Out-of-time scores on [evalMs, asOf): every challenger calibrated on the calibration rows.
   const metrics: ChurnMetrics[] = [];
-  const pBg = calibrated(calibrateBase(selection, "bgnbd"), baseProbabilities("bgnbd", evalSnap, w));
-  metrics.push(metricsOf("bgnbd", pBg, yEval));
-  const xEval = featureMatrix(evalSnap.facts, evalSnap.bgnbd, w);
+  if (kind === "bgnbd") {
+    const pBg = calibrated(calibrateBase(selection, "bgnbd"), baseProbabilities("bgnbd", evalSnap, w));
+    metrics.push(metricsOf("bgnbd", pBg, yEval));
+  } else {
+    metrics.push({ model: "bgnbd", customers: yEval.length, churned: countPositives(yEval), auc: null, logLoss: null, brier: null, ece: null });
+  }
+  const xEval = featureMatrix(evalSnap.facts, sourceAt(evalSnap, kind), w);
   const pSup = calibrated(supervised.calibration, predictLogistic(supervised.model, xEval, evalSnap.facts.n));
   metrics.push(metricsOf("supervised", pSup, yEval));
   const pH = calibrated(calibrateBase(selection, "heuristic"), baseProbabilities("heuristic", evalSnap, w));
@@ -403,18 +423,18 @@ function select(orders: GroupedOrders, opts: SelectOptions): Selection {
   const recency = Float64Array.from(evalSnap.facts.recencyDays);
   metrics.push(metricsOf("recency", recency, yEval, false));
 
-  let best = metrics[0];
-  for (const m of metrics.slice(1, 3)) if (better(m, best)) best = m;
+  let best = metrics[2];
+  for (const m of metrics.slice(0, 2)) if (better(m, best)) best = m;
   const champion = best.model as ChurnModelName;
   const others = metrics
     .slice(0, 3)
-    .filter((m) => m !== best)
+    .filter((m) => m !== best && m.logLoss !== null)
     .map((m) => `${m.model} ${fmt(m.logLoss)}`)
     .join(", ");
   const reason = `${champion}: lowest out-of-time log-loss ${fmt(best.logLoss)} (${others}; AUC ${fmt(best.auc)}) on ${yEval.length} customers, ${isoDay(evalMs)}..${isoDay(asOfMs)} (${w} days)`;
 
   // Production: refit on everything up to asOf with the same recipe.
-  const productionSet = blocksFor(snaps, asOfMs, firstMs, plan, asOfMs, plan.productionWindows);
+  const productionSet = blocksFor(snaps, asOfMs, firstMs, plan, asOfMs, plan.productionWindows, kind);
   const memo = new Map<ChurnModelName, Pick<ChurnChampionState, "supervised" | "calibration">>();
   const production = (name: ChurnModelName): Pick<ChurnChampionState, "supervised" | "calibration"> => {
     const hit = memo.get(name);
@@ -422,9 +442,11 @@ function select(orders: GroupedOrders, opts: SelectOptions): Selection {
     let out: Pick<ChurnChampionState, "supervised" | "calibration">;
     if (name === "supervised") {
       const fit = fitSupervised(productionSet, supervised.model.lambda);
-      // Cannot happen in practice (the production rows include the measured ones); keep the measured fit then.
+      // The production rows include every measured one, so this only fails on odd data; keep the measured fit then.
       const use = typeof fit === "string" ? supervised : fit;
-      out = { supervised: { featureNames: [...FEATURE_NAMES], ...use.model }, calibration: use.calibration };
+      out = { supervised: { featureNames: [...featureNamesOf(kind)], ...use.model }, calibration: use.calibration };
+    } else if (name === "bgnbd" && kind !== "bgnbd") {
+      out = { supervised: null, calibration: null };
     } else {
       out = { supervised: null, calibration: calibrateBase(productionSet, name) };
     }
@@ -454,68 +476,71 @@ export function selectChurnChampion(
   return select(orders, opts).state;
 }
 
-function checkFeatureNames(s: NonNullable<ChurnChampionState["supervised"]>): void {
-  if (s.featureNames.length !== FEATURE_COUNT || s.featureNames.some((n, i) => n !== FEATURE_NAMES[i])) {
-    throw new Error(`stored churn model has features [${s.featureNames.join(", ")}], this code computes [${FEATURE_NAMES.join(", ")}]`);
+/** The feature source a stored supervised model was trained with (from its feature names). */
+function storedSource(s: NonNullable<ChurnChampionState["supervised"]>): FeatureSource["kind"] {
+  for (const kind of ["bgnbd", "heuristic"] as const) {
+    const names = featureNamesOf(kind);
+    if (s.featureNames.length === names.length && s.featureNames.every((n, i) => n === names[i])) return kind;
   }
+  throw new Error(`stored churn model has features [${s.featureNames.join(", ")}], which this code does not compute`);
 }
 
-/** Which model can actually run with this shop state: BG/NBD-based champions need a usable fit. */
+/** The shop's BG/NBD parameters when its current fit uses BG/NBD (score-shop.ts's rule), else null. */
 function usableBgNbd(model: ShopModelState): BgNbdParams | null {
   return model.model === "bgnbd" && model.bgnbd ? model.bgnbd : null;
 }
 
 /**
+ * What runs for this state and shop fit: the champion, or (when the champion needs a BG/NBD fit
+ * the shop no longer has) the app's uncalibrated heuristic.
+ */
+function runnable(state: ChurnChampionState, model: ShopModelState): { run: "heuristic" | "bgnbd" | "supervised"; src: FeatureSource | null; cal: PlattParams | null } {
+  const bg = usableBgNbd(model);
+  const heuristic = { kind: "heuristic", gapDays: model.heuristic.typicalGapDays } as const;
+  if (state.champion === "heuristic") return { run: "heuristic", src: null, cal: state.calibration };
+  if (state.champion === "bgnbd") return bg ? { run: "bgnbd", src: null, cal: state.calibration } : { run: "heuristic", src: null, cal: null };
+  if (!state.supervised) return { run: "heuristic", src: null, cal: null };
+  const kind = storedSource(state.supervised);
+  if (kind === "bgnbd" && !bg) return { run: "heuristic", src: null, cal: null };
+  return { run: "supervised", src: kind === "bgnbd" ? { kind: "bgnbd", params: bg! } : heuristic, cal: state.calibration };
+}
+
+/**
  * Calibrated churn probabilities (next horizonDays) of the champion for every facts row at
  * asOf; bgnbd/heuristic params from the shop's current fit (ShopModelState from scoreFacts).
- * When the shop's fit has fallen back to the heuristic, a BG/NBD-based champion cannot run and
- * the uncalibrated heuristic is returned (exactly the app's churnProbability then).
+ * When the shop's fit has fallen back to the heuristic and the champion needs BG/NBD, the
+ * uncalibrated heuristic is returned (exactly the app's churnProbability then).
  */
 export function championChurnColumns(state: ChurnChampionState, facts: FactsColumns, model: ShopModelState, horizonDays: number): Float64Array {
   const out = new Float64Array(facts.n);
-  const bg = usableBgNbd(model);
-  const cal = state.calibration;
-  if (state.champion === "heuristic" || !bg) {
+  const { run, src, cal } = runnable(state, model);
+  if (run === "supervised") {
+    const x = featureMatrix(facts, src!, horizonDays);
+    predictLogistic(state.supervised!, x, facts.n, out);
+  } else if (run === "bgnbd") {
+    const bg = model.bgnbd!;
+    for (let i = 0; i < facts.n; i++) out[i] = bgChurn(bg, facts.x[i], facts.tx[i], facts.T[i], horizonDays);
+  } else {
     const g = model.heuristic.typicalGapDays;
-    const c = state.champion === "heuristic" ? cal : null;
-    for (let i = 0; i < facts.n; i++) {
-      const p = heuristicChurn(g, facts.recencyDays[i], horizonDays);
-      out[i] = c ? applyPlatt(c, p) : p;
-    }
-    return out;
+    for (let i = 0; i < facts.n; i++) out[i] = heuristicChurn(g, facts.recencyDays[i], horizonDays);
   }
-  if (state.champion === "bgnbd" || !state.supervised) {
-    for (let i = 0; i < facts.n; i++) {
-      const p = bgChurn(bg, facts.x[i], facts.tx[i], facts.T[i], horizonDays);
-      out[i] = cal && state.champion === "bgnbd" ? applyPlatt(cal, p) : p;
-    }
-    return out;
-  }
-  const sup = state.supervised;
-  checkFeatureNames(sup);
-  const x = featureMatrix(facts, bg, horizonDays);
-  predictLogistic(sup, x, facts.n, out);
   if (cal) for (let i = 0; i < facts.n; i++) out[i] = applyPlatt(cal, out[i]);
   return out;
 }
 
 /** The same for one customer (the live rescore path: stored parameters, no training). */
 export function championChurnProbability(state: ChurnChampionState, facts: CustomerFacts, model: ShopModelState, horizonDays: number): number {
-  const bg = usableBgNbd(model);
-  const cal = state.calibration;
-  if (state.champion === "heuristic" || !bg) {
-    const p = heuristicChurn(model.heuristic.typicalGapDays, facts.recencyDays, horizonDays);
-    return cal && state.champion === "heuristic" ? applyPlatt(cal, p) : p;
+  const { run, src, cal } = runnable(state, model);
+  let p: number;
+  if (run === "supervised") {
+    const row = new Float64Array(FEATURE_COUNT);
+    writeFeatures(facts, src!, horizonDays, row, 0);
+    p = sigmoid(linearPredictor(state.supervised!, row, 0));
+  } else if (run === "bgnbd") {
+    p = bgChurn(model.bgnbd!, facts.x, facts.tx, facts.T, horizonDays);
+  } else {
+    p = heuristicChurn(model.heuristic.typicalGapDays, facts.recencyDays, horizonDays);
   }
-  if (state.champion === "bgnbd" || !state.supervised) {
-    const p = bgChurn(bg, facts.x, facts.tx, facts.T, horizonDays);
-    return cal && state.champion === "bgnbd" ? applyPlatt(cal, p) : p;
-  }
-  const sup = state.supervised;
-  checkFeatureNames(sup);
-  const row = new Float64Array(FEATURE_COUNT);
-  writeFeatures(facts, bg, horizonDays, row, 0);
-  const p = sigmoid(linearPredictor(sup, row, 0));
   return cal ? applyPlatt(cal, p) : p;
 }
 
@@ -587,8 +612,8 @@ export function evaluateChallengers(
   const challengers: ChurnMetrics[] = [];
   for (const name of CHALLENGERS) {
     const prod = sel.production(name);
-    const canRun = name === "heuristic" || (usableBgNbd(model) && (name === "bgnbd" || prod.supervised));
-    if (!canRun || (sel.state.backtest.length === 0 && name !== sel.state.champion)) {
+    const available = sel.state.backtest.find((m) => m.model === name)?.logLoss != null;
+    if (name !== sel.state.champion && !available) {
       challengers.push({ model: name, customers: facts.n, churned: countPositives(y), auc: null, logLoss: null, brier: null, ece: null });
       continue;
     }

@@ -21,7 +21,9 @@
  *  - bgnbd_p_alive              BG/NBD P(alive) (1 for x = 0)
  *  - log_window_days            ln(w): lets one model learn how churn grows with the window
  * The BG/NBD outputs come from a fit on the facts at c (compressTuples + fitBgNbd, as
- * fitShopModels in score-shop.ts does), so they are features at c too.
+ * fitShopModels in score-shop.ts does), so they are features at c too. Where the shop's BG/NBD
+ * fit is not usable (no convergence, degenerate) the heuristic's outputs take their place
+ * (HEURISTIC_FEATURE_NAMES), with its typical gap measured at c.
  */
 import {
   type BgNbdParams,
@@ -41,6 +43,7 @@ import {
 } from "../score-shop";
 import { logit } from "./calibration";
 
+/** The features with the BG/NBD outputs (the shop's BG/NBD fit is usable). */
 export const FEATURE_NAMES = [
   "log_frequency",
   "log_recency_days",
@@ -55,19 +58,35 @@ export const FEATURE_NAMES = [
   "bgnbd_p_alive",
   "log_window_days",
 ] as const;
+/**
+ * The same with the heuristic's outputs in place of BG/NBD's, for shops whose BG/NBD fit does
+ * not converge or is degenerate: heuristic P(no purchase in w), P(active)·w/g, P(active).
+ */
+export const HEURISTIC_FEATURE_NAMES = [
+  ...FEATURE_NAMES.slice(0, 8),
+  "logit_heuristic_no_purchase",
+  "log_heuristic_expected",
+  "heuristic_p_active",
+  "log_window_days",
+] as const;
 export const FEATURE_COUNT = FEATURE_NAMES.length;
 /** Cap of recency_over_gap: ten own gaps of silence and more look the same. */
 export const RECENCY_GAP_CAP = 10;
 
+/** Where the three model-output features come from. */
+export type FeatureSource = { kind: "bgnbd"; params: BgNbdParams } | { kind: "heuristic"; gapDays: number };
+
+export function featureNamesOf(kind: FeatureSource["kind"]): readonly string[] {
+  return kind === "bgnbd" ? FEATURE_NAMES : HEURISTIC_FEATURE_NAMES;
+}
+
 /**
  * One customer's feature vector into out[offset .. offset + FEATURE_COUNT).
- * `expectedIfAlive` is E[Y(w)]/P(alive) for this (x, T), when the caller caches it.
+ * `expectedIfAlive` is BG/NBD's E[Y(w)]/P(alive) for this (x, T), when the caller caches it.
  */
-export function writeFeatures(f: CustomerFacts, bg: BgNbdParams, windowDays: number, out: Float64Array, offset: number, expectedIfAlive?: number): void {
+export function writeFeatures(f: CustomerFacts, src: FeatureSource, windowDays: number, out: Float64Array, offset: number, expectedIfAlive?: number): void {
   const gap = f.x > 0 ? f.tx / f.x : 0;
   const money = Math.max(0, f.monetaryMinor) / 100;
-  const alive = bgPAlive(bg, f.x, f.tx, f.T);
-  const ifAlive = expectedIfAlive ?? expectedPurchasesIfAlive(bg, f.x, f.T, windowDays);
   out[offset] = Math.log1p(f.frequency);
   out[offset + 1] = Math.log1p(Math.max(0, f.recencyDays));
   out[offset + 2] = Math.log1p(f.T);
@@ -76,9 +95,19 @@ export function writeFeatures(f: CustomerFacts, bg: BgNbdParams, windowDays: num
   out[offset + 5] = f.x > 0 ? Math.min(RECENCY_GAP_CAP, Math.max(0, f.recencyDays) / Math.max(gap, 1e-9)) : 0;
   out[offset + 6] = f.x > 0 ? 1 : 0;
   out[offset + 7] = Math.log1p(money);
-  out[offset + 8] = logit(bgChurn(bg, f.x, f.tx, f.T, windowDays));
-  out[offset + 9] = Math.log1p(Math.max(0, alive * ifAlive));
-  out[offset + 10] = alive;
+  if (src.kind === "bgnbd") {
+    const bg = src.params;
+    const alive = bgPAlive(bg, f.x, f.tx, f.T);
+    const ifAlive = expectedIfAlive ?? expectedPurchasesIfAlive(bg, f.x, f.T, windowDays);
+    out[offset + 8] = logit(bgChurn(bg, f.x, f.tx, f.T, windowDays));
+    out[offset + 9] = Math.log1p(Math.max(0, alive * ifAlive));
+    out[offset + 10] = alive;
+  } else {
+    const active = heuristicPActive(src.gapDays, f.recencyDays);
+    out[offset + 8] = logit(1 - active + active * Math.exp(-windowDays / src.gapDays));
+    out[offset + 9] = Math.log1p((active * windowDays) / src.gapDays);
+    out[offset + 10] = active;
+  }
   out[offset + 11] = Math.log(windowDays);
 }
 
@@ -86,7 +115,7 @@ export function writeFeatures(f: CustomerFacts, bg: BgNbdParams, windowDays: num
  * Feature rows (row-major, FEATURE_COUNT per row) for every facts row, or only for the facts
  * rows listed in `subset` (written consecutively). E[Y(w)]/P(alive) is cached on (x, T).
  */
-export function featureMatrix(facts: FactsColumns, bg: BgNbdParams, windowDays: number, subset?: Int32Array): Float64Array {
+export function featureMatrix(facts: FactsColumns, src: FeatureSource, windowDays: number, subset?: Int32Array): Float64Array {
   const n = subset ? subset.length : facts.n;
   const out = new Float64Array(n * FEATURE_COUNT);
   const cache = new Map<number, number>();
@@ -99,13 +128,16 @@ export function featureMatrix(facts: FactsColumns, bg: BgNbdParams, windowDays: 
     row.x = facts.x[i];
     row.tx = facts.tx[i];
     row.T = facts.T[i];
-    const key = row.x * 1e6 + row.T;
-    let ifAlive = cache.get(key);
-    if (ifAlive === undefined) {
-      ifAlive = expectedPurchasesIfAlive(bg, row.x, row.T, windowDays);
-      cache.set(key, ifAlive);
+    let ifAlive: number | undefined;
+    if (src.kind === "bgnbd") {
+      const key = row.x * 1e6 + row.T;
+      ifAlive = cache.get(key);
+      if (ifAlive === undefined) {
+        ifAlive = expectedPurchasesIfAlive(src.params, row.x, row.T, windowDays);
+        cache.set(key, ifAlive);
+      }
     }
-    writeFeatures(row, bg, windowDays, out, k * FEATURE_COUNT, ifAlive);
+    writeFeatures(row, src, windowDays, out, k * FEATURE_COUNT, ifAlive);
   }
   return out;
 }
@@ -127,8 +159,13 @@ export function heuristicGapDays(facts: FactsColumns): number {
  * churn = 1 − P(active) + P(active)·e^(−w/g).
  */
 export function heuristicChurn(gapDays: number, recencyDays: number, windowDays: number): number {
-  const active = Math.pow(0.5, Math.max(0, recencyDays) / (HEURISTIC_HALF_LIFE_GAPS * gapDays));
+  const active = heuristicPActive(gapDays, recencyDays);
   return 1 - active + active * Math.exp(-windowDays / gapDays);
+}
+
+/** score-shop.ts's heuristicPAlive: 0.5^(recency / (HEURISTIC_HALF_LIFE_GAPS·g)). */
+export function heuristicPActive(gapDays: number, recencyDays: number): number {
+  return Math.pow(0.5, Math.max(0, recencyDays) / (HEURISTIC_HALF_LIFE_GAPS * gapDays));
 }
 
 /** Everything known at a cut: facts, the first order at or after it (for labels), the fits. */
@@ -210,6 +247,8 @@ export function churnLabels(s: CutSnapshot, windowDays: number, out = new Uint8A
 export interface TimeSplitRows {
   cutMs: number;
   windowDays: number;
+  /** Which model's outputs fill the three model features (see featureNamesOf). */
+  source: FeatureSource["kind"];
   rows: number;
   /** Row-major rows × FEATURE_COUNT. */
   x: Float64Array;
@@ -217,20 +256,25 @@ export interface TimeSplitRows {
   customerIndex: Int32Array;
 }
 
-/** Rows of one (cut, window); null when BG/NBD is not usable at the cut (its reason in the snapshot). */
-export function timeSplitRows(orders: GroupedOrders, cutMs: number, windowDays: number, opts: SnapshotOptions = {}): TimeSplitRows | null {
+/**
+ * Rows of one (cut, window), with the BG/NBD outputs when BG/NBD is usable at the cut and the
+ * heuristic's otherwise (or always, with source "heuristic").
+ */
+export function timeSplitRows(orders: GroupedOrders, cutMs: number, windowDays: number, opts: SnapshotOptions & { source?: FeatureSource["kind"] } = {}): TimeSplitRows {
   const s = snapshotAt(orders, cutMs, opts);
-  return rowsFromSnapshot(s, windowDays);
-}
-
-export function rowsFromSnapshot(s: CutSnapshot, windowDays: number): TimeSplitRows | null {
-  if (!s.bgnbd) return null;
+  const src = sourceAt(s, opts.source ?? "bgnbd");
   return {
-    cutMs: s.cutMs,
+    cutMs,
     windowDays,
+    source: src.kind,
     rows: s.facts.n,
-    x: featureMatrix(s.facts, s.bgnbd, windowDays),
+    x: featureMatrix(s.facts, src, windowDays),
     y: churnLabels(s, windowDays),
     customerIndex: s.customerIndex,
   };
+}
+
+/** The feature source at a snapshot: BG/NBD when asked for and usable there, else the heuristic. */
+export function sourceAt(s: CutSnapshot, kind: FeatureSource["kind"]): FeatureSource {
+  return kind === "bgnbd" && s.bgnbd ? { kind: "bgnbd", params: s.bgnbd } : { kind: "heuristic", gapDays: s.gapDays };
 }
