@@ -32,7 +32,6 @@ import type { Settings } from "./generator";
 import { sampleBeta, sampleExponential, sampleGamma, type Rng } from "../support/random";
 
 export type StoreBehaviour = "btyd" | "replenishment" | "seasonal" | "discount_bursts";
-export const STORE_BEHAVIOURS: readonly StoreBehaviour[] = ["btyd", "replenishment", "seasonal", "discount_bursts"];
 
 /** The knobs of the non-BTYD kinds (each kind reads its own; all are recorded in the truth). */
 export interface BehaviourParams {
