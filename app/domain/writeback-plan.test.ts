@@ -20,9 +20,10 @@ describe("writeback plan", () => {
     const p = planCustomerWrite(base, { appTags: [], writtenHash: null });
     expect(p.tagsToAdd).toEqual(["rfm:champions"]);
     expect(p.tagsToRemove).toEqual([]);
-    expect(p.metafields.map((m) => m.key)).toEqual(["segment", "r_score", "f_score", "m_score", "churn_probability", "predicted_clv_12m", "expected_purchases_90d", "scored_at"]);
+    expect(p.metafields.map((m) => m.key)).toEqual(["segment", "r_score", "f_score", "m_score", "churn_probability", "churn_model", "predicted_clv_12m", "expected_purchases_90d", "scored_at"]);
     const byKey = Object.fromEntries(p.metafields.map((m) => [m.key, m]));
     expect(byKey.segment).toMatchObject({ namespace: "$app:rfm", type: "single_line_text_field", value: "champions" });
+    expect(byKey.churn_model).toMatchObject({ type: "single_line_text_field", value: "bgnbd" });
     expect(byKey.r_score).toMatchObject({ type: "number_integer", value: "5" });
     expect(byKey.churn_probability).toMatchObject({ type: "number_decimal", value: "0.1235" });
     expect(byKey.predicted_clv_12m.value).toBe("321.46");

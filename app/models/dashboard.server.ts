@@ -2,6 +2,7 @@ import { prisma } from "../db.server";
 import type { ModelAccuracy } from "../domain/backtest";
 import type { ShopModelState } from "../domain/score-shop";
 import { SEGMENT_NAMES, type SegmentKey } from "../domain/segment-map";
+import type { ChurnChampionState, ChurnMetrics } from "../domain/churn/champion";
 
 /** Display name of a segment key (names are resolved here so the client bundle needs no schema code). */
 export const segmentName = (key: string) => SEGMENT_NAMES[key as SegmentKey] ?? key;
@@ -50,6 +51,14 @@ export interface ModelView {
   typicalGapDays: number;
   accuracy: ModelAccuracy | null;
   accuracyReason: string | null;
+  /** The churn champion and its challengers' out-of-time figures (null before the first recompute that selected one). */
+  churn: {
+    model: string;
+    reason: string;
+    note: string | null;
+    windowDays: number;
+    backtest: ChurnMetrics[];
+  } | null;
 }
 
 export interface SyncView {
@@ -83,7 +92,9 @@ export function syncProgress(
   return { percent, etaSeconds: Math.max(0, Math.round((elapsed / done) * (total - done))) };
 }
 
-function modelView(state: (ShopModelState & { accuracy?: ModelAccuracy | null; accuracyReason?: string | null }) | null): ModelView | null {
+type StoredModelState = ShopModelState & { accuracy?: ModelAccuracy | null; accuracyReason?: string | null; churn?: ChurnChampionState };
+
+function modelView(state: StoredModelState | null): ModelView | null {
   if (!state || !state.model) return null;
   return {
     kind: state.model,
@@ -98,6 +109,15 @@ function modelView(state: (ShopModelState & { accuracy?: ModelAccuracy | null; a
     typicalGapDays: state.heuristic?.typicalGapDays ?? 0,
     accuracy: state.accuracy ?? null,
     accuracyReason: state.accuracyReason ?? (state.accuracy ? null : "not measured yet (next recompute)"),
+    churn: state.churn
+      ? {
+          model: state.churnModel ?? state.churn.champion,
+          reason: state.churn.reason,
+          note: state.churn.note,
+          windowDays: state.churn.windowDays,
+          backtest: state.churn.backtest,
+        }
+      : null,
   };
 }
 

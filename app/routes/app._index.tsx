@@ -116,12 +116,44 @@ function ModelCard({ model, holdout, scored }: { model: Data["model"]; holdout: 
   );
 }
 
+const CHURN_MODEL_NAMES: Record<string, string> = {
+  bgnbd: "BG/NBD",
+  supervised: "Supervised (trained on this shop's history)",
+  heuristic: "Simple rule (days since last order vs. typical gap)",
+  recency: "Days since last order (baseline)",
+};
+
+const metric = (value: number | null, digits = 3) => (value === null ? "–" : formatFixed(value, digits));
+
+function ChurnChampionTable({ churn }: { churn: NonNullable<NonNullable<Data["model"]>["churn"]> }) {
+  return (
+    <>
+      <Text as="p">
+        Churn probability comes from <b>{CHURN_MODEL_NAMES[churn.model] ?? churn.model}</b>, the model that predicted best on this shop&apos;s own recent
+        past: {churn.reason}.{churn.note ? ` ${churn.note}` : ""}
+      </Text>
+      <DataTable
+        columnContentTypes={["text", "numeric", "numeric", "numeric", "numeric"]}
+        headings={[`Model (checked on a ${churn.windowDays}-day window it never saw)`, "AUC ↑", "Log-loss ↓", "Brier ↓", "Calibration error ↓"]}
+        rows={churn.backtest.map((m) => [
+          `${CHURN_MODEL_NAMES[m.model] ?? m.model}${m.model === churn.model ? " (in use)" : ""}`,
+          metric(m.auc),
+          metric(m.logLoss),
+          metric(m.brier),
+          metric(m.ece),
+        ])}
+      />
+    </>
+  );
+}
+
 function AccuracyCard({ model }: { model: NonNullable<Data["model"]> }) {
   const a = model.accuracy;
   return (
     <Card>
       <BlockStack gap="300">
         <Text as="h2" variant="headingMd">Measured accuracy</Text>
+        {model.churn ? <ChurnChampionTable churn={model.churn} /> : null}
         {!a ? (
           <Text as="p" tone="subdued">Not measured: {model.accuracyReason ?? "no result yet"}.</Text>
         ) : (

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { scoreShop } from "../../app/domain/score-shop";
+import { factsFromGroupedOrders } from "../../app/domain/population-facts";
+import { customerScoreAt } from "../../app/domain/score-shop";
+import { rescoreWithChampion, scoreWithChampion } from "../../app/domain/score-with-champion";
 import { orderNet } from "../simulator/generator";
 import { emitAll, placeOrder } from "../simulator/store-events";
 import { completedJobRun, eventually, startHarness, type Harness } from "../support/harness";
@@ -37,21 +39,38 @@ describe("full recompute", () => {
       list.push({ processedAt: order.processedAt, amountMinor: orderNet(order).netShopMinor });
       byCustomer.set(String(order.customerId), list);
     }
-    const expected = scoreShop(
-      [...byCustomer].map(([customerId, orders]) => ({ customerId, orders })),
-      { asOf, horizonDays: 90 },
-    );
-    expect(scores.length).toBe(expected.scores.length);
+    // The same data grouped as the database returns it: customers, then orders by time.
+    const customerIds = [...byCustomer.keys()];
+    const offsets = [0];
+    const timesMs: number[] = [];
+    const amountsMinor: number[] = [];
+    for (const id of customerIds) {
+      for (const o of byCustomer.get(id)!.sort((x, y) => Date.parse(x.processedAt) - Date.parse(y.processedAt))) {
+        timesMs.push(Date.parse(o.processedAt));
+        amountsMinor.push(o.amountMinor);
+      }
+      offsets.push(timesMs.length);
+    }
+    const grouped = { offsets, timesMs, amountsMinor };
+    const { facts, customerIndex } = factsFromGroupedOrders(grouped, asOf);
+    const { result, churn } = scoreWithChampion(facts, grouped, { asOf, horizonDays: 90 });
+    expect(scores.length).toBe(facts.n);
     const ours = new Map(scores.map((s) => [s.customerId.toString(), s]));
-    for (const e of expected.scores) {
-      const s = ours.get(e.customerId)!;
-      expect({ r: s.r, f: s.f, m: s.m, segment: s.segment, frequency: s.frequency }).toEqual({
-        r: e.r, f: e.f, m: e.m, segment: e.segment, frequency: e.frequency,
+    for (let i = 0; i < facts.n; i++) {
+      const e = customerScoreAt(facts, result, i);
+      const s = ours.get(customerIds[customerIndex[i]])!;
+      expect({ r: s.r, f: s.f, m: s.m, segment: s.segment, frequency: s.frequency, churnModel: s.churnModel }).toEqual({
+        r: e.r, f: e.f, m: e.m, segment: e.segment, frequency: e.frequency, churnModel: e.churnModel,
       });
       expect(s.churnProbability).toBeCloseTo(e.churnProbability, 9);
     }
+    const expected = { state: result.state, churn };
     const shop = await h.app.db.prisma.shop.findUniqueOrThrow({ where: { id: shopId } });
     expect(shop.modelKind).toBe(expected.state.model);
+    const stored = shop.modelState as { churn: { champion: string; backtest: unknown[] }; churnModel: string };
+    expect(stored.churn.champion).toBe(expected.churn.champion);
+    expect(stored.churnModel).toBe(expected.state.churnModel);
+    expect(stored.churn.backtest.length).toBeGreaterThanOrEqual(3);
 
     const snapshot = await h.app.db.prisma.segmentSnapshot.findMany({ where: { shopId } });
     expect(snapshot.reduce((sum, s) => sum + s.customers, 0)).toBe(scores.length);
@@ -82,5 +101,14 @@ describe("full recompute", () => {
     expect(updated.f).toBeGreaterThanOrEqual(2);
     expect(updated.recencyDays).toBe(0);
     expect(Number(updated.monetaryMinor)).toBe(Number(score.monetaryMinor) + 4200);
+    // The live path applies the stored champion (no training): the same probability the domain gives from the stored state.
+    const shop = await h.app.db.prisma.shop.findUniqueOrThrow({ where: { id: shopId } });
+    const state = shop.modelState as unknown as Parameters<typeof rescoreWithChampion>[1] & { churn: Parameters<typeof rescoreWithChampion>[2] };
+    const orders = [...sim.orders.values()]
+      .filter((o) => o.customerId === Number(score.customerId) && !o.test && !o.cancelledAt)
+      .map((o) => ({ processedAt: new Date(o.processedAt), amountMinor: orderNet(o).netShopMinor }));
+    const expected = rescoreWithChampion(orders, state, state.churn, updated.asOf)!;
+    expect(updated.churnModel).toBe(expected.churnModel);
+    expect(updated.churnProbability).toBeCloseTo(expected.churnProbability, 9);
   });
 });

@@ -2,7 +2,9 @@
 // a live rescore scores one customer against the stored model state (cut
 // points and parameters), so a new order moves a customer within seconds.
 import { factsFromGroupedOrders } from "../../domain/population-facts";
-import { customerScoreAt, rescoreOneFromOrders, scoreFacts, type CustomerScore, type ShopModelState } from "../../domain/score-shop";
+import { customerScoreAt, type CustomerScore, type ShopModelState } from "../../domain/score-shop";
+import { rescoreWithChampion, scoreWithChampion } from "../../domain/score-with-champion";
+import type { ChurnChampionState } from "../../domain/churn/champion";
 import { resolveSettings } from "../../domain/shop-settings";
 import { isHoldout } from "../../domain/holdout";
 import { backtest } from "../../domain/backtest";
@@ -81,7 +83,8 @@ export async function recomputeShop(data: JobPayloads["recompute-shop"]): Promis
   if (facts.n === 0) return { customers: 0 };
 
   const { segmentMap, churnHorizonDays: horizonDays, flowTriggerEnabled } = resolveSettings(shop.settings);
-  const result = scoreFacts(facts, { asOf, horizonDays, segmentMap });
+  // Churn from the shop's champion (BG/NBD, a supervised model or the heuristic), chosen by its own backtest.
+  const { result, churn } = scoreWithChampion(facts, histories, { asOf, horizonDays, segmentMap });
   // Measured accuracy (fit H days ago, checked on what happened since), shown on the dashboard.
   const check = backtest(histories, { asOf, horizonDays, segmentMap });
   const rows: ScoreRow[] = new Array(facts.n);
@@ -94,7 +97,7 @@ export async function recomputeShop(data: JobPayloads["recompute-shop"]): Promis
   await upsertScores(shop.id, asOf, rows);
   const dropped = await deleteScoresExcept(shop.id, rows.map((r) => r.customerId));
   await saveModelState(shop.id, {
-    modelState: { ...result.state, accuracy: check.accuracy, accuracyReason: check.reason },
+    modelState: { ...result.state, churn, accuracy: check.accuracy, accuracyReason: check.reason },
     modelKind: result.state.model,
     scoredAt: asOf,
   });
@@ -103,6 +106,8 @@ export async function recomputeShop(data: JobPayloads["recompute-shop"]): Promis
   return {
     customers: facts.n,
     model: result.state.model,
+    churnModel: result.state.churnModel,
+    churnWindowDays: churn.windowDays,
     fallbackReason: result.state.fallbackReason,
     transitions: transitions.length,
     scoresDropped: dropped,
@@ -111,7 +116,7 @@ export async function recomputeShop(data: JobPayloads["recompute-shop"]): Promis
 
 export async function rescoreCustomer(data: JobPayloads["rescore-customer"]): Promise<unknown> {
   const shop = await findShopOrThrow(data.shop);
-  const state = shop.modelState as unknown as ShopModelState | null;
+  const state = shop.modelState as unknown as (ShopModelState & { churn?: ChurnChampionState }) | null;
   if (!state) {
     // No model yet (initial sync still running): the recompute will score this customer.
     return { skipped: "no model state yet" };
@@ -119,7 +124,7 @@ export async function rescoreCustomer(data: JobPayloads["rescore-customer"]): Pr
   const asOf = new Date();
   const histories = await loadOrderHistories(shop.id, BigInt(data.customerId));
   const orders = Array.from(histories.timesMs, (t, i) => ({ processedAt: new Date(t), amountMinor: histories.amountsMinor[i] }));
-  const score = rescoreOneFromOrders(orders, state, asOf);
+  const score = rescoreWithChampion(orders, state, state.churn ?? null, asOf);
   const previous = await currentSegments(shop.id, [data.customerId]);
   if (!score) {
     await deleteScore(shop.id, data.customerId);
