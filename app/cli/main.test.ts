@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { selectChurnChampion } from "../domain/churn/champion";
 import { CDNOW_DIR as CDNOW } from "../../test/support/cdnow";
 import { loadCdnowOrders } from "../../test/support/cdnow-orders";
+import { generateStore, orderNet } from "../../test/simulator/generator";
 
 const ROOT = join(__dirname, "..", "..");
 const NODE = join(ROOT, "node_modules", ".bin", "node");
@@ -207,5 +208,34 @@ describe("cli convert-cdnow + score and evaluate on the real data", () => {
     }
     const json = cli("evaluate", "--input", csv, "--as-of", "1997-10-01", "--horizon-days", "273", "--format", "json");
     expect(JSON.parse(json.stdout)).toEqual(state);
+  });
+});
+
+describe("cli on a generated replenishment store (BG/NBD not usable)", () => {
+  it("churnModel names the model that produced churnProbability, also when the value model fell back", () => {
+    const { shop } = generateStore({ domain: "cli-replenishment.myshopify.com", seed: 6, customers: 5000, asOf: "2026-06-01T00:00:00Z", years: 2, behaviour: "replenishment" });
+    let csv = "customer_id,order_id,processed_at,amount\n";
+    for (const o of shop.orders.values()) {
+      const net = orderNet(o);
+      if (o.customerId !== null && net.counted) csv += `${o.customerId},${o.id},${o.processedAt},${(net.netShopMinor / 100).toFixed(2)}\n`;
+    }
+    const input = file("replenishment.csv", csv);
+    const ev = cli("evaluate", "--input", input, "--as-of", "2026-06-01", "--format", "json");
+    expect(ev.code).toBe(0);
+    const state = JSON.parse(ev.stdout);
+    const r = cli("score", "--input", input, "--as-of", "2026-06-01");
+    expect(r.code).toBe(0);
+    const rows = r.stdout.trim().split("\n").map((l) => JSON.parse(l));
+    const models = new Set(rows.map((o) => o.model));
+    const churnModels = new Set(rows.map((o) => o.churnModel));
+    expect(churnModels.size).toBe(1);
+    const [churnModel] = churnModels;
+    expect(r.stderr).toContain(`churn from ${churnModel}: `);
+    expect(models).toEqual(new Set(["heuristic"])); // this seed's BG/NBD fit does not converge
+    // Either the champion ran, or (a BG/NBD-based champion on a heuristic fit) the uncalibrated heuristic.
+    if (churnModel !== state.champion) {
+      expect(churnModel).toBe("heuristic");
+      expect(r.stderr).toMatch(/cannot run on this fit/);
+    }
   });
 });

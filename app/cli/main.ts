@@ -10,7 +10,7 @@
  */
 import { compressTuples, fitBgNbd } from "../domain/bgnbd";
 import { type ChurnChampionState, type ChurnModelName, championChurnColumns, selectChurnChampion } from "../domain/churn/champion";
-import { heuristicChurn } from "../domain/churn/features";
+import { featureNamesOf, heuristicChurn } from "../domain/churn/features";
 import type { FactsColumns } from "../domain/customer-facts";
 import { fitGammaGamma, spendData } from "../domain/gamma-gamma";
 import { type ScoreFactsResult, type ShopModelState, scoreFacts } from "../domain/score-shop";
@@ -84,12 +84,16 @@ type ChurnModelOption = (typeof CHURN_MODEL_OPTIONS)[number];
 
 /**
  * The model championChurnColumns actually runs for this champion and shop fit (its documented
- * fallbacks): a BG/NBD-based champion needs the shop's BG/NBD fit, supervised its weights.
+ * fallbacks): a champion that needs BG/NBD (bgnbd, or supervised on BG/NBD features) falls back
+ * to the uncalibrated heuristic when the shop's BG/NBD fit is not usable.
  */
 function deliveredChurnModel(champion: ChurnChampionState, model: ShopModelState): ChurnModelName {
-  if (champion.champion === "heuristic" || model.model !== "bgnbd" || !model.bgnbd) return "heuristic";
-  if (champion.champion === "bgnbd" || !champion.supervised) return "bgnbd";
-  return "supervised";
+  const bgnbdUsable = model.model === "bgnbd" && model.bgnbd !== null;
+  if (champion.champion === "heuristic") return "heuristic";
+  if (champion.champion === "bgnbd") return bgnbdUsable ? "bgnbd" : "heuristic";
+  if (!champion.supervised) return "heuristic";
+  const onBgNbd = champion.supervised.featureNames.join() === featureNamesOf("bgnbd").join();
+  return onBgNbd && !bgnbdUsable ? "heuristic" : "supervised";
 }
 
 interface ChurnOutput {
@@ -127,7 +131,7 @@ function churnFor(choice: ChurnModelOption, pop: PopulationFacts, scored: ScoreF
     };
   }
   const delivered = deliveredChurnModel(champion, state);
-  const note = delivered === champion.champion ? `champion ${champion.reason}` : `${delivered}: champion ${champion.champion} cannot run on this fit (${state.fallbackReason ?? "no supervised weights"}); ${champion.reason}`;
+  const note = delivered === champion.champion ? `champion ${champion.reason}` : `${delivered}: champion ${champion.champion} cannot run on this fit (${state.fallbackReason ?? "no trained weights"}), uncalibrated; ${champion.reason}`;
   return { probability: championChurnColumns(champion, facts, state, horizonDays), model: delivered, note };
 }
 
