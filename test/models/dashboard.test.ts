@@ -191,5 +191,10 @@ describe("recompute stores the measured accuracy", () => {
     expect(typeof rescored.segment).toBe("string");
     const dash = await loadDashboard(SHOP_C);
     expect(dash.model?.accuracy?.customers).toBe(80);
+    // 80 customers are too few for a model: the labelled heuristic is the churn champion, named on the dashboard and on every score.
+    expect(dash.model?.churn?.model).toBe("heuristic");
+    expect(dash.model?.churn?.reason).toMatch(/heuristic/);
+    const scores = await prisma.customerScore.findMany({ where: { shopId: shop.id }, select: { churnModel: true } });
+    expect(new Set(scores.map((s) => s.churnModel))).toEqual(new Set(["heuristic"]));
   });
 });
