@@ -2,18 +2,10 @@
 // recompute scores everyone (scoreFacts), selects the champion by the shop's
 // own out-of-time backtest and applies it; the live rescore applies the stored
 // champion to one customer with no training on the hot path.
-import { championChurnColumns, championChurnProbability, selectChurnChampion, type ChurnChampionState } from "./churn/champion";
+import { championChurnColumns, championChurnProbability, deliveredChurnModel, selectChurnChampion, type ChurnChampionState } from "./churn/champion";
 import { computeCustomerFacts, type FactsColumns, type OrderInput } from "./customer-facts";
 import type { GroupedOrders } from "./population-facts";
-import { rescoreOne, scoreFacts, withChurn, type ChurnModelKind, type CustomerScore, type ScoreFactsResult, type ScoreOptions, type ShopModelState } from "./score-shop";
-
-/** The model whose probabilities championChurnColumns actually delivers for this shop state. */
-export function effectiveChurnModel(churn: ChurnChampionState, model: ShopModelState): ChurnModelKind {
-  const bgnbdUsable = model.model === "bgnbd" && model.bgnbd !== null;
-  if (churn.champion === "heuristic" || !bgnbdUsable) return "heuristic";
-  if (churn.champion === "supervised" && churn.supervised) return "supervised";
-  return "bgnbd";
-}
+import { rescoreOne, scoreFacts, withChurn, type CustomerScore, type ScoreFactsResult, type ScoreOptions, type ShopModelState } from "./score-shop";
 
 export interface ChampionScoring {
   result: ScoreFactsResult;
@@ -30,7 +22,7 @@ export function scoreWithChampion(facts: FactsColumns, orders: GroupedOrders, op
     minRepeatCustomers: options.minRepeatCustomers,
   });
   result.columns.churnProbability.set(championChurnColumns(churn, facts, result.state, options.horizonDays));
-  result.state.churnModel = effectiveChurnModel(churn, result.state);
+  result.state.churnModel = deliveredChurnModel(churn, result.state);
   return { result, churn };
 }
 
@@ -43,5 +35,5 @@ export function rescoreWithChampion(orders: readonly OrderInput[], state: ShopMo
   if (!facts) return null;
   const score = rescoreOne(facts, state, asOf);
   if (!churn) return score;
-  return withChurn(score, championChurnProbability(churn, facts, state, state.horizonDays), effectiveChurnModel(churn, state), state);
+  return withChurn(score, championChurnProbability(churn, facts, state, state.horizonDays), deliveredChurnModel(churn, state), state);
 }

@@ -505,6 +505,11 @@ function runnable(state: ChurnChampionState, model: ShopModelState): { run: "heu
   return { run: "supervised", src: kind === "bgnbd" ? { kind: "bgnbd", params: bg! } : heuristic, cal: state.calibration };
 }
 
+/** The model whose probabilities championChurnColumns delivers for this shop state (the champion, or its fallback). */
+export function deliveredChurnModel(state: ChurnChampionState, model: ShopModelState): ChurnModelName {
+  return runnable(state, model).run;
+}
+
 /**
  * Calibrated churn probabilities (next horizonDays) of the champion for every facts row at
  * asOf; bgnbd/heuristic params from the shop's current fit (ShopModelState from scoreFacts).
