@@ -9,11 +9,11 @@
  * parsed and validated before the first byte of output.
  */
 import { compressTuples, fitBgNbd } from "../domain/bgnbd";
-import { type ChurnChampionState, type ChurnModelName, championChurnColumns, selectChurnChampion } from "../domain/churn/champion";
-import { featureNamesOf, heuristicChurn } from "../domain/churn/features";
-import type { FactsColumns } from "../domain/customer-facts";
+import { type ChurnChampionState, type ChurnModelName, deliveredChurnModel, selectChurnChampion } from "../domain/churn/champion";
+import { heuristicChurn } from "../domain/churn/features";
 import { fitGammaGamma, spendData } from "../domain/gamma-gamma";
-import { type ScoreFactsResult, type ShopModelState, scoreFacts } from "../domain/score-shop";
+import { type ScoreFactsResult, scoreFacts } from "../domain/score-shop";
+import { scoreWithChampion } from "../domain/score-with-champion";
 import { SEGMENT_KEYS } from "../domain/segment-map";
 import { type PopulationFacts, buildFacts } from "./build-facts";
 import { convertCdnow } from "./convert-cdnow";
@@ -82,57 +82,37 @@ const round6 = (v: number) => Math.round(v * 1e6) / 1e6;
 const CHURN_MODEL_OPTIONS = ["auto", "bgnbd", "supervised", "heuristic"] as const;
 type ChurnModelOption = (typeof CHURN_MODEL_OPTIONS)[number];
 
-/**
- * The model championChurnColumns actually runs for this champion and shop fit (its documented
- * fallbacks): a champion that needs BG/NBD (bgnbd, or supervised on BG/NBD features) falls back
- * to the uncalibrated heuristic when the shop's BG/NBD fit is not usable.
- */
-function deliveredChurnModel(champion: ChurnChampionState, model: ShopModelState): ChurnModelName {
-  const bgnbdUsable = model.model === "bgnbd" && model.bgnbd !== null;
-  if (champion.champion === "heuristic") return "heuristic";
-  if (champion.champion === "bgnbd") return bgnbdUsable ? "bgnbd" : "heuristic";
-  if (!champion.supervised) return "heuristic";
-  const onBgNbd = champion.supervised.featureNames.join() === featureNamesOf("bgnbd").join();
-  return onBgNbd && !bgnbdUsable ? "heuristic" : "supervised";
-}
-
-interface ChurnOutput {
-  probability: Float64Array;
-  model: ChurnModelName;
+interface ScoredWithChurn {
+  result: ScoreFactsResult;
+  /** The model that produced result.columns.churnProbability. */
+  churnModel: ChurnModelName;
   /** For the stderr summary. */
   note: string;
 }
 
 /**
- * churnProbability for `score`: "auto" is the shop's champion (selectChurnChampion on the orders
- * before as-of, calibrated as the app deploys it); "supervised" the same selection's model
- * when it trained one. "bgnbd" and "heuristic" are those models' own probabilities,
- * uncalibrated (docs/scoring.md), without a selection.
+ * Scores the facts; churnProbability per --model. "auto" is exactly the recompute's path
+ * (scoreWithChampion: the champion selected on the orders before as-of, as the app delivers it);
+ * "supervised" the same, when what it delivers is the supervised model. "bgnbd" and "heuristic"
+ * are those models' own probabilities, uncalibrated (docs/scoring.md), without a selection.
  */
-function churnFor(choice: ChurnModelOption, pop: PopulationFacts, scored: ScoreFactsResult, asOf: Date, horizonDays: number): ChurnOutput {
-  const { state, columns } = scored;
-  const facts: FactsColumns = pop.facts;
+function scoreWithChurnModel(choice: ChurnModelOption, pop: PopulationFacts, asOf: Date, horizonDays: number): ScoredWithChurn {
+  const { facts } = pop;
   if (choice === "bgnbd" || choice === "heuristic") {
-    if (choice === state.model) return { probability: columns.churnProbability, model: choice, note: `${choice}, uncalibrated (--model ${choice})` };
-    if (choice === "bgnbd") {
-      return { probability: columns.churnProbability, model: "heuristic", note: `heuristic: --model bgnbd, but BG/NBD is not usable (${state.fallbackReason})` };
-    }
-    const p = new Float64Array(facts.n);
-    for (let i = 0; i < facts.n; i++) p[i] = heuristicChurn(state.heuristic.typicalGapDays, facts.recencyDays[i], horizonDays);
-    return { probability: p, model: "heuristic", note: "heuristic, uncalibrated (--model heuristic)" };
+    const result = scoreFacts(facts, { asOf, horizonDays });
+    const { state, columns } = result;
+    if (choice === state.model) return { result, churnModel: choice, note: `${choice}, uncalibrated (--model ${choice})` };
+    if (choice === "bgnbd") return { result, churnModel: "heuristic", note: `heuristic: --model bgnbd, but BG/NBD is not usable (${state.fallbackReason})` };
+    const g = state.heuristic.typicalGapDays;
+    for (let i = 0; i < facts.n; i++) columns.churnProbability[i] = heuristicChurn(g, facts.recencyDays[i], horizonDays);
+    return { result, churnModel: "heuristic", note: "heuristic, uncalibrated (--model heuristic)" };
   }
-  const champion = selectChurnChampion(pop.orders, { asOf, horizonDays });
-  if (choice === "supervised" && deliveredChurnModel(champion, state) !== "supervised") {
-    const delivered = deliveredChurnModel(champion, state);
-    return {
-      probability: championChurnColumns(champion, facts, state, horizonDays),
-      model: delivered,
-      note: `${delivered}: --model supervised, but the selection trained no supervised model to deliver (champion ${champion.reason})`,
-    };
-  }
-  const delivered = deliveredChurnModel(champion, state);
-  const note = delivered === champion.champion ? `champion ${champion.reason}` : `${delivered}: champion ${champion.champion} cannot run on this fit (${state.fallbackReason ?? "no trained weights"}), uncalibrated; ${champion.reason}`;
-  return { probability: championChurnColumns(champion, facts, state, horizonDays), model: delivered, note };
+  const { result, churn } = scoreWithChampion(facts, pop.orders, { asOf, horizonDays });
+  const delivered = deliveredChurnModel(churn, result.state);
+  let note = `champion ${churn.reason}`;
+  if (delivered !== churn.champion) note = `${delivered}: champion ${churn.champion} cannot run on this fit (${result.state.fallbackReason ?? "no trained weights"}), uncalibrated; ${churn.reason}`;
+  if (choice === "supervised" && delivered !== "supervised") note = `${delivered}: --model supervised, but the selection delivers no supervised model (${note})`;
+  return { result, churnModel: delivered, note };
 }
 
 async function writeOut(text: string): Promise<void> {
@@ -147,16 +127,14 @@ async function score(options: Options): Promise<void> {
   const tx = await readTransactions(file);
   const pop = buildFacts(tx, asOfMs);
   const { facts, customerIds } = pop;
-  const scored = scoreFacts(facts, { asOf: new Date(asOfMs), horizonDays });
-  const { columns: c, state } = scored;
-  const churn = churnFor(choice, pop, scored, new Date(asOfMs), horizonDays);
+  const scored = scoreWithChurnModel(choice, pop, new Date(asOfMs), horizonDays);
+  const { columns: c, state } = scored.result;
   process.stderr.write(
     `scored ${facts.n} customers with model ${state.model}${state.fallbackReason ? ` (${state.fallbackReason})` : ""}, spend from ${state.spendModel}\n` +
-      `churn from ${churn.model}: ${churn.note}\n`,
+      `churn from ${scored.churnModel}: ${scored.note}\n`,
   );
   const model = JSON.stringify(state.model);
-  const churnModel = JSON.stringify(churn.model);
-  const churnProbability = churn.probability;
+  const churnModel = JSON.stringify(scored.churnModel);
   const segmentJson = SEGMENT_KEYS.map((k) => JSON.stringify(k));
   let buf = "";
   for (let i = 0; i < facts.n; i++) {
@@ -165,7 +143,7 @@ async function score(options: Options): Promise<void> {
       `{"customerId":${JSON.stringify(customerIds[i])},"frequency":${facts.frequency[i]},"recencyDays":${facts.recencyDays[i]},` +
       `"monetary":${facts.monetaryMinor[i] / 100},"r":${c.r[i]},"f":${c.f[i]},"m":${c.m[i]},"segment":${segmentJson[c.segment[i]]},` +
       `"x":${facts.x[i]},"tx":${facts.tx[i]},"T":${facts.T[i]},"pAlive":${round6(c.pAlive[i])},` +
-      `"churnProbability":${round6(churnProbability[i])},"expectedPurchases90d":${round6(c.expectedPurchases90d[i])},` +
+      `"churnProbability":${round6(c.churnProbability[i])},"expectedPurchases90d":${round6(c.expectedPurchases90d[i])},` +
       `"predictedClv12m":${Math.round(c.predictedClv12mMinor[i]) / 100},"model":${model},"churnModel":${churnModel}}\n`;
     if (buf.length > 1 << 20) {
       await writeOut(buf);
