@@ -141,14 +141,18 @@ function firstOrderMs(orders: GroupedOrders, beforeMs: number): number {
 /** Snapshots are shared between the measuring and the production rows (one BG/NBD fit per cut). */
 class Snapshots {
   private cache = new Map<number, CutSnapshot>();
+  /** Fit BG/NBD at new cuts (off once the shop is known not to use it: a failing fit is slow). */
+  fit = true;
   constructor(
     private orders: GroupedOrders,
+    private asOfMs: number,
     private opts: { minCustomers?: number; minRepeatCustomers?: number },
   ) {}
   at(ms: number): CutSnapshot {
     let s = this.cache.get(ms);
     if (!s) {
-      s = snapshotAt(this.orders, ms, this.opts);
+      // asOf itself gets the app's exact fit (fitBgNbd with its fallback); the cuts the quick one.
+      s = snapshotAt(this.orders, ms, { ...this.opts, fit: this.fit, quick: ms !== this.asOfMs });
       this.cache.set(ms, s);
     }
     return s;
@@ -364,7 +368,7 @@ function select(orders: GroupedOrders, opts: SelectOptions): Selection {
   const H = opts.horizonDays;
   if (!(H > 0)) throw new RangeError(`horizonDays must be > 0, got ${H}`);
   const asOfMs = opts.asOf.getTime();
-  const snaps = new Snapshots(orders, { minCustomers: opts.minCustomers, minRepeatCustomers: opts.minRepeatCustomers });
+  const snaps = new Snapshots(orders, asOfMs, { minCustomers: opts.minCustomers, minRepeatCustomers: opts.minRepeatCustomers });
   const none: Selection["production"] = () => ({ supervised: null, calibration: null });
   // Small shops keep the labelled heuristic, exactly as score-shop.ts decides (fitShopModels).
   const now = snaps.at(asOfMs);
@@ -380,10 +384,12 @@ function select(orders: GroupedOrders, opts: SelectOptions): Selection {
 
   const w = plan.evalWindow;
   const evalMs = asOfMs - w * MS_PER_DAY;
+  if (!now.bgnbd) snaps.fit = false; // no BG/NBD now: do not fit it at the cuts either
   const evalSnap = snaps.at(evalMs);
   // BG/NBD enters (as a challenger and through three features) only where the shop's rule
   // would use it now and at the evaluation cut; otherwise the heuristic's outputs stand in.
   const kind: FeatureSource["kind"] = now.bgnbd && evalSnap.bgnbd ? "bgnbd" : "heuristic";
+  if (kind === "heuristic") snaps.fit = false;
   const bgNote = kind === "bgnbd" ? null : `BG/NBD is not usable (${now.bgnbd ? `at the evaluation cut ${isoDay(evalMs)}: ${evalSnap.bgnbdReason}` : now.bgnbdReason}), so it is not a challenger and the heuristic's outputs replace its features.`;
   const shortNote =
     plan.mode === "horizon"
