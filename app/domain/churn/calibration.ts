@@ -40,9 +40,3 @@ export function fitPlatt(p: ArrayLike<number>, y: ArrayLike<boolean | number>): 
 export function applyPlatt(c: PlattParams, p: number): number {
   return sigmoid(c.a * logit(p) + c.b);
 }
-
-/** Calibrate in place (or into `out`). */
-export function applyPlattAll(c: PlattParams, p: Float64Array, out = p): Float64Array {
-  for (let i = 0; i < p.length; i++) out[i] = applyPlatt(c, p[i]);
-  return out;
-}

@@ -12,12 +12,13 @@
  * on an out-of-time window [asOf − w, asOf) that no training or calibration row saw; ties
  * within 1e-4 go to the higher AUC. Small shops keep the labelled heuristic.
  *
- * Protocol (all times in whole days from asOf; L = days from the shop's first order to asOf):
- *  - evaluation window w_e = min(H, floor((L − 30)/3)); the evaluation cut is asOf − w_e;
- *  - w_e = H ("horizon" mode): every training row uses w = H;
- *  - w_e < H ("short" mode, history too short for H): rows of the windows w_e/3, 2w_e/3, w_e
- *    are mixed (log w is a feature, and the BG/NBD outputs are for each row's own w), and the
- *    production model is trained on the windows w_p/3, 2w_p/3, w_p with
+ * Protocol (all times in whole days from asOf; L = days from the shop's first order to asOf;
+ * docs/scoring.md, "Churn champion", has the full text):
+ *  - "horizon" mode when L ≥ 2H + s + 30 (s = max(7, round(H/3))): every row uses w = H and the
+ *    evaluation window is [asOf − H, asOf);
+ *  - "short" mode otherwise: evaluation window w_e = min(H, floor((L − 30)/3)); rows of the
+ *    windows w_e/3, 2w_e/3, w_e are mixed (log w is a feature, and the BG/NBD outputs are for
+ *    each row's own w); the production model is trained on w_p/3, 2w_p/3, w_p with
  *    w_p = min(H, floor((L − 30)/2)) and applied at H, an extrapolation the `note` states;
  *  - cuts lie on a grid asOf − k·s (s = max(7, round(w_e/3)) days), at least 30 days after the
  *    first order, at most 8 of them (the latest); a cut c with window w gives rows only if
