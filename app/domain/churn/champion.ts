@@ -14,14 +14,15 @@
  *
  * Protocol (all times in whole days from asOf; L = days from the shop's first order to asOf;
  * docs/scoring.md, "Churn champion", has the full text):
- *  - "horizon" mode when L ≥ 2H + s + 30 (s = max(7, round(H/3))): every row uses w = H and the
+ *  - "horizon" mode when L ≥ 2H + round(s) + 30 (s = max(7, H/3)): every row uses w = H and the
  *    evaluation window is [asOf − H, asOf);
  *  - "short" mode otherwise: evaluation window w_e = min(H, floor((L − 30)/3)); rows of the
  *    windows w_e/3, 2w_e/3, w_e are mixed (log w is a feature, and the BG/NBD outputs are for
  *    each row's own w); the production model is trained on w_p/3, 2w_p/3, w_p with
  *    w_p = min(H, floor((L − 30)/2)) and applied at H, an extrapolation the `note` states;
- *  - cuts lie on a grid asOf − k·s (s = max(7, round(w_e/3)) days), at least 30 days after the
- *    first order, at most 8 of them (the latest); a cut c with window w gives rows only if
+ *  - cuts lie on a grid asOf − round(k·s) days (s = max(7, w_e/3), so asOf − w_e and asOf − 2w_e
+ *    are cuts), at least 30 days after the first order, at most 8 of them (the latest); a cut c
+ *    whose BG/NBD fit is not usable takes the latest usable one of an earlier cut; a cut c with window w gives rows only if
  *    c + w ≤ the boundary (the evaluation cut while measuring, asOf for the production model);
  *  - per window, the latest such cut is the calibration cut (Platt rows; also picks λ), the
  *    other cuts are fit rows.
@@ -105,13 +106,14 @@ function threeWindows(w: number): number[] {
   return [...new Set([Math.max(7, Math.round(w / 3)), Math.max(7, Math.round((2 * w) / 3)), w])];
 }
 
-const stepFor = (w: number) => Math.max(7, Math.round(w / 3));
+/** Grid spacing: a third of the evaluation window (at least 7 days), so asOf − w_e and asOf − 2w_e are cuts. */
+const stepFor = (w: number) => Math.max(7, w / 3);
 
 function planFor(horizonDays: number, historyDays: number): Plan | string {
   const H = horizonDays;
   // Horizon mode needs the evaluation window, a calibration cut and one fit cut before it,
   // each H long, one step apart, after the first MIN_CUT_AGE_DAYS.
-  if (historyDays >= 2 * H + stepFor(H) + MIN_CUT_AGE_DAYS) {
+  if (historyDays >= 2 * H + Math.round(stepFor(H)) + MIN_CUT_AGE_DAYS) {
     return { mode: "horizon", historyDays, evalWindow: H, selectionWindows: [H], productionWindows: [H], stepDays: stepFor(H) };
   }
   const evalWindow = Math.min(H, Math.floor((historyDays - MIN_CUT_AGE_DAYS) / 3));
@@ -166,25 +168,42 @@ interface RowSet {
 }
 
 /** The (cut, window) blocks with c + w ≤ boundary, and which of them are calibration blocks. */
+/** The k-th cut of the grid: asOf − round(k·step) whole days. */
+const gridCut = (asOfMs: number, plan: Plan, k: number) => asOfMs - Math.round(k * plan.stepDays) * MS_PER_DAY;
+
 function blocksFor(snaps: Snapshots, asOfMs: number, firstMs: number, plan: Plan, boundaryMs: number, windows: number[], kind: FeatureSource["kind"]): RowSet {
-  const step = plan.stepDays * MS_PER_DAY;
   const minW = Math.min(...windows);
-  const cuts: number[] = [];
+  const earliest = firstMs + MIN_CUT_AGE_DAYS * MS_PER_DAY;
+  const cuts: { c: number; k: number }[] = [];
   for (let k = 1; ; k++) {
-    const c = asOfMs - k * step;
-    if (c < firstMs + MIN_CUT_AGE_DAYS * MS_PER_DAY) break;
+    const c = gridCut(asOfMs, plan, k);
+    if (c < earliest) break;
     if (c + minW * MS_PER_DAY > boundaryMs) continue;
-    cuts.push(c);
+    cuts.push({ c, k });
     if (cuts.length >= MAX_TRAINING_CUTS) break;
   }
+  // BG/NBD parameters for a cut: its own fit, or where that is not usable the latest usable fit
+  // of an earlier grid cut (fitted on even older data, so still nothing at or after the cut).
+  const paramsAt = (k: number): BgNbdParams | null => {
+    for (let j = k; gridCut(asOfMs, plan, j) >= earliest; j++) {
+      const p = snaps.at(gridCut(asOfMs, plan, j)).bgnbd;
+      if (p) return p;
+    }
+    return null;
+  };
   const blocks: RowSet["blocks"] = [];
   for (const w of windows) {
     let latest = true;
-    for (const c of cuts) {
+    for (const { c, k } of cuts) {
       if (c + w * MS_PER_DAY > boundaryMs) continue;
       const snap = snaps.at(c);
-      if (kind === "bgnbd" && !snap.bgnbd) continue; // BG/NBD not usable at that cut (too early, no convergence)
-      blocks.push({ snap, windowDays: w, calibration: latest, source: sourceAt(snap, kind) });
+      let source: FeatureSource = { kind: "heuristic", gapDays: snap.gapDays };
+      if (kind === "bgnbd") {
+        const params = paramsAt(k);
+        if (!params) continue; // no usable BG/NBD at or before this cut
+        source = { kind: "bgnbd", params };
+      }
+      blocks.push({ snap, windowDays: w, calibration: latest, source });
       latest = false;
     }
   }
@@ -231,11 +250,12 @@ function designOf(blocks: RowSet["blocks"], maxRows: number): Design {
 }
 
 /** Uncalibrated probabilities of a non-supervised challenger on one (cut, window) block. */
-function baseProbabilities(name: "bgnbd" | "heuristic", snap: CutSnapshot, w: number): Float64Array {
+function baseProbabilities(name: "bgnbd" | "heuristic", snap: CutSnapshot, w: number, source: FeatureSource): Float64Array {
   const f = snap.facts;
   const out = new Float64Array(f.n);
   if (name === "bgnbd") {
-    const p = snap.bgnbd!;
+    if (source.kind !== "bgnbd") throw new Error("BG/NBD probabilities without BG/NBD parameters");
+    const p = source.params;
     for (let i = 0; i < f.n; i++) out[i] = bgChurn(p, f.x[i], f.tx[i], f.T[i], w);
   } else {
     for (let i = 0; i < f.n; i++) out[i] = heuristicChurn(snap.gapDays, f.recencyDays[i], w);
@@ -250,7 +270,7 @@ function concatBlocks(blocks: RowSet["blocks"], name: "bgnbd" | "heuristic" | "l
   const y = new Uint8Array(n);
   let o = 0;
   for (const b of blocks) {
-    if (name !== "labels") p.set(baseProbabilities(name, b.snap, b.windowDays), o);
+    if (name !== "labels") p.set(baseProbabilities(name, b.snap, b.windowDays, b.source), o);
     y.set(churnLabels(b.snap, b.windowDays), o);
     o += b.snap.facts.n;
   }
@@ -417,7 +437,7 @@ function select(orders: GroupedOrders, opts: SelectOptions): Selection {
   // Out-of-time scores on [evalMs, asOf): every challenger calibrated on the calibration rows.
   const metrics: ChurnMetrics[] = [];
   if (kind === "bgnbd") {
-    const pBg = calibrated(calibrateBase(selection, "bgnbd"), baseProbabilities("bgnbd", evalSnap, w));
+    const pBg = calibrated(calibrateBase(selection, "bgnbd"), baseProbabilities("bgnbd", evalSnap, w, sourceAt(evalSnap, kind)));
     metrics.push(metricsOf("bgnbd", pBg, yEval));
   } else {
     metrics.push({ model: "bgnbd", customers: yEval.length, churned: countPositives(yEval), auc: null, logLoss: null, brier: null, ece: null });
@@ -425,7 +445,7 @@ function select(orders: GroupedOrders, opts: SelectOptions): Selection {
   const xEval = featureMatrix(evalSnap.facts, sourceAt(evalSnap, kind), w);
   const pSup = calibrated(supervised.calibration, predictLogistic(supervised.model, xEval, evalSnap.facts.n));
   metrics.push(metricsOf("supervised", pSup, yEval));
-  const pH = calibrated(calibrateBase(selection, "heuristic"), baseProbabilities("heuristic", evalSnap, w));
+  const pH = calibrated(calibrateBase(selection, "heuristic"), baseProbabilities("heuristic", evalSnap, w, sourceAt(evalSnap, kind)));
   metrics.push(metricsOf("heuristic", pH, yEval));
   const recency = Float64Array.from(evalSnap.facts.recencyDays);
   metrics.push(metricsOf("recency", recency, yEval, false));
