@@ -4,6 +4,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { forgedSessionToken, renderedText, startRemixApp, type RemixApp } from "../support/remix-app";
 import { removeShops, seedScores } from "../support/score-seed";
+import { createRng } from "../support/random";
+import { factsFromGroupedOrders } from "../../app/domain/population-facts";
+import { scoreWithChampion } from "../../app/domain/score-with-champion";
 
 const SHOP = `routes-dash-${process.pid}.myshopify.com`;
 const OTHER = `routes-dash-other-${process.pid}.myshopify.com`;
@@ -101,6 +104,37 @@ describe("dashboard page", () => {
     expect(html).toContain(">€100.00<");
     expect(html).toContain("250 of 1,000 records (25 %), about 3 min left");
     expect(html).toContain("Not scored yet");
+  });
+
+  it("names the churn champion and shows every challenger's out-of-time figures", async () => {
+    // A model state as the recompute stores it: a population of regular 30-day buyers, some of
+    // whom stopped, scored with the champion chosen by the shop's own backtest.
+    const rng = createRng("dashboard-champion");
+    const asOf = new Date("2026-12-01T00:00:00Z");
+    const offsets = [0];
+    const timesMs: number[] = [];
+    const amountsMinor: number[] = [];
+    for (let c = 0; c < 600; c++) {
+      const stop = asOf.getTime() - Math.floor(rng() * 700) * 86_400_000;
+      for (let t = asOf.getTime() - (700 + Math.floor(rng() * 30)) * 86_400_000; t < Math.min(stop, asOf.getTime()); t += (27 + Math.floor(rng() * 7)) * 86_400_000) {
+        timesMs.push(t);
+        amountsMinor.push(2000 + Math.floor(rng() * 3000));
+      }
+      offsets.push(timesMs.length);
+    }
+    const grouped = { offsets, timesMs, amountsMinor };
+    const { facts } = factsFromGroupedOrders(grouped, asOf);
+    const { result, churn } = scoreWithChampion(facts, grouped, { asOf, horizonDays: 90 });
+    await db.prisma.shop.update({
+      where: { domain: SHOP },
+      data: { modelState: JSON.parse(JSON.stringify({ ...result.state, churn, accuracy: null, accuracyReason: "not measured in this test" })), modelKind: result.state.model },
+    });
+    const html = renderedText(await (await app.handle(new Request(await app.documentUrl(SHOP, "/app")))).text());
+    expect(html).toContain("Log-loss");
+    expect(html).toContain(`${churn.windowDays}-day window it never saw`);
+    const inUse = { bgnbd: "BG/NBD", supervised: "Supervised (trained on this shop&#x27;s history)", heuristic: "Simple rule" }[result.state.churnModel!];
+    expect(html).toMatch(new RegExp(`${inUse.replace(/[()]/g, "\\$&")}[^<]*\\(in use\\)`));
+    for (const m of churn.backtest) if (m.auc !== null) expect(html).toContain(`>${m.auc.toFixed(3)}<`);
   });
 
   it("renders yen without decimals", async () => {
