@@ -121,7 +121,7 @@ function median(values: Float64Array): number {
   return n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
 }
 
-function heuristicParams(facts: FactsColumns): HeuristicParams {
+export function heuristicParams(facts: FactsColumns): HeuristicParams {
   let repeat = 0;
   for (let i = 0; i < facts.n; i++) if (facts.x[i] > 0) repeat++;
   if (repeat < 5) return { typicalGapDays: DEFAULT_TYPICAL_GAP_DAYS, measuredOn: 0 };
@@ -131,7 +131,7 @@ function heuristicParams(facts: FactsColumns): HeuristicParams {
 }
 
 /** Heuristic P(still active): halves every HEURISTIC_HALF_LIFE_GAPS typical gaps of silence. */
-function heuristicPAlive(h: HeuristicParams, recencyDays: number): number {
+export function heuristicPAlive(h: Pick<HeuristicParams, "typicalGapDays">, recencyDays: number): number {
   return Math.pow(0.5, Math.max(0, recencyDays) / (HEURISTIC_HALF_LIFE_GAPS * h.typicalGapDays));
 }
 

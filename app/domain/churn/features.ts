@@ -41,10 +41,10 @@ import { bfgs } from "../optimize";
 import { type CustomerFacts, type FactsColumns, MS_PER_DAY } from "../customer-facts";
 import { factsFromGroupedOrders, type GroupedOrders } from "../population-facts";
 import {
-  DEFAULT_TYPICAL_GAP_DAYS,
-  HEURISTIC_HALF_LIFE_GAPS,
   MIN_CUSTOMERS_FOR_MODEL,
   MIN_REPEAT_CUSTOMERS_FOR_MODEL,
+  heuristicParams,
+  heuristicPAlive,
 } from "../score-shop";
 import { logit } from "./calibration";
 
@@ -147,16 +147,9 @@ export function featureMatrix(facts: FactsColumns, src: FeatureSource, windowDay
   return out;
 }
 
-/** Typical gap of score-shop.ts's heuristic (heuristicParams there, not exported): median t_x/x over repeat buyers. */
+/** Typical gap of the app's heuristic (score-shop.ts): median t_x/x over repeat buyers. */
 export function heuristicGapDays(facts: FactsColumns): number {
-  let repeat = 0;
-  for (let i = 0; i < facts.n; i++) if (facts.x[i] > 0) repeat++;
-  if (repeat < 5) return DEFAULT_TYPICAL_GAP_DAYS;
-  const gaps = new Float64Array(repeat);
-  for (let i = 0, j = 0; i < facts.n; i++) if (facts.x[i] > 0) gaps[j++] = facts.tx[i] / facts.x[i];
-  gaps.sort();
-  const mid = repeat % 2 ? gaps[(repeat - 1) / 2] : (gaps[repeat / 2 - 1] + gaps[repeat / 2]) / 2;
-  return Math.max(1, mid);
+  return heuristicParams(facts).typicalGapDays;
 }
 
 /**
@@ -169,9 +162,9 @@ export function heuristicChurn(gapDays: number, recencyDays: number, windowDays:
   return 1 - active + active * Math.exp(-windowDays * rate);
 }
 
-/** score-shop.ts's heuristicPAlive: 0.5^(recency / (HEURISTIC_HALF_LIFE_GAPS·g)). */
+/** The app's heuristic P(active) (score-shop.ts's heuristicPAlive). */
 export function heuristicPActive(gapDays: number, recencyDays: number): number {
-  return Math.pow(0.5, Math.max(0, recencyDays) / (HEURISTIC_HALF_LIFE_GAPS * gapDays));
+  return heuristicPAlive({ typicalGapDays: gapDays }, recencyDays);
 }
 
 /** Everything known at a cut: facts, the first order at or after it (for labels), the fits. */
