@@ -84,6 +84,14 @@ describe("selectChurnChampion", () => {
     expect(a.backtest.map((m) => m.model)).toEqual(["bgnbd", "supervised", "heuristic", "recency"]);
   });
 
+  it("recomputes within one UTC day with the same orders select and calibrate exactly the same", () => {
+    const shop = btydShop(4000, "btyd", asOf.getTime(), 3, asOf.getTime()); // no order on asOf's day
+    const morning = selectChurnChampion(shop, { asOf: new Date(asOf.getTime() + 3_600_000), horizonDays: H });
+    const evening = selectChurnChampion(shop, { asOf: new Date(asOf.getTime() + 20 * 3_600_000), horizonDays: H });
+    expect(evening).toEqual({ ...morning, asOf: evening.asOf });
+    expect(morning.cuts.every((c) => c.endsWith("T00:00:00.000Z"))).toBe(true);
+  });
+
   it("never reads an order at or after asOf", () => {
     const a = selectChurnChampion(btyd, { asOf, horizonDays: H });
     // The btyd shop already has orders after asOf (simulated to asOf + H); drop them all.

@@ -168,15 +168,15 @@ interface RowSet {
 }
 
 /** The (cut, window) blocks with c + w ≤ boundary, and which of them are calibration blocks. */
-/** The k-th cut of the grid: asOf − round(k·step) whole days. */
-const gridCut = (asOfMs: number, plan: Plan, k: number) => asOfMs - Math.round(k * plan.stepDays) * MS_PER_DAY;
+/** The k-th cut of the grid: the start of asOf's UTC day − round(k·step) whole days. */
+const gridCut = (gridMs: number, plan: Plan, k: number) => gridMs - Math.round(k * plan.stepDays) * MS_PER_DAY;
 
-function blocksFor(snaps: Snapshots, asOfMs: number, firstMs: number, plan: Plan, boundaryMs: number, windows: number[], kind: FeatureSource["kind"]): RowSet {
+function blocksFor(snaps: Snapshots, gridMs: number, firstMs: number, plan: Plan, boundaryMs: number, windows: number[], kind: FeatureSource["kind"]): RowSet {
   const minW = Math.min(...windows);
   const earliest = firstMs + MIN_CUT_AGE_DAYS * MS_PER_DAY;
   const cuts: { c: number; k: number }[] = [];
   for (let k = 1; ; k++) {
-    const c = gridCut(asOfMs, plan, k);
+    const c = gridCut(gridMs, plan, k);
     if (c < earliest) break;
     if (c + minW * MS_PER_DAY > boundaryMs) continue;
     cuts.push({ c, k });
@@ -185,8 +185,8 @@ function blocksFor(snaps: Snapshots, asOfMs: number, firstMs: number, plan: Plan
   // BG/NBD parameters for a cut: its own fit, or where that is not usable the latest usable fit
   // of an earlier grid cut (fitted on even older data, so still nothing at or after the cut).
   const paramsAt = (k: number): BgNbdParams | null => {
-    for (let j = k; gridCut(asOfMs, plan, j) >= earliest; j++) {
-      const p = snaps.at(gridCut(asOfMs, plan, j)).bgnbd;
+    for (let j = k; gridCut(gridMs, plan, j) >= earliest; j++) {
+      const p = snaps.at(gridCut(gridMs, plan, j)).bgnbd;
       if (p) return p;
     }
     return null;
@@ -404,7 +404,10 @@ function select(orders: GroupedOrders, opts: SelectOptions): Selection {
   if (typeof plan === "string") return { state: heuristicState(opts, `heuristic: ${plan}`), production: none };
 
   const w = plan.evalWindow;
-  const evalMs = asOfMs - w * MS_PER_DAY;
+  // Cuts sit on whole UTC days before asOf's day, so recomputes within a day with the same
+  // orders train and calibrate exactly the same (a recompute with no new data writes nothing).
+  const gridMs = Math.floor(asOfMs / MS_PER_DAY) * MS_PER_DAY;
+  const evalMs = gridMs - w * MS_PER_DAY;
   if (!now.bgnbd) snaps.fit = false; // no BG/NBD now: do not fit it at the cuts either
   const evalSnap = snaps.at(evalMs);
   // BG/NBD enters (as a challenger and through three features) only where the shop's rule
@@ -420,7 +423,7 @@ function select(orders: GroupedOrders, opts: SelectOptions): Selection {
         `${plan.productionWindows.join(", ")}-day windows` +
         (Math.max(...plan.productionWindows) < H ? ` and extrapolated to ${H} days (window length is a feature).` : ".");
   const note = [shortNote, bgNote].filter((t) => t !== null).join(" ") || null;
-  const selection = blocksFor(snaps, asOfMs, firstMs, plan, evalMs, plan.selectionWindows, kind);
+  const selection = blocksFor(snaps, gridMs, firstMs, plan, evalMs, plan.selectionWindows, kind);
   const cuts = [...new Set(selection.blocks.map((b) => b.snap.cutMs))].sort((a, b) => a - b).map((ms) => new Date(ms).toISOString());
   cuts.push(new Date(evalMs).toISOString());
   const base = { windowDays: w, note, cuts };
@@ -434,7 +437,7 @@ function select(orders: GroupedOrders, opts: SelectOptions): Selection {
   const supervised = fitSupervised(selection, null);
   if (typeof supervised === "string") return { state: heuristicState(opts, `heuristic: ${supervised} before ${isoDay(evalMs)}`, base), production: none };
 
-  // Out-of-time scores on [evalMs, asOf): every challenger calibrated on the calibration rows.
+  // Out-of-time scores on [evalMs, evalMs + w): every challenger calibrated on the calibration rows.
   const metrics: ChurnMetrics[] = [];
   if (kind === "bgnbd") {
     const pBg = calibrated(calibrateBase(selection, "bgnbd"), baseProbabilities("bgnbd", evalSnap, w, sourceAt(evalSnap, kind)));
@@ -461,7 +464,7 @@ function select(orders: GroupedOrders, opts: SelectOptions): Selection {
   const reason = `${champion}: lowest out-of-time log-loss ${fmt(best.logLoss)} (${others}; AUC ${fmt(best.auc)}) on ${yEval.length} customers, ${isoDay(evalMs)}..${isoDay(asOfMs)} (${w} days)`;
 
   // Production: refit on everything up to asOf with the same recipe.
-  const productionSet = blocksFor(snaps, asOfMs, firstMs, plan, asOfMs, plan.productionWindows, kind);
+  const productionSet = blocksFor(snaps, gridMs, firstMs, plan, asOfMs, plan.productionWindows, kind);
   const memo = new Map<ChurnModelName, Pick<ChurnChampionState, "supervised" | "calibration">>();
   const production = (name: ChurnModelName): Pick<ChurnChampionState, "supervised" | "calibration"> => {
     const hit = memo.get(name);
