@@ -29,6 +29,7 @@ import { conditionalExpectedAverageSpend } from "../app/domain/gamma-gamma";
 import { factsFromGroupedOrders, type GroupedOrders } from "../app/domain/population-facts";
 import { type ScoreFactsResult, scoreFacts } from "../app/domain/score-shop";
 import { type AccuracyDataSet, cdnowMaster, generatedStore } from "./support/accuracy-data";
+import { printTargets, type Target } from "./support/targets";
 
 const CDNOW_AUC_TARGET = 0.77;
 const ECE_TARGET = 0.03;
@@ -147,11 +148,6 @@ function table(header: string[], rows: string[][]): string {
 
 const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
-interface Target {
-  what: string;
-  met: boolean;
-  measured: string;
-}
 
 // ------------------------------------------------------------ one data set ----
 
@@ -260,7 +256,7 @@ function main(): void {
     evaluate(make(), targets);
   });
   process.stdout.write(`total ${((Date.now() - t0) / 1000).toFixed(1)} s\n\n`);
-  for (const t of targets) process.stdout.write(`target ${t.what}: ${t.met ? "met" : `MISSED (${t.measured})`}\n`);
+  printTargets(targets);
 }
 
 main();

@@ -17,6 +17,7 @@ import { eventually } from "../test/support/timing";
 import { machineLoad, otherLoad, trackPeak } from "./support/machine";
 import { runIngest } from "./support/ingest";
 import pg from "pg";
+import { printTargets } from "./support/targets";
 
 const CUSTOMERS = Number(arg("customers") ?? process.env.BENCH_CUSTOMERS ?? 200_000);
 // Generator defaults (~2.2 orders/customer, ~440k orders): the simulator cannot produce a
@@ -112,5 +113,9 @@ runMain(async () => {
   console.log(`worker peak RSS: ${peakMb.toFixed(0)} MB (VmHWM of a worker started just for the recompute)`);
   console.log(`machine load avg: before ${loadBefore}, after ${loadAfter} (2 cores)`);
   if (others) console.log(`other busy processes at start:\n    ${others}`);
+  printTargets([
+    { what: "recompute completes", met: run.status === "completed", measured: `${run.status}${run.error ? `: ${run.error}` : ""}` },
+    { what: "worker peak RSS ≤ 1024 MB", met: peakMb <= 1024, measured: `${peakMb.toFixed(0)} MB` },
+  ]);
   return run.status === "completed" ? 0 : 1;
 });

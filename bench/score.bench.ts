@@ -6,6 +6,7 @@
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, openSync, closeSync } from "node:fs";
 import { BENCH_AS_OF, generateTransactions } from "./gen-transactions";
+import { printTargets } from "./support/targets";
 
 const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 1_000_000);
 const DATA = `.bench/transactions-${CUSTOMERS}.csv`;
@@ -48,6 +49,10 @@ async function main() {
   };
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   process.stderr.write(stderr.split("\n").filter((l) => l.startsWith("scored")).join("\n") + "\n");
+  printTargets([
+    { what: "cli score within 20 s", met: wall <= 20, measured: `${wall.toFixed(2)} s` },
+    { what: "peak RSS ≤ 1.5 GB", met: peakKb / 1024 <= 1536, measured: `${Math.round(peakKb / 1024)} MB` },
+  ]);
 }
 
 main().catch((e) => {

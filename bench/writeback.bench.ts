@@ -15,6 +15,7 @@
 import { startSimulator } from "../test/simulator/server";
 import { emptyShop } from "../test/simulator/generator";
 import type { SimCustomer } from "../test/simulator/model";
+import { printTargets } from "./support/targets";
 
 const N_BULK = Number(process.env.BENCH_CUSTOMERS ?? 100_000);
 const N_PERCALL = Number(process.env.BENCH_PERCALL_CUSTOMERS ?? 2_000);
@@ -148,6 +149,10 @@ async function main() {
     ].join("\n"),
   );
   if (perRes.errors.length || bulkRes.errors.length) console.log("errors:", perRes.errors, bulkRes.errors);
+  printTargets([
+    { what: "per-call time ≤ 1.2 × the restore-rate minimum", met: ratio <= 1.2, measured: `${ratio.toFixed(3)} ×` },
+    { what: "every customer right after write-back (per-call and bulk)", met: perBad === 0 && bulkBad === 0 && bulkRes.customersFailed === 0, measured: `${perBad} + ${bulkBad} wrong, ${bulkRes.customersFailed} failed` },
+  ]);
   await sim.close();
   await pool.end();
   await prisma.$disconnect();
