@@ -281,9 +281,10 @@ const fromLog = (v: number[]): BgNbdParams => ({ r: Math.exp(v[0]), alpha: Math.
 /**
  * Maximum-likelihood fit over log-parameters (keeps all four positive without constraints).
  * BFGS on the analytic gradient first (fast on large shops); if it does not converge,
- * Nelder-Mead with restarts from the best point found.
+ * Nelder-Mead with restarts from the best point found, unless `fallback: false` (it can take
+ * seconds on data without a dropout signal: too slow to repeat at every backtest cut).
  */
-export function fitBgNbd(data: BtydTuples): BgNbdFit {
+export function fitBgNbd(data: BtydTuples, opts: { fallback?: boolean } = {}): BgNbdFit {
   const n = Math.max(1, data.customers);
   // Start alpha at the mean observation length: alpha is a time scale, so this puts the
   // start in the right units whatever the data's unit is.
@@ -318,7 +319,7 @@ export function fitBgNbd(data: BtydTuples): BgNbdFit {
     res = bfgs(fg, start);
     evaluations += res.evaluations;
   }
-  if (!res.converged) {
+  if (!res.converged && opts.fallback !== false) {
     const nm = minimize((v) => -logLikelihood(fromLog(v), data) / n, res.fx < fg(start, [0, 0, 0, 0]) ? res.x : start);
     evaluations += nm.evaluations;
     res = nm;

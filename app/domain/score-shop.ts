@@ -11,6 +11,7 @@ import {
   expectedPurchasesIfAlive,
   fitBgNbd,
   pAlive as bgPAlive,
+  type BgNbdFit,
 } from "./bgnbd";
 import { CLV_HORIZONS_DAYS, predictedClv12m } from "./clv";
 import {
@@ -143,11 +144,36 @@ interface ModelFit {
 }
 
 /** Fit BG/NBD and Gamma-Gamma on a population's facts (time in days), or explain why not. */
-export function fitShopModels(facts: FactsColumns, opts: { minCustomers?: number; minRepeatCustomers?: number } = {}): ModelFit {
+/** Whether a shop's facts support BG/NBD: enough customers and repeat buyers, a converged, non-degenerate fit. */
+export interface BgNbdDecision {
+  /** The fit (null when too few customers or repeat buyers to try one). */
+  fit: BgNbdFit | null;
+  usable: boolean;
+  /** Why it is not usable (null when it is). */
+  reason: string | null;
+  repeatCustomers: number;
+}
+
+export function decideBgNbd(
+  facts: FactsColumns,
+  opts: { minCustomers?: number; minRepeatCustomers?: number; fallback?: boolean } = {},
+): BgNbdDecision {
   const minCustomers = opts.minCustomers ?? MIN_CUSTOMERS_FOR_MODEL;
   const minRepeat = opts.minRepeatCustomers ?? MIN_REPEAT_CUSTOMERS_FOR_MODEL;
   let repeat = 0;
   for (let i = 0; i < facts.n; i++) if (facts.x[i] > 0) repeat++;
+  const no = (fit: BgNbdFit | null, reason: string): BgNbdDecision => ({ fit, usable: false, reason, repeatCustomers: repeat });
+  if (facts.n < minCustomers) return no(null, `only ${facts.n} customers (model needs ${minCustomers})`);
+  if (repeat < minRepeat) return no(null, `only ${repeat} repeat customers (model needs ${minRepeat})`);
+  const fit = fitBgNbd(compressTuples(facts.x, facts.tx, facts.T), { fallback: opts.fallback });
+  if (!fit.converged) return no(fit, "BG/NBD fit did not converge");
+  // a = 1 is a removable singularity of the expected-purchases formula and a + b ≤ 1 makes its
+  // hypergeometric argument invalid for one-time buyers; such fits describe no sensible shop.
+  if (Math.abs(fit.params.a - 1) < 1e-6 || fit.params.a + fit.params.b <= 1.0001) return no(fit, "BG/NBD fit is degenerate (a ≈ 1 or a + b ≤ 1)");
+  return { fit, usable: true, reason: null, repeatCustomers: repeat };
+}
+
+export function fitShopModels(facts: FactsColumns, opts: { minCustomers?: number; minRepeatCustomers?: number } = {}): ModelFit {
   const spend = spendData(facts.x, facts.repeatDayMeanMinor);
   let gammaGamma: ShopModelState["gammaGamma"] = null;
   if (spend.count >= MIN_SPEND_CUSTOMERS_FOR_MODEL) {
@@ -155,21 +181,9 @@ export function fitShopModels(facts: FactsColumns, opts: { minCustomers?: number
     // q > 1 is needed for a finite mean spend; otherwise fall back to average order value.
     if (gg.converged && gg.params.q > 1) gammaGamma = { ...gg.params, customers: gg.customers, converged: gg.converged };
   }
-  if (facts.n < minCustomers) {
-    return { model: "heuristic", fallbackReason: `only ${facts.n} customers (model needs ${minCustomers})`, bgnbd: null, gammaGamma };
-  }
-  if (repeat < minRepeat) {
-    return { model: "heuristic", fallbackReason: `only ${repeat} repeat customers (model needs ${minRepeat})`, bgnbd: null, gammaGamma };
-  }
-  const fit = fitBgNbd(compressTuples(facts.x, facts.tx, facts.T));
-  const bgnbd = { ...fit.params, logLik: fit.logLik, converged: fit.converged };
-  if (!fit.converged) return { model: "heuristic", fallbackReason: "BG/NBD fit did not converge", bgnbd, gammaGamma };
-  // a = 1 is a removable singularity of the expected-purchases formula and a + b ≤ 1 makes its
-  // hypergeometric argument invalid for one-time buyers; such fits describe no sensible shop.
-  if (Math.abs(fit.params.a - 1) < 1e-6 || fit.params.a + fit.params.b <= 1.0001) {
-    return { model: "heuristic", fallbackReason: "BG/NBD fit is degenerate (a ≈ 1 or a + b ≤ 1)", bgnbd, gammaGamma };
-  }
-  return { model: "bgnbd", fallbackReason: null, bgnbd, gammaGamma };
+  const d = decideBgNbd(facts, opts);
+  const bgnbd = d.fit ? { ...d.fit.params, logLik: d.fit.logLik, converged: d.fit.converged } : null;
+  return { model: d.usable ? "bgnbd" : "heuristic", fallbackReason: d.reason, bgnbd, gammaGamma };
 }
 
 /**

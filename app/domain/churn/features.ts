@@ -27,25 +27,13 @@
  */
 import {
   type BgNbdParams,
-  type BtydTuples,
   churnProbability as bgChurn,
-  compressTuples,
   expectedPurchasesIfAlive,
-  fitBgNbd,
-  logLikelihood,
-  logLikelihoodWithGradient,
   pAlive as bgPAlive,
-  subsampleTuples,
 } from "../bgnbd";
-import { bfgs } from "../optimize";
 import { type CustomerFacts, type FactsColumns, MS_PER_DAY } from "../customer-facts";
 import { factsFromGroupedOrders, type GroupedOrders } from "../population-facts";
-import {
-  MIN_CUSTOMERS_FOR_MODEL,
-  MIN_REPEAT_CUSTOMERS_FOR_MODEL,
-  heuristicParams,
-  heuristicPAlive,
-} from "../score-shop";
+import { decideBgNbd, heuristicParams, heuristicPAlive } from "../score-shop";
 import { logit } from "./calibration";
 
 /** The features with the BG/NBD outputs (the shop's BG/NBD fit is usable). */
@@ -190,61 +178,20 @@ export interface SnapshotOptions {
 }
 
 /**
- * Fit BG/NBD on facts and judge it the way fitShopModels (score-shop.ts) does: enough
- * customers and repeat buyers, converged, not degenerate. Same reason texts. With
- * `quick`, only fitBgNbd's BFGS path runs (subsample warm start above 40,000 tuples, then the
- * full likelihood) and a BFGS that does not converge counts as "did not converge": fitBgNbd's
- * Nelder-Mead fallback can take seconds on data without a dropout signal, too slow to repeat
- * at every cut.
+ * BG/NBD on the facts at a cut, judged exactly as the app judges it (decideBgNbd in
+ * score-shop.ts: same thresholds and reason texts). With `quick`, fitBgNbd's Nelder-Mead
+ * fallback is skipped and a BFGS that does not converge counts as "did not converge": the
+ * fallback can take seconds on data without a dropout signal, too slow to repeat at every cut.
  */
 export function fitUsableBgNbd(facts: FactsColumns, opts: SnapshotOptions & { quick?: boolean } = {}): { params: BgNbdParams | null; reason: string | null; repeat: number } {
-  const minCustomers = opts.minCustomers ?? MIN_CUSTOMERS_FOR_MODEL;
-  const minRepeat = opts.minRepeatCustomers ?? MIN_REPEAT_CUSTOMERS_FOR_MODEL;
-  const repeat = countRepeat(facts);
-  if (facts.n < minCustomers) return { params: null, reason: `only ${facts.n} customers (model needs ${minCustomers})`, repeat };
-  if (repeat < minRepeat) return { params: null, reason: `only ${repeat} repeat customers (model needs ${minRepeat})`, repeat };
-  const tuples = compressTuples(facts.x, facts.tx, facts.T);
-  const fit = opts.quick ? quickFit(tuples) : fitBgNbd(tuples);
-  if (!fit.converged) return { params: null, reason: "BG/NBD fit did not converge", repeat };
-  if (Math.abs(fit.params.a - 1) < 1e-6 || fit.params.a + fit.params.b <= 1.0001) {
-    return { params: null, reason: "BG/NBD fit is degenerate (a ≈ 1 or a + b ≤ 1)", repeat };
-  }
-  return { params: fit.params, reason: null, repeat };
+  const d = decideBgNbd(facts, { ...opts, fallback: !opts.quick });
+  return { params: d.usable ? d.fit!.params : null, reason: d.reason, repeat: d.repeatCustomers };
 }
 
 function countRepeat(facts: FactsColumns): number {
   let repeat = 0;
   for (let i = 0; i < facts.n; i++) if (facts.x[i] > 0) repeat++;
   return repeat;
-}
-
-const QUICK_SUBSAMPLE_ABOVE_TUPLES = 40_000; // as bgnbd.ts
-const fromLog = (v: number[]): BgNbdParams => ({ r: Math.exp(v[0]), alpha: Math.exp(v[1]), a: Math.exp(v[2]), b: Math.exp(v[3]) });
-
-/** fitBgNbd (bgnbd.ts) without its Nelder-Mead fallback: same start, objective and checks. */
-function quickFit(data: BtydTuples): { params: BgNbdParams; converged: boolean } {
-  const objective = (d: BtydTuples) => {
-    const n = Math.max(1, d.customers);
-    return (v: number[], grad: number[]) => {
-      const ll = logLikelihoodWithGradient(fromLog(v), d, grad);
-      for (let i = 0; i < 4; i++) grad[i] = -grad[i] / n;
-      return -ll / n;
-    };
-  };
-  let meanT = 0;
-  for (let i = 0; i < data.count; i++) meanT += data.weight[i] * data.TValues[data.TIdx[i]];
-  meanT = Math.max(1e-6, meanT / Math.max(1, data.customers));
-  const start = [0, Math.log(meanT), 0, 0];
-  let res: ReturnType<typeof bfgs> | null = null;
-  if (data.count > QUICK_SUBSAMPLE_ABOVE_TUPLES) {
-    const sub = bfgs(objective(subsampleTuples(data, QUICK_SUBSAMPLE_ABOVE_TUPLES / 2 / data.count)), start);
-    if (sub.converged) res = bfgs(objective(data), sub.x, { initialInverseHessian: sub.inverseHessian });
-  }
-  if (!res || !res.converged) res = bfgs(objective(data), start);
-  const params = fromLog(res.x);
-  const logLik = logLikelihood(params, data);
-  const sane = Object.values(params).every((p) => Number.isFinite(p) && p > 1e-8 && p < 1e8);
-  return { params, converged: res.converged && sane && Number.isFinite(logLik) };
 }
 
 /**
