@@ -20,6 +20,7 @@ export function scoreWithChampion(facts: FactsColumns, orders: GroupedOrders, op
     horizonDays: options.horizonDays,
     minCustomers: options.minCustomers,
     minRepeatCustomers: options.minRepeatCustomers,
+    model: result.state,
   });
   result.columns.churnProbability.set(championChurnColumns(churn, facts, result.state, options.horizonDays));
   result.state.churnModel = deliveredChurnModel(churn, result.state);

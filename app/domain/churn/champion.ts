@@ -150,9 +150,15 @@ class Snapshots {
     private orders: GroupedOrders,
     private asOfMs: number,
     private opts: { minCustomers?: number; minRepeatCustomers?: number },
+    /** The app's own decision at asOf (same facts, same rule), reused rather than refitted. */
+    private asOfFit?: { params: BgNbdParams | null; reason: string | null },
   ) {}
   at(ms: number): CutSnapshot {
     let s = this.cache.get(ms);
+    if (!s && ms === this.asOfMs && this.asOfFit) {
+      s = { ...snapshotAt(this.orders, ms, { ...this.opts, fit: false }), bgnbd: this.asOfFit.params, bgnbdReason: this.asOfFit.reason };
+      this.cache.set(ms, s);
+    }
     if (!s) {
       // asOf itself gets the app's exact fit (fitBgNbd with its fallback); the cuts the quick one.
       s = snapshotAt(this.orders, ms, { ...this.opts, fit: this.fit, quick: ms !== this.asOfMs });
@@ -360,6 +366,11 @@ export interface SelectOptions {
   horizonDays: number;
   minCustomers?: number;
   minRepeatCustomers?: number;
+  /**
+   * The shop's fit at asOf on the same orders (scoreFacts' state), when the caller has it: its
+   * BG/NBD decision is reused instead of fitting BG/NBD on the same facts a second time.
+   */
+  model?: ShopModelState;
 }
 
 interface Selection {
@@ -389,7 +400,8 @@ function select(orders: GroupedOrders, opts: SelectOptions): Selection {
   const H = opts.horizonDays;
   if (!(H > 0)) throw new RangeError(`horizonDays must be > 0, got ${H}`);
   const asOfMs = opts.asOf.getTime();
-  const snaps = new Snapshots(orders, asOfMs, { minCustomers: opts.minCustomers, minRepeatCustomers: opts.minRepeatCustomers });
+  const asOfFit = opts.model && { params: opts.model.model === "bgnbd" ? bgnbdParamsOf(opts.model) : null, reason: opts.model.fallbackReason };
+  const snaps = new Snapshots(orders, asOfMs, { minCustomers: opts.minCustomers, minRepeatCustomers: opts.minRepeatCustomers }, asOfFit);
   const none: Selection["production"] = () => ({ supervised: null, calibration: null });
   // Small shops keep the labelled heuristic, exactly as score-shop.ts decides (fitShopModels).
   const now = snaps.at(asOfMs);
@@ -498,11 +510,13 @@ function select(orders: GroupedOrders, opts: SelectOptions): Selection {
   return { state, production };
 }
 
+/** The four BG/NBD parameters of a shop state (without its fit statistics). */
+function bgnbdParamsOf(model: ShopModelState): BgNbdParams | null {
+  return model.bgnbd ? { r: model.bgnbd.r, alpha: model.bgnbd.alpha, a: model.bgnbd.a, b: model.bgnbd.b } : null;
+}
+
 /** Select the shop's churn champion at asOf by the out-of-time backtest described above. */
-export function selectChurnChampion(
-  orders: GroupedOrders,
-  opts: { asOf: Date; horizonDays: number; minCustomers?: number; minRepeatCustomers?: number },
-): ChurnChampionState {
+export function selectChurnChampion(orders: GroupedOrders, opts: SelectOptions): ChurnChampionState {
   return select(orders, opts).state;
 }
 
@@ -627,9 +641,9 @@ export function evaluateChallengers(
   const untilMs = opts.evalUntil.getTime();
   if (!(untilMs > fitMs)) throw new RangeError("evalUntil must be after fitAsOf");
   const past = truncateOrders(orders, fitMs);
-  const sel = select(past, { asOf: opts.fitAsOf, horizonDays: opts.horizonDays, minCustomers: opts.minCustomers, minRepeatCustomers: opts.minRepeatCustomers });
   const { facts, customerIndex } = factsFromGroupedOrders(past, opts.fitAsOf);
   const model = scoreFacts(facts, { asOf: opts.fitAsOf, horizonDays: opts.horizonDays, minCustomers: opts.minCustomers, minRepeatCustomers: opts.minRepeatCustomers }).state;
+  const sel = select(past, { asOf: opts.fitAsOf, horizonDays: opts.horizonDays, minCustomers: opts.minCustomers, minRepeatCustomers: opts.minRepeatCustomers, model });
   const y = new Uint8Array(facts.n);
   for (let i = 0; i < facts.n; i++) {
     const c = customerIndex[i];
