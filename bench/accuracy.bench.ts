@@ -23,7 +23,7 @@
  * no worse than BG/NBD's.
  *   npm run bench:accuracy [-- --only cdnow,seasonal]
  */
-import { evaluateChallengers, type ChurnMetrics } from "../app/domain/churn/champion";
+import { type ChallengerEvaluation, type ChurnMetrics, type ChurnModelName, evaluateChallengers } from "../app/domain/churn/champion";
 import { type FactsColumns, MS_PER_DAY, utcDay } from "../app/domain/customer-facts";
 import { conditionalExpectedAverageSpend } from "../app/domain/gamma-gamma";
 import { factsFromGroupedOrders, type GroupedOrders } from "../app/domain/population-facts";
@@ -135,6 +135,12 @@ interface Row {
   gini: number | null;
 }
 
+/** A challenger's name with the calibration the backtest chose for it (as deployed). */
+function withCalibration(ev: ChallengerEvaluation, model: ChurnModelName): string {
+  const kind = ev.state.backtest.find((m) => m.model === model)?.calibration;
+  return kind ? `${model} (${kind})` : model;
+}
+
 const f4 = (v: number | null | undefined) => (v === null || v === undefined || Number.isNaN(v) ? "—" : v.toFixed(4));
 const money = (minor: number) => (minor / 100).toFixed(2);
 const pad = (s: string, w: number) => (s.length >= w ? s : s + " ".repeat(w - s.length));
@@ -177,9 +183,9 @@ function evaluate(ds: AccuracyDataSet, targets: Target[]): void {
   const bgRaw = metric(ev.uncalibrated, "bgnbd");
   const recency = metric(ev.challengers, "recency");
   const rows: Row[] = [
-    { label: "bgnbd", churn: metric(ev.challengers, "bgnbd"), mae: bgnbdUsed ? mae(app.columns.expectedPurchasesHorizon, out.purchaseDays) : null, gini: bgnbdUsed ? normalisedGini(app.columns.predictedClv12mMinor, out.spendMinor) : null },
-    { label: "supervised", churn: metric(ev.challengers, "supervised"), mae: null, gini: null },
-    { label: "heuristic", churn: metric(ev.challengers, "heuristic"), mae: mae(heuristic.columns.expectedPurchasesHorizon, out.purchaseDays), gini: normalisedGini(heuristic.columns.predictedClv12mMinor, out.spendMinor) },
+    { label: withCalibration(ev, "bgnbd"), churn: metric(ev.challengers, "bgnbd"), mae: bgnbdUsed ? mae(app.columns.expectedPurchasesHorizon, out.purchaseDays) : null, gini: bgnbdUsed ? normalisedGini(app.columns.predictedClv12mMinor, out.spendMinor) : null },
+    { label: withCalibration(ev, "supervised"), churn: metric(ev.challengers, "supervised"), mae: null, gini: null },
+    { label: withCalibration(ev, "heuristic"), churn: metric(ev.challengers, "heuristic"), mae: mae(heuristic.columns.expectedPurchasesHorizon, out.purchaseDays), gini: normalisedGini(heuristic.columns.predictedClv12mMinor, out.spendMinor) },
     { label: "recency (baseline)", churn: recency, mae: null, gini: null },
     { label: "same rate / hist. average (baseline)", churn: null, mae: mae(sameRate, out.purchaseDays), gini: normalisedGini(historicalValue, out.spendMinor) },
     { label: "bgnbd, uncalibrated (app before)", churn: bgRaw, mae: null, gini: null },

@@ -7,10 +7,12 @@
  *    (features.ts), trained only on label windows that ended before the evaluation window;
  *  - "heuristic": score-shop.ts's recency rule;
  *  - "recency" (days since the last order) is reported as a baseline (AUC only, not a probability).
- * Every challenger is Platt-calibrated on held-out rows (the latest training cut of each window,
- * never used to fit the supervised model), and the champion is the one with the lowest log-loss
- * on an out-of-time window [asOf − w, asOf) that no training or calibration row saw; ties
- * within 1e-4 go to the higher AUC. Small shops keep the labelled heuristic.
+ * Every challenger is calibrated on held-out rows (the latest training cut of each window, never
+ * used to fit the supervised model), by Platt or, where clearly better out of time, isotonic
+ * regression; the champion is the one with the lowest log-loss on an out-of-time window
+ * [asOf − w, asOf) that no training or calibration row saw, and differences within noise (two
+ * standard errors of the paired per-customer differences) go to the higher AUC. Small shops keep
+ * the labelled heuristic.
  *
  * Protocol (all times in whole days from asOf; L = days from the shop's first order to asOf;
  * docs/scoring.md, "Churn champion", has the full text):
@@ -31,7 +33,7 @@ import { churnProbability as bgChurn, type BgNbdParams } from "../bgnbd";
 import { type CustomerFacts, type FactsColumns, MS_PER_DAY } from "../customer-facts";
 import { type GroupedOrders, factsFromGroupedOrders } from "../population-facts";
 import { MIN_CUSTOMERS_FOR_MODEL, MIN_REPEAT_CUSTOMERS_FOR_MODEL, type ShopModelState, scoreFacts } from "../score-shop";
-import { applyPlatt, fitPlatt, type PlattParams } from "./calibration";
+import { applyCalibration, type Calibration, type CalibrationKind, fitCalibration } from "./calibration";
 import {
   type CutSnapshot,
   FEATURE_COUNT,
@@ -45,7 +47,7 @@ import {
   writeFeatures,
 } from "./features";
 import { type Design, type LogisticModel, fitLogistic, linearPredictor, predictLogistic, sigmoid } from "./logistic";
-import { brier, expectedCalibrationError, logLoss, rocAuc } from "./metrics";
+import { brier, expectedCalibrationError, logLoss, logLossTerms, rocAuc } from "./metrics";
 
 export type ChurnModelName = "bgnbd" | "supervised" | "heuristic";
 
@@ -57,6 +59,8 @@ export interface ChurnMetrics {
   logLoss: number | null;
   brier: number | null;
   ece: number | null;
+  /** The calibration the probabilities went through (absent for the recency ranking and unavailable rows). */
+  calibration?: CalibrationKind;
 }
 
 export interface ChurnChampionState {
@@ -72,7 +76,7 @@ export interface ChurnChampionState {
   cuts: string[];
   backtest: ChurnMetrics[];
   supervised: { featureNames: string[]; means: number[]; scales: number[]; weights: number[]; bias: number; lambda: number } | null;
-  calibration: { a: number; b: number } | null;
+  calibration: Calibration | null;
 }
 
 /** Days of history before the first cut (so a cut has customers with some past). */
@@ -89,6 +93,10 @@ export const MAX_CALIBRATION_ROWS = 100_000;
 /** λ candidates, picked by log-loss on the calibration rows (standardised features). */
 export const LAMBDA_GRID = [1e-1, 1e-2, 1e-3] as const;
 export const LOG_LOSS_TIE = 1e-4;
+/** Log-loss differences within this many standard errors (paired, per customer) are ties. */
+export const TIE_STANDARD_ERRORS = 2;
+/** Calibrations tried for every challenger on the backtest, simplest first (a later one must clearly win). */
+const CALIBRATIONS: readonly CalibrationKind[] = ["platt", "isotonic"];
 
 const CHALLENGERS: readonly ChurnModelName[] = ["bgnbd", "supervised", "heuristic"];
 
@@ -296,10 +304,12 @@ function classesOk(y: Uint8Array, minRows: number): boolean {
 
 interface SupervisedFit {
   model: LogisticModel;
-  calibration: PlattParams | null;
+  /** Uncalibrated probabilities and labels of the calibration rows (the calibrators are fitted on them). */
+  calP: Float64Array;
+  calY: Uint8Array;
 }
 
-/** Fit on the fit blocks (λ by calibration log-loss, warm-started from large to small λ), Platt on the calibration blocks. */
+/** Fit on the fit blocks (λ by calibration log-loss, warm-started from large to small λ). */
 function fitSupervised(set: RowSet, fixedLambda: number | null): SupervisedFit | string {
   const fitDesign = designOf(
     set.blocks.filter((b) => !b.calibration),
@@ -322,15 +332,19 @@ function fitSupervised(set: RowSet, fixedLambda: number | null): SupervisedFit |
     if (!best || loss < best.loss - 1e-9) best = { model: fit, loss, p };
   }
   const model: LogisticModel = { means: best!.model.means, scales: best!.model.scales, weights: best!.model.weights, bias: best!.model.bias, lambda: best!.model.lambda };
-  return { model, calibration: fitPlatt(best!.p, calDesign.y) };
+  return { model, calP: best!.p, calY: calDesign.y };
 }
 
-function calibrateBase(set: RowSet, name: "bgnbd" | "heuristic"): PlattParams | null {
-  const { p, y } = concatBlocks(
+/** Uncalibrated probabilities and labels of a non-supervised challenger on the calibration rows. */
+function baseCalibrationRows(set: RowSet, name: "bgnbd" | "heuristic"): { p: Float64Array; y: Uint8Array } {
+  return concatBlocks(
     set.blocks.filter((b) => b.calibration),
     name,
   );
-  return classesOk(y, MIN_BACKTEST_ROWS) ? fitPlatt(p, y) : null;
+}
+
+function fitCalibrationOn(rows: { p: Float64Array; y: Uint8Array }, kind: CalibrationKind): Calibration | null {
+  return classesOk(rows.y, MIN_BACKTEST_ROWS) ? fitCalibration(kind, rows.p, rows.y) : null;
 }
 
 function metricsOf(model: ChurnMetrics["model"], p: ArrayLike<number>, y: Uint8Array, probability = true): ChurnMetrics {
@@ -345,17 +359,46 @@ function metricsOf(model: ChurnMetrics["model"], p: ArrayLike<number>, y: Uint8A
   };
 }
 
-function calibrated(c: PlattParams | null, p: Float64Array): Float64Array {
-  if (c) for (let i = 0; i < p.length; i++) p[i] = applyPlatt(c, p[i]);
-  return p;
+/** A calibrated copy (the raw probabilities are compared under both calibrations). */
+function calibrated(c: Calibration | null, p: Float64Array): Float64Array {
+  const out = Float64Array.from(p);
+  if (c) for (let i = 0; i < out.length; i++) out[i] = applyCalibration(c, out[i]);
+  return out;
 }
 
-/** Lower log-loss wins; within LOG_LOSS_TIE the higher AUC. */
-function better(a: ChurnMetrics, b: ChurnMetrics): boolean {
-  if (a.logLoss === null) return false;
-  if (b.logLoss === null) return true;
-  if (Math.abs(a.logLoss - b.logLoss) <= LOG_LOSS_TIE) return (a.auc ?? 0) > (b.auc ?? 0);
-  return a.logLoss < b.logLoss;
+interface Candidate {
+  metrics: ChurnMetrics;
+  /** Per evaluated customer: its log-loss term (null for an unavailable challenger). */
+  losses: Float64Array | null;
+}
+
+/**
+ * Out of time, a's mean log-loss against b's: −1 when lower by more than the noise of the
+ * paired per-customer differences (TIE_STANDARD_ERRORS standard errors of their mean, and at
+ * least LOG_LOSS_TIE), 1 when higher by more than that, 0 within it (a tie).
+ */
+function compareLosses(a: Float64Array, b: Float64Array): -1 | 0 | 1 {
+  const n = a.length;
+  let sum = 0;
+  let sumSq = 0;
+  for (let i = 0; i < n; i++) {
+    const d = a[i] - b[i];
+    sum += d;
+    sumSq += d * d;
+  }
+  const mean = sum / n;
+  const variance = n > 1 ? Math.max(0, (sumSq - n * mean * mean) / (n - 1)) : 0;
+  const margin = Math.max(LOG_LOSS_TIE, TIE_STANDARD_ERRORS * Math.sqrt(variance / n));
+  if (Math.abs(mean) <= margin) return 0;
+  return mean < 0 ? -1 : 1;
+}
+
+/** Whether challenger a beats b: a clearly lower log-loss, or a tie and a higher AUC. */
+function better(a: Candidate, b: Candidate): boolean {
+  if (!a.losses) return false;
+  if (!b.losses) return true;
+  const c = compareLosses(a.losses, b.losses);
+  return c === 0 ? (a.metrics.auc ?? 0) > (b.metrics.auc ?? 0) : c < 0;
 }
 
 const fmt = (v: number | null) => (v === null ? "n/a" : v.toFixed(4));
@@ -449,34 +492,52 @@ function select(orders: GroupedOrders, opts: SelectOptions): Selection {
   const supervised = fitSupervised(selection, null);
   if (typeof supervised === "string") return { state: heuristicState(opts, `heuristic: ${supervised} before ${isoDay(evalMs)}`, base), production: none };
 
-  // Out-of-time scores on [evalMs, evalMs + w): every challenger calibrated on the calibration rows.
-  const metrics: ChurnMetrics[] = [];
-  if (kind === "bgnbd") {
-    const pBg = calibrated(calibrateBase(selection, "bgnbd"), baseProbabilities("bgnbd", evalSnap, w, sourceAt(evalSnap, kind)));
-    metrics.push(metricsOf("bgnbd", pBg, yEval));
-  } else {
-    metrics.push({ model: "bgnbd", customers: yEval.length, churned: countPositives(yEval), auc: null, logLoss: null, brier: null, ece: null });
+  // Out-of-time scores on [evalMs, evalMs + w): each challenger under each calibration fitted on
+  // the calibration rows; a challenger keeps the calibration with the lower log-loss there.
+  const calRows: Record<ChurnModelName, { p: Float64Array; y: Uint8Array } | null> = {
+    bgnbd: kind === "bgnbd" ? baseCalibrationRows(selection, "bgnbd") : null,
+    supervised: { p: supervised.calP, y: supervised.calY },
+    heuristic: baseCalibrationRows(selection, "heuristic"),
+  };
+  const evalSource = sourceAt(evalSnap, kind);
+  const rawEval: Record<ChurnModelName, Float64Array | null> = {
+    bgnbd: kind === "bgnbd" ? baseProbabilities("bgnbd", evalSnap, w, evalSource) : null,
+    supervised: predictLogistic(supervised.model, featureMatrix(evalSnap.facts, evalSource, w), evalSnap.facts.n),
+    heuristic: baseProbabilities("heuristic", evalSnap, w, evalSource),
+  };
+  const candidates: Candidate[] = [];
+  for (const name of CHALLENGERS) {
+    const raw = rawEval[name];
+    if (!raw) {
+      candidates.push({ metrics: { model: name, customers: yEval.length, churned: countPositives(yEval), auc: null, logLoss: null, brier: null, ece: null }, losses: null });
+      continue;
+    }
+    // Platt (two parameters) unless isotonic is clearly better out of time.
+    let pick: Candidate | null = null;
+    for (const calKind of CALIBRATIONS) {
+      const cal = fitCalibrationOn(calRows[name]!, calKind);
+      const p = calibrated(cal, raw);
+      const metrics: ChurnMetrics = { ...metricsOf(name, p, yEval), ...(cal ? { calibration: calKind } : {}) };
+      const losses = logLossTerms(p, yEval);
+      if (!pick || compareLosses(losses, pick.losses!) < 0) pick = { metrics, losses };
+    }
+    candidates.push(pick!);
   }
-  const xEval = featureMatrix(evalSnap.facts, sourceAt(evalSnap, kind), w);
-  const pSup = calibrated(supervised.calibration, predictLogistic(supervised.model, xEval, evalSnap.facts.n));
-  metrics.push(metricsOf("supervised", pSup, yEval));
-  const pH = calibrated(calibrateBase(selection, "heuristic"), baseProbabilities("heuristic", evalSnap, w, sourceAt(evalSnap, kind)));
-  metrics.push(metricsOf("heuristic", pH, yEval));
-  const recency = Float64Array.from(evalSnap.facts.recencyDays);
-  metrics.push(metricsOf("recency", recency, yEval, false));
+  const metrics = [...candidates.map((c) => c.metrics), metricsOf("recency", Float64Array.from(evalSnap.facts.recencyDays), yEval, false)];
 
-  let best = metrics[2];
-  for (const m of metrics.slice(0, 2)) if (better(m, best)) best = m;
-  const champion = best.model as ChurnModelName;
-  const others = metrics
-    .slice(0, 3)
-    .filter((m) => m !== best && m.logLoss !== null)
-    .map((m) => `${m.model} ${fmt(m.logLoss)}`)
+  let best = candidates[2];
+  for (const c of candidates.slice(0, 2)) if (better(c, best)) best = c;
+  const champion = best.metrics.model as ChurnModelName;
+  const others = candidates
+    .filter((c) => c !== best && c.metrics.logLoss !== null)
+    .map((c) => `${c.metrics.model} ${fmt(c.metrics.logLoss)}`)
     .join(", ");
-  const reason = `${champion}: lowest out-of-time log-loss ${fmt(best.logLoss)} (${others}; AUC ${fmt(best.auc)}) on ${yEval.length} customers, ${isoDay(evalMs)}..${isoDay(asOfMs)} (${w} days)`;
+  const calText = best.metrics.calibration ? `, ${best.metrics.calibration}-calibrated` : "";
+  const reason = `${champion}${calText}: lowest out-of-time log-loss ${fmt(best.metrics.logLoss)} (${others}; AUC ${fmt(best.metrics.auc)}) on ${yEval.length} customers, ${isoDay(evalMs)}..${isoDay(asOfMs)} (${w} days)`;
 
-  // Production: refit on everything up to asOf with the same recipe.
+  // Production: refit on everything up to asOf with the same recipe and each challenger's calibration.
   const productionSet = blocksFor(snaps, gridMs, firstMs, plan, asOfMs, plan.productionWindows, kind);
+  const calibrationOf = (name: ChurnModelName): CalibrationKind => candidates.find((c) => c.metrics.model === name)?.metrics.calibration ?? "platt";
   const memo = new Map<ChurnModelName, Pick<ChurnChampionState, "supervised" | "calibration">>();
   const production = (name: ChurnModelName): Pick<ChurnChampionState, "supervised" | "calibration"> => {
     const hit = memo.get(name);
@@ -486,11 +547,11 @@ function select(orders: GroupedOrders, opts: SelectOptions): Selection {
       const fit = fitSupervised(productionSet, supervised.model.lambda);
       // The production rows include every measured one, so this only fails on odd data; keep the measured fit then.
       const use = typeof fit === "string" ? supervised : fit;
-      out = { supervised: { featureNames: [...featureNamesOf(kind)], ...use.model }, calibration: use.calibration };
+      out = { supervised: { featureNames: [...featureNamesOf(kind)], ...use.model }, calibration: fitCalibrationOn({ p: use.calP, y: use.calY }, calibrationOf(name)) };
     } else if (name === "bgnbd" && kind !== "bgnbd") {
       out = { supervised: null, calibration: null };
     } else {
-      out = { supervised: null, calibration: calibrateBase(productionSet, name) };
+      out = { supervised: null, calibration: fitCalibrationOn(baseCalibrationRows(productionSet, name), calibrationOf(name)) };
     }
     memo.set(name, out);
     return out;
@@ -538,7 +599,7 @@ function usableBgNbd(model: ShopModelState): BgNbdParams | null {
  * What runs for this state and shop fit: the champion, or (when the champion needs a BG/NBD fit
  * the shop no longer has) the app's uncalibrated heuristic.
  */
-function runnable(state: ChurnChampionState, model: ShopModelState): { run: "heuristic" | "bgnbd" | "supervised"; src: FeatureSource | null; cal: PlattParams | null } {
+function runnable(state: ChurnChampionState, model: ShopModelState): { run: "heuristic" | "bgnbd" | "supervised"; src: FeatureSource | null; cal: Calibration | null } {
   const bg = usableBgNbd(model);
   const heuristic = { kind: "heuristic", gapDays: model.heuristic.typicalGapDays } as const;
   if (state.champion === "heuristic") return { run: "heuristic", src: null, cal: state.calibration };
@@ -573,7 +634,7 @@ export function championChurnColumns(state: ChurnChampionState, facts: FactsColu
     const g = model.heuristic.typicalGapDays;
     for (let i = 0; i < facts.n; i++) out[i] = heuristicChurn(g, facts.recencyDays[i], horizonDays);
   }
-  if (cal) for (let i = 0; i < facts.n; i++) out[i] = applyPlatt(cal, out[i]);
+  if (cal) for (let i = 0; i < facts.n; i++) out[i] = applyCalibration(cal, out[i]);
   return out;
 }
 
@@ -590,7 +651,7 @@ export function championChurnProbability(state: ChurnChampionState, facts: Custo
   } else {
     p = heuristicChurn(model.heuristic.typicalGapDays, facts.recencyDays, horizonDays);
   }
-  return cal ? applyPlatt(cal, p) : p;
+  return cal ? applyCalibration(cal, p) : p;
 }
 
 function truncateOrders(orders: GroupedOrders, beforeMs: number): GroupedOrders {

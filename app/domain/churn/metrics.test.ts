@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { brier, expectedCalibrationError, logLoss, rocAuc } from "./metrics";
+import { brier, expectedCalibrationError, logLoss, logLossTerms, rocAuc } from "./metrics";
 
 describe("rocAuc", () => {
   it("counts ordered pairs, ties one half (hand-computed)", () => {
@@ -23,6 +23,13 @@ describe("logLoss", () => {
     expect(logLoss([1], [0])).toBeCloseTo(34.538776, 5);
     expect(logLoss([1], [1])).toBeLessThan(1e-14);
     expect(logLoss([], [])).toBeNull();
+  });
+
+  it("has per-row terms for paired comparisons (hand-computed)", () => {
+    const t = logLossTerms([0.9, 0.2, 0.6], [1, 0, 0]);
+    expect(t[0]).toBeCloseTo(0.1053605, 6); // −ln 0.9
+    expect(t[1]).toBeCloseTo(0.2231436, 6); // −ln 0.8
+    expect(t[2]).toBeCloseTo(0.9162907, 6); // −ln 0.4
   });
 });
 

@@ -39,18 +39,29 @@ function checkLengths(p: ArrayLike<number>, y: ArrayLike<boolean | number>): num
   return p.length;
 }
 
+/** One row's −[y ln p + (1−y) ln(1−p)], the probability clipped at 1e-15. */
+function logLossTerm(p: number, y: boolean | number): number {
+  // The probability given to what happened, clipped: 1 − p is formed first, so p = 1 with
+  // y = 0 costs exactly −ln(1e-15) (1 − 1e-15 is not representable exactly).
+  const q = y ? p : 1 - p;
+  return -Math.log(Math.min(1, Math.max(LOG_LOSS_EPS, q)));
+}
+
 /** Mean negative log-likelihood −[y ln p + (1−y) ln(1−p)], each probability clipped at 1e-15; null when empty. */
 export function logLoss(p: ArrayLike<number>, y: ArrayLike<boolean | number>): number | null {
   const n = checkLengths(p, y);
   if (n === 0) return null;
   let s = 0;
-  for (let i = 0; i < n; i++) {
-    // The probability given to what happened, clipped: 1 − p is formed first, so p = 1 with
-    // y = 0 costs exactly −ln(1e-15) (1 − 1e-15 is not representable exactly).
-    const q = y[i] ? p[i] : 1 - p[i];
-    s -= Math.log(Math.min(1, Math.max(LOG_LOSS_EPS, q)));
-  }
+  for (let i = 0; i < n; i++) s += logLossTerm(p[i], y[i]);
   return s / n;
+}
+
+/** The per-row terms whose mean logLoss is (for paired comparisons of two models on the same rows). */
+export function logLossTerms(p: ArrayLike<number>, y: ArrayLike<boolean | number>): Float64Array {
+  const n = checkLengths(p, y);
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = logLossTerm(p[i], y[i]);
+  return out;
 }
 
 /** Mean squared error (p − y)²; null when empty. */
