@@ -39,7 +39,10 @@ describe("cli score", () => {
     expect(r.code).toBe(0);
     const rows = r.stdout.trim().split("\n").map((l) => JSON.parse(l));
     expect(rows.map((o) => o.customerId)).toEqual(["a", "b"]);
-    const keys = ["customerId", "frequency", "recencyDays", "monetary", "r", "f", "m", "segment", "x", "tx", "T", "pAlive", "churnProbability", "expectedPurchases90d", "predictedClv12m", "model", "churnModel"];
+    const keys = [
+      ...["customerId", "frequency", "recencyDays", "monetary", "r", "f", "m", "segment", "x", "tx", "T", "pAlive", "churnProbability", "expectedPurchases90d", "predictedClv12m", "model", "churnModel"],
+      ...["traits", "expectedNextOrderDate"],
+    ];
     for (const o of rows) expect(Object.keys(o)).toEqual(keys);
     const a = rows[0];
     expect(a.frequency).toBe(2); // order 1's two rows are one order
@@ -50,6 +53,54 @@ describe("cli score", () => {
     expect(a.churnModel).toBe("heuristic"); // two customers: no champion selection
     expect(r.stderr).toMatch(/^churn from heuristic: champion heuristic: /m);
     expect(rows[1]).toMatchObject({ frequency: 1, recencyDays: 20, r: 5, f: 1, segment: "new_customers", monetary: 100 });
+    // a: one gap of 55 days (2026-01-05 → 2026-03-01), also the shop median: typical gap (55 + 2·55)/3 = 55.
+    expect([a.traits, a.expectedNextOrderDate]).toEqual([[], "2026-04-25"]);
+    // b: one order 20 days ago of 100.00, the 80th percentile of first orders (12.50, 100.00: rank 2).
+    expect([rows[1].traits, rows[1].expectedNextOrderDate]).toEqual([["high_potential_first_timer"], null]);
+  });
+
+  it("reads discount_amount and product_type: traits and the expected next order date, worked by hand", () => {
+    const csv = `customer_id,order_id,processed_at,amount,discount_amount,product_type
+d,1,2026-01-01,30.00,5.00,Tea
+d,1,2026-01-01,24.00,,Cups
+d,2,2026-02-01,26.00,0,Tea
+d,3,2026-03-01,20.00,0.10,Tea
+d,3,2026-03-01,-5.00,,Cups
+f,6,2026-05-01,50.00,,Tea
+f,7,2026-05-10T12:00:00Z,10.00,0.00,Tea
+f,7,2026-05-10T12:00:00Z,3.00,,
+,8,2026-05-11,9.00,-1,guest rows are not validated
+e,4,2026-10-01,8.00,1.00,Tea
+`;
+    const r = cli("score", "--input", file("behaviour.csv", csv), "--as-of", "2026-11-22");
+    expect(r.code).toBe(0);
+    const rows = r.stdout.trim().split("\n").map((l) => JSON.parse(l));
+    const by = Object.fromEntries(rows.map((o) => [o.customerId, o]));
+    expect(rows.map((o) => o.customerId)).toEqual(["d", "f", "e"]);
+    expect(by.d.monetary).toBe(95);
+    // d: orders 1 and 3 discounted (2 of 3 ≥ 60 %). Tea 76.00 of 100.00 item spend (order 3's Cups
+    // spend of −5.00 counts as 0): not a specialist (unclamped it would be 76/95 = 80 %). Top 10 % spend
+    // (rank ceil(0.9·3) = 3 of 8, 63, 95) with churn above 0.5: vip_at_risk.
+    expect(by.d.churnProbability).toBeGreaterThanOrEqual(0.5);
+    expect(by.d.traits).toEqual(["discount_seeker", "vip_at_risk"]);
+    // f: Tea 60.00 of 60.00 typed spend (the untyped 3.00 is left out).
+    expect(by.f.traits).toEqual(["category_specialist"]);
+    // e: one order 52 days ago, longer than the 90th percentile of first-to-second gaps (31, 9: rank 2 → 31);
+    // 8.00 is below the 80th percentile of first orders (8, 50, 54: rank 3 → 54).
+    expect(by.e.traits).toEqual(["one_and_done"]);
+    // Shop gaps 31, 28 (d) and 9 (f): median 28. d: (2·29.5 + 2·28)/4 = 28.75 → 29 days after 2026-03-01;
+    // f: (9 + 2·28)/3 = 21.67 → 22 days after 2026-05-10.
+    expect([by.d.expectedNextOrderDate, by.f.expectedNextOrderDate, by.e.expectedNextOrderDate]).toEqual(["2026-03-30", "2026-06-01", null]);
+  });
+
+  it("product_type alone, and quoted CSV, read the same way", () => {
+    const plain = `customer_id,order_id,processed_at,amount,product_type\nk,1,2026-01-01,9.00,Tea\nk,2,2026-02-01,1.00,Cups\n`;
+    const quoted = `customer_id,order_id,processed_at,amount,discount_amount,product_type\n"k",1,2026-01-01,9.00,,"Tea"\nk,2,2026-02-01,1.00,"",Cups\n`;
+    for (const [name, text] of [["type-only.csv", plain], ["type-quoted.csv", quoted]]) {
+      const r = cli("score", "--input", file(name, text), "--as-of", "2026-11-22");
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.stdout)).toMatchObject({ customerId: "k", traits: ["category_specialist", "vip_at_risk"], expectedNextOrderDate: "2026-03-04" }); // the only customer is the top 10 %; gap 31 = shop median: 2026-02-01 + 31
+    }
   });
 
   it("handles quoted CSV through csv-parse", () => {
@@ -65,6 +116,9 @@ describe("cli bad input", () => {
     ["bad-date.csv", "customer_id,order_id,processed_at,amount\na,1,2026-01-01,1.00\na,2,2026-13-01,1.00\n", /bad-date\.csv:3:3: unparsable processed_at/],
     ["bad-amount.csv", "customer_id,order_id,processed_at,amount\na,1,2026-01-01,1.00\nb,2,2026-01-02,12,50\nb,3,2026-01-02,abc\n", /bad-amount\.csv:4:4: unparsable amount/],
     ["quoted-bad.csv", 'customer_id,order_id,processed_at,amount\n"a",1,2026-01-01,1.00\n"b",2,yesterday,1.00\n', /quoted-bad\.csv:3:3: unparsable processed_at/],
+    ["negative-discount.csv", "customer_id,order_id,processed_at,amount,discount_amount\na,1,2026-01-01,1.00,0\na,2,2026-01-02,1.00,-0.50\n", /negative-discount\.csv:3:5: negative discount_amount "-0\.50"/],
+    ["bad-discount.csv", "customer_id,discount_amount,order_id,processed_at,amount\na,1.00,1,2026-01-01,1.00\na,1.234,2,2026-01-02,1.00\n", /bad-discount\.csv:3:2: unparsable discount_amount: more than 2 decimal places/],
+    ["quoted-bad-discount.csv", 'customer_id,order_id,processed_at,amount,discount_amount\n"a",1,2026-01-01,1.00,"ten"\n', /quoted-bad-discount\.csv:2:5: unparsable discount_amount: not a decimal amount/],
   ];
   for (const [name, text, message] of cases) {
     it(`${name}: exit 2, file:line:column on stderr, nothing on stdout`, () => {

@@ -15,6 +15,7 @@ import { fitGammaGamma, spendData } from "../domain/gamma-gamma";
 import { type ScoreFactsResult, scoreFacts } from "../domain/score-shop";
 import { scoreWithChampion } from "../domain/score-with-champion";
 import { SEGMENT_KEYS } from "../domain/segment-map";
+import { TRAIT_KEYS, computeTraits, traitKeys } from "../domain/traits";
 import { type PopulationFacts, buildFacts } from "./build-facts";
 import { convertCdnow } from "./convert-cdnow";
 import { InputError, UsageError } from "./input-error";
@@ -136,6 +137,19 @@ async function score(options: Options): Promise<void> {
   const model = JSON.stringify(state.model);
   const churnModel = JSON.stringify(scored.churnModel);
   const segmentJson = SEGMENT_KEYS.map((k) => JSON.stringify(k));
+  // Traits on the same orders before as-of (customer i = facts row i), vip_at_risk from the line's churnProbability.
+  const traits = computeTraits(pop.orders, { asOf: new Date(asOfMs), churnProbability: c.churnProbability });
+  const traitsJson = Array.from({ length: 1 << TRAIT_KEYS.length }, (_, mask) => JSON.stringify(traitKeys(mask)));
+  const dateJson = new Map<number, string>();
+  const nextOrderJson = (ms: number) => {
+    if (Number.isNaN(ms)) return "null";
+    let text = dateJson.get(ms);
+    if (text === undefined) {
+      text = `"${new Date(ms).toISOString().slice(0, 10)}"`;
+      dateJson.set(ms, text);
+    }
+    return text;
+  };
   let buf = "";
   for (let i = 0; i < facts.n; i++) {
     // Integer cents divided by 100 prints as the exact 2-decimal amount (correctly rounded division).
@@ -144,7 +158,8 @@ async function score(options: Options): Promise<void> {
       `"monetary":${facts.monetaryMinor[i] / 100},"r":${c.r[i]},"f":${c.f[i]},"m":${c.m[i]},"segment":${segmentJson[c.segment[i]]},` +
       `"x":${facts.x[i]},"tx":${facts.tx[i]},"T":${facts.T[i]},"pAlive":${round6(c.pAlive[i])},` +
       `"churnProbability":${round6(c.churnProbability[i])},"expectedPurchases90d":${round6(c.expectedPurchases90d[i])},` +
-      `"predictedClv12m":${Math.round(c.predictedClv12mMinor[i]) / 100},"model":${model},"churnModel":${churnModel}}\n`;
+      `"predictedClv12m":${Math.round(c.predictedClv12mMinor[i]) / 100},"model":${model},"churnModel":${churnModel},` +
+      `"traits":${traitsJson[traits.traits[i]]},"expectedNextOrderDate":${nextOrderJson(traits.expectedNextOrderMs[i])}}\n`;
     if (buf.length > 1 << 20) {
       await writeOut(buf);
       buf = "";

@@ -1,8 +1,9 @@
 /**
  * Streaming reader for the transactions CSV (docs/cli.md):
- * header customer_id,order_id,processed_at,amount (extra columns ignored), rows of one
- * order summed. Rows go straight into typed arrays (no object per row) so a 1M-customer
- * file stays well inside the memory budget.
+ * header customer_id,order_id,processed_at,amount (extra columns ignored), optional
+ * discount_amount and product_type, rows of one order summed. Rows go straight into typed
+ * arrays (no object per row) so a 1M-customer file stays well inside the memory budget; the
+ * optional columns cost nothing when the header does not have them.
  */
 import { createReadStream } from "node:fs";
 import { StringDecoder } from "node:string_decoder";
@@ -12,6 +13,8 @@ import { InputError } from "./input-error";
 import { parseIsoUtc } from "./parse-date";
 
 export const TRANSACTION_COLUMNS = ["customer_id", "order_id", "processed_at", "amount"] as const;
+/** Optional per-row columns for the behavioural traits (docs/cli.md). */
+export const BEHAVIOUR_COLUMNS = ["discount_amount", "product_type"] as const;
 
 class GrowableF64 {
   data = new Float64Array(1 << 16);
@@ -19,6 +22,18 @@ class GrowableF64 {
   push(v: number): void {
     if (this.length === this.data.length) {
       const next = new Float64Array(this.data.length * 2);
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[this.length++] = v;
+  }
+}
+class GrowableU8 {
+  data = new Uint8Array(1 << 16);
+  length = 0;
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const next = new Uint8Array(this.data.length * 2);
       next.set(this.data);
       this.data = next;
     }
@@ -51,6 +66,12 @@ export interface Transactions {
   orderCustomer: Int32Array;
   orderTimeMs: Float64Array;
   orderAmountMinor: Float64Array;
+  /** Per row: 1 when its discount_amount is above 0; null without that column. */
+  rowDiscounted: Uint8Array | null;
+  /** Per row: index into typeNames, -1 for an empty product_type; null without that column. */
+  rowTypeIndex: Int32Array | null;
+  /** Distinct non-empty product types, in order of first appearance. */
+  typeNames: string[];
 }
 
 /** Row sink: validates one CSV record and folds it into the typed arrays. */
@@ -64,6 +85,13 @@ function makeAccumulator(file: string) {
   const orderTime = new GrowableF64();
   const orderAmount = new GrowableF64();
   let col: Record<(typeof TRANSACTION_COLUMNS)[number], number> | null = null;
+  let need = 0; // highest column index a data row must have
+  let discountCol = -1;
+  let typeCol = -1;
+  let rowDiscounted: GrowableU8 | null = null;
+  let rowType: GrowableI32 | null = null;
+  const typeIndex = new Map<string, number>();
+  const typeNames: string[] = [];
 
   /** Throws InputError on bad input. */
   function row(record: string[], line: number): void {
@@ -76,10 +104,15 @@ function makeAccumulator(file: string) {
         found[name] = i;
       }
       col = found;
+      need = Math.max(found.customer_id, found.order_id, found.processed_at, found.amount);
+      discountCol = header.indexOf("discount_amount");
+      typeCol = header.indexOf("product_type");
+      if (discountCol >= 0) rowDiscounted = new GrowableU8();
+      if (typeCol >= 0) rowType = new GrowableI32();
+      need = Math.max(need, discountCol, typeCol);
       return;
     }
     const c = col;
-    const need = Math.max(c.customer_id, c.order_id, c.processed_at, c.amount);
     if (record.length <= need) throw new InputError(file, line, record.length + 1, `expected at least ${need + 1} columns, found ${record.length}`);
     const customerId = record[c.customer_id].trim();
     if (customerId === "") return; // guest checkout: stored by the app, never scored
@@ -97,6 +130,33 @@ function makeAccumulator(file: string) {
       const why = e instanceof MoneyParseError ? e.message : String(e);
       throw new InputError(file, line, c.amount + 1, `unparsable amount: ${why}`);
     }
+    let discountedFlag = 0;
+    if (discountCol >= 0) {
+      const text = record[discountCol];
+      if (text.trim() !== "") {
+        let discount: number;
+        try {
+          discount = parseMoneyToMinor(text);
+        } catch (e) {
+          const why = e instanceof MoneyParseError ? e.message : String(e);
+          throw new InputError(file, line, discountCol + 1, `unparsable discount_amount: ${why}`);
+        }
+        if (discount < 0) throw new InputError(file, line, discountCol + 1, `negative discount_amount ${JSON.stringify(text.trim())} (must be at least 0)`);
+        if (discount > 0) discountedFlag = 1;
+      }
+    }
+    let type = -1;
+    if (typeCol >= 0) {
+      const name = record[typeCol].trim();
+      if (name !== "") {
+        const known = typeIndex.get(name);
+        if (known === undefined) {
+          type = typeNames.length;
+          typeIndex.set(name, type);
+          typeNames.push(name);
+        } else type = known;
+      }
+    }
     // Exports are usually grouped by customer: skip the Map lookup for consecutive rows.
     let ci = customerId === lastCustomerId ? lastCustomerIndex : customerIndex.get(customerId);
     if (ci === undefined) {
@@ -110,6 +170,8 @@ function makeAccumulator(file: string) {
     orderCustomer.push(ci);
     orderTime.push(t);
     orderAmount.push(amount);
+    if (rowDiscounted) rowDiscounted.push(discountedFlag);
+    if (rowType) rowType.push(type);
   }
 
   function finish(): Transactions {
@@ -121,6 +183,9 @@ function makeAccumulator(file: string) {
       orderCustomer: orderCustomer.data.subarray(0, orderCustomer.length),
       orderTimeMs: orderTime.data.subarray(0, orderTime.length),
       orderAmountMinor: orderAmount.data.subarray(0, orderAmount.length),
+      rowDiscounted: rowDiscounted ? rowDiscounted.data.subarray(0, rowDiscounted.length) : null,
+      rowTypeIndex: rowType ? rowType.data.subarray(0, rowType.length) : null,
+      typeNames,
     };
   }
   return { row, finish };
