@@ -13,8 +13,6 @@ import { InputError } from "./input-error";
 import { parseIsoUtc } from "./parse-date";
 
 export const TRANSACTION_COLUMNS = ["customer_id", "order_id", "processed_at", "amount"] as const;
-/** Optional per-row columns for the behavioural traits (docs/cli.md). */
-export const BEHAVIOUR_COLUMNS = ["discount_amount", "product_type"] as const;
 
 class GrowableF64 {
   data = new Float64Array(1 << 16);
@@ -105,6 +103,7 @@ function makeAccumulator(file: string) {
       }
       col = found;
       need = Math.max(found.customer_id, found.order_id, found.processed_at, found.amount);
+      // Optional columns for the behavioural traits (docs/cli.md).
       discountCol = header.indexOf("discount_amount");
       typeCol = header.indexOf("product_type");
       if (discountCol >= 0) rowDiscounted = new GrowableU8();
