@@ -93,6 +93,21 @@ e,4,2026-10-01,8.00,1.00,Tea
     expect([by.d.expectedNextOrderDate, by.f.expectedNextOrderDate, by.e.expectedNextOrderDate]).toEqual(["2026-03-30", "2026-06-01", null]);
   });
 
+  it("rows of one order far apart (more than 16 rows for a customer) merge with their discount and types", () => {
+    // Ten orders of two rows each, all first rows before all second rows: 10.00 Tea, then 1.00 Cups
+    // with a 0.01 discount on orders 1..6. Merged: 6 of 10 orders discounted, Tea 100.00 of 110.00.
+    let csv = "customer_id,order_id,processed_at,amount,discount_amount,product_type\n";
+    for (let k = 1; k <= 10; k++) csv += `z,${k},2026-01-${String(k).padStart(2, "0")},10.00,,Tea\n`;
+    for (let k = 1; k <= 10; k++) csv += `z,${k},2026-01-${String(k).padStart(2, "0")},1.00,${k <= 6 ? "0.01" : "0"},Cups\n`;
+    const r = cli("score", "--input", file("interleaved.csv", csv), "--as-of", "2026-11-22");
+    expect(r.code).toBe(0);
+    const z = JSON.parse(r.stdout);
+    expect([z.frequency, z.monetary]).toEqual([10, 110]);
+    // Gaps of 1 day: next order 2026-01-11. The only customer is the top 10 %, churn above 0.5 after 316 days.
+    expect(z.churnProbability).toBeGreaterThanOrEqual(0.5);
+    expect([z.traits, z.expectedNextOrderDate]).toEqual([["category_specialist", "discount_seeker", "vip_at_risk"], "2026-01-11"]);
+  });
+
   it("product_type alone, and quoted CSV, read the same way", () => {
     const plain = `customer_id,order_id,processed_at,amount,product_type\nk,1,2026-01-01,9.00,Tea\nk,2,2026-02-01,1.00,Cups\n`;
     const quoted = `customer_id,order_id,processed_at,amount,discount_amount,product_type\n"k",1,2026-01-01,9.00,,"Tea"\nk,2,2026-02-01,1.00,"",Cups\n`;
