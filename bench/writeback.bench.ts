@@ -58,7 +58,7 @@ async function main() {
       const a = SEGMENT_KEYS[i % SEGMENT_KEYS.length];
       const b = SEGMENT_KEYS[(i + 1) % SEGMENT_KEYS.length];
       const holdout = isHoldout(domain, id, 10);
-      const desiredOld = { segment: a, r: 1 + (i % 5), f: 1 + (i % 4), m: 1 + (i % 3), churnProbability: (i % 97) / 100, churnModel: "bgnbd", predictedClv12m: 50 + (i % 500), expectedPurchases90d: (i % 9) / 4, scoredAt: ASOF, holdout, tagPrefix: "rfm:" };
+      const desiredOld = { segment: a, r: 1 + (i % 5), f: 1 + (i % 4), m: 1 + (i % 3), churnProbability: (i % 97) / 100, churnModel: "bgnbd", predictedClv12m: 50 + (i % 500), expectedPurchases90d: (i % 9) / 4, scoredAt: ASOF, holdout, tagPrefix: "rfm:", traits: [], traitTagPrefix: "trait:", expectedNextOrderDate: null };
       const plan = planCustomerWrite(desiredOld, { appTags: [], writtenHash: null });
       const c: SimCustomer = {
         id,

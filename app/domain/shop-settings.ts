@@ -1,6 +1,6 @@
 // A shop's effective settings: the stored ShopSettings row (possibly absent or
 // partly null) resolved against the one set of defaults.
-import { SETTINGS_DEFAULTS } from "./settings";
+import { SETTINGS_DEFAULTS, WRITABLE_TRAITS, type WritableTrait } from "./settings";
 import { DEFAULT_SEGMENT_MAP, segmentMapSchema, type SegmentMap } from "./segment-map";
 
 export interface ShopSettingsValues {
@@ -10,6 +10,9 @@ export interface ShopSettingsValues {
   writeBackEnabled: boolean;
   flowTriggerEnabled: boolean;
   segmentMap: SegmentMap;
+  traitTagPrefix: string;
+  /** Traits written back (tags, metafield, native segments), in WRITABLE_TRAITS order. */
+  enabledTraits: WritableTrait[];
 }
 
 /** The stored columns, as Prisma returns them (any may be missing). */
@@ -20,6 +23,8 @@ export interface StoredSettings {
   writeBackEnabled?: boolean | null;
   flowTriggerEnabled?: boolean | null;
   segmentMap?: unknown;
+  traitTagPrefix?: string | null;
+  enabledTraits?: readonly string[] | null;
 }
 
 /** Stored settings with defaults filled in; a malformed stored map falls back to the default grid. */
@@ -32,5 +37,8 @@ export function resolveSettings(stored: StoredSettings | null | undefined): Shop
     writeBackEnabled: stored?.writeBackEnabled ?? SETTINGS_DEFAULTS.writeBackEnabled,
     flowTriggerEnabled: stored?.flowTriggerEnabled ?? SETTINGS_DEFAULTS.flowTriggerEnabled,
     segmentMap: map?.success ? map.data : DEFAULT_SEGMENT_MAP,
+    traitTagPrefix: stored?.traitTagPrefix ?? SETTINGS_DEFAULTS.traitTagPrefix,
+    // Unknown keys (a trait since removed) are dropped; order is the published one.
+    enabledTraits: stored?.enabledTraits ? WRITABLE_TRAITS.filter((t) => stored.enabledTraits!.includes(t)) : [...SETTINGS_DEFAULTS.enabledTraits],
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { desiredMetafields, desiredTags, hashAfter, planCustomerWrite, type DesiredState } from "./writeback-plan";
+import { desiredMetafields, desiredTags, hashAfter, planCustomerWrite, planWriteBack, type DesiredState } from "./writeback-plan";
 
 const base: DesiredState = {
   segment: "champions",
@@ -13,7 +13,70 @@ const base: DesiredState = {
   scoredAt: new Date("2026-11-22T00:00:00.000Z"),
   holdout: false,
   tagPrefix: "rfm:",
+  traits: [],
+  traitTagPrefix: "trait:",
+  expectedNextOrderDate: null,
 };
+
+describe("writeback plan: traits", () => {
+  it("adds one tag per trait and the traits and next-order-date metafields", () => {
+    const p = planCustomerWrite({ ...base, traits: ["discount_seeker", "due_to_reorder"], expectedNextOrderDate: "2026-12-14" }, { appTags: ["vip"], writtenHash: null });
+    expect(p.tagsToAdd).toEqual(["rfm:champions", "trait:discount_seeker", "trait:due_to_reorder"]);
+    const byKey = Object.fromEntries(p.metafields.map((m) => [m.key, m]));
+    expect(byKey.traits).toMatchObject({ type: "list.single_line_text_field", value: '["discount_seeker","due_to_reorder"]' });
+    expect(byKey.expected_next_order_date).toMatchObject({ type: "date", value: "2026-12-14" });
+    expect(p.metafieldDeletes).toEqual([]);
+  });
+
+  it("a lost trait removes only the app's tag for it and deletes the emptied metafields", () => {
+    const p1 = planCustomerWrite({ ...base, traits: ["discount_seeker"], expectedNextOrderDate: "2026-12-14" }, { appTags: [], writtenHash: null });
+    // The merchant's own "trait:discount_seeker"-looking tag is not ours unless appTags says so.
+    const p2 = planCustomerWrite(base, { appTags: p1.appTags, writtenHash: p1.hash });
+    expect(p2.tagsToRemove).toEqual(["trait:discount_seeker"]);
+    expect(p2.tagsToAdd).toEqual([]);
+    expect(p2.metafields.map((m) => m.key)).not.toContain("traits");
+    expect(p2.metafieldDeletes.map((d) => d.key).sort()).toEqual(["expected_next_order_date", "traits"]);
+    // Nothing changes after that: zero writes.
+    const p3 = planCustomerWrite(base, { appTags: p2.appTags, writtenHash: p2.hash });
+    expect(p3.changed).toBe(false);
+    expect(p3.metafieldDeletes).toEqual([]);
+  });
+
+  it("deletes only optional metafields it wrote before (legacy two-part hashes had none)", () => {
+    const first = planCustomerWrite(base, { appTags: [], writtenHash: null });
+    expect(first.metafieldDeletes).toEqual([]);
+    const legacy = first.hash.replace(/:[0-9a-f]+$/, ""); // "v1:{tags}:{metafields}"
+    const next = planCustomerWrite({ ...base, churnProbability: 0.9 }, { appTags: first.appTags, writtenHash: legacy });
+    expect(next.metafields.length).toBeGreaterThan(0);
+    expect(next.metafieldDeletes).toEqual([]);
+    // Same values as the legacy hash: nothing to write.
+    expect(planCustomerWrite(base, { appTags: first.appTags, writtenHash: legacy }).changed).toBe(false);
+  });
+
+  it("planWriteBack writes only the shop's enabled traits", () => {
+    const row = {
+      id: "7",
+      appTags: [],
+      scored: true,
+      segment: "at_risk",
+      r: 1,
+      f: 3,
+      m: 4,
+      churnProbability: 0.7,
+      churnModel: "supervised",
+      predictedClv12m: 12,
+      expectedPurchases90d: 0.2,
+      asOf: new Date("2026-11-22T00:00:00Z"),
+      traits: ["vip_at_risk", "discount_seeker"],
+      expectedNextOrderAt: new Date("2026-10-01T00:00:00Z"),
+      writtenHash: null,
+    };
+    const [planned] = planWriteBack([row], { shopDomain: "x.myshopify.com", tagPrefix: "rfm:", holdoutPercent: 0, traitTagPrefix: "t-", enabledTraits: ["vip_at_risk"] });
+    expect(planned.plan.tagsToAdd).toEqual(["rfm:at_risk", "t-vip_at_risk"]);
+    expect(planned.plan.metafields.find((m) => m.key === "traits")?.value).toBe('["vip_at_risk"]');
+    expect(planned.plan.metafields.find((m) => m.key === "expected_next_order_date")?.value).toBe("2026-10-01");
+  });
+});
 
 describe("writeback plan", () => {
   it("first write adds exactly one segment tag and all metafields", () => {

@@ -1,10 +1,12 @@
 // Pure diff logic of the write-back: what a customer should carry in Shopify
-// (exactly one segment tag, the holdout tag when held out, the app-owned
-// metafields) against what the app last wrote (Customer.appTags and
-// CustomerScore.writtenHash). No I/O.
+// (exactly one segment tag, the holdout tag when held out, one tag per enabled
+// trait, the app-owned metafields) against what the app last wrote
+// (Customer.appTags and CustomerScore.writtenHash). No I/O.
 //
-// writtenHash = "v1:{tagsHash}:{metafieldsHash}", so a change of only the
-// tags or only the metafields writes only that part. scored_at is written
+// writtenHash = "v1:{tagsHash}:{metafieldsHash}:{optional}", so a change of
+// only the tags or only the metafields writes only that part; {optional} is a
+// hex bit mask of the OPTIONAL_METAFIELDS last written (absent in hashes from
+// before they existed: none), so a delete is sent only for one that exists. scored_at is written
 // along with the other metafields but is not part of the hash: a recompute
 // that produces the same values makes zero writes.
 import { createHash } from "node:crypto";
@@ -25,6 +27,8 @@ export type MetafieldKey =
   | "churn_model"
   | "predicted_clv_12m"
   | "expected_purchases_90d"
+  | "traits"
+  | "expected_next_order_date"
   | "scored_at";
 
 export const METAFIELD_TYPES: Record<MetafieldKey, string> = {
@@ -36,8 +40,16 @@ export const METAFIELD_TYPES: Record<MetafieldKey, string> = {
   churn_model: "single_line_text_field",
   predicted_clv_12m: "number_decimal",
   expected_purchases_90d: "number_decimal",
+  traits: "list.single_line_text_field",
+  expected_next_order_date: "date",
   scored_at: "date_time",
 };
+
+/**
+ * Metafields that exist only while they have a value: an empty trait list or no expected
+ * date is a deleted metafield (Shopify has no empty single-line or list value to write).
+ */
+export const OPTIONAL_METAFIELDS: readonly MetafieldKey[] = ["traits", "expected_next_order_date"];
 
 export interface DesiredState {
   segment: string;
@@ -53,6 +65,11 @@ export interface DesiredState {
   scoredAt: Date | string;
   holdout: boolean;
   tagPrefix: string;
+  /** Trait keys to carry (already filtered to the shop's enabled traits), sorted. */
+  traits: readonly string[];
+  traitTagPrefix: string;
+  /** YYYY-MM-DD, or null when the customer has none. */
+  expectedNextOrderDate: string | null;
 }
 
 export interface WrittenState {
@@ -69,17 +86,26 @@ export interface MetafieldWrite {
   value: string;
 }
 
+export interface MetafieldDelete {
+  namespace: string;
+  key: MetafieldKey;
+}
+
 export interface WritePlan {
   tagsToAdd: string[];
   tagsToRemove: string[];
   /** Empty when the metafield values did not change. */
   metafields: MetafieldWrite[];
+  /** Optional metafields without a value, deleted along with a metafield write (a no-op where absent). */
+  metafieldDeletes: MetafieldDelete[];
   /** Tags the app owns after the write (the new Customer.appTags). */
   appTags: string[];
   /** The new writtenHash once every write of this plan was accepted. */
   hash: string;
   tagsHash: string;
   metafieldsHash: string;
+  /** Optional metafields present after the write (bit mask, see composeHash). */
+  optionalMask: number;
   changed: boolean;
 }
 
@@ -95,16 +121,17 @@ function isoSeconds(d: Date | string): string {
   return t.toISOString().replace(/\.\d{3}Z$/, "Z");
 }
 
-/** The tags the app wants on the customer: exactly one segment tag, plus the holdout tag. */
-export function desiredTags(s: Pick<DesiredState, "segment" | "holdout" | "tagPrefix">): string[] {
+/** The tags the app wants on the customer: exactly one segment tag, the holdout tag, one per trait. */
+export function desiredTags(s: Pick<DesiredState, "segment" | "holdout" | "tagPrefix" | "traits" | "traitTagPrefix">): string[] {
   const tags = [`${s.tagPrefix}${s.segment}`];
   if (s.holdout) tags.push(`${s.tagPrefix}${HOLDOUT_TAG_SUFFIX}`);
+  for (const t of s.traits) tags.push(`${s.traitTagPrefix}${t}`);
   return tags;
 }
 
-/** Metafield values as Shopify stores them (strings). */
+/** Metafield values as Shopify stores them (strings); optional ones only when they have a value. */
 export function desiredMetafields(s: DesiredState): MetafieldWrite[] {
-  const values: Record<MetafieldKey, string> = {
+  const values: Record<MetafieldKey, string | null> = {
     segment: s.segment,
     r_score: String(Math.trunc(s.r)),
     f_score: String(Math.trunc(s.f)),
@@ -113,14 +140,30 @@ export function desiredMetafields(s: DesiredState): MetafieldWrite[] {
     churn_model: s.churnModel,
     predicted_clv_12m: decimal(s.predictedClv12m, 2),
     expected_purchases_90d: decimal(s.expectedPurchases90d, 4),
+    traits: s.traits.length ? JSON.stringify([...s.traits]) : null,
+    expected_next_order_date: s.expectedNextOrderDate,
     scored_at: isoSeconds(s.scoredAt),
   };
-  return (Object.keys(METAFIELD_TYPES) as MetafieldKey[]).map((key) => ({
-    namespace: METAFIELD_NAMESPACE,
-    key,
-    type: METAFIELD_TYPES[key],
-    value: values[key],
-  }));
+  const out: MetafieldWrite[] = [];
+  for (const key of Object.keys(METAFIELD_TYPES) as MetafieldKey[]) {
+    const value = values[key];
+    if (value !== null) out.push({ namespace: METAFIELD_NAMESPACE, key, type: METAFIELD_TYPES[key], value });
+  }
+  return out;
+}
+
+/** Bit mask of the optional metafields among `mfs` (bit i = OPTIONAL_METAFIELDS[i]). */
+export function optionalMask(mfs: readonly MetafieldWrite[]): number {
+  let mask = 0;
+  OPTIONAL_METAFIELDS.forEach((key, i) => {
+    if (mfs.some((m) => m.key === key)) mask |= 1 << i;
+  });
+  return mask;
+}
+
+/** Optional metafields written before (mask `before`) that the customer should no longer carry. */
+export function metafieldsToDelete(before: number, now: number): MetafieldDelete[] {
+  return OPTIONAL_METAFIELDS.filter((_, i) => before & (1 << i) && !(now & (1 << i))).map((key) => ({ namespace: METAFIELD_NAMESPACE, key }));
 }
 
 function shortHash(text: string): string {
@@ -143,13 +186,13 @@ export function metafieldsHash(mfs: readonly MetafieldWrite[]): string {
   );
 }
 
-export function composeHash(tags: string, metafields: string): string {
-  return `v1:${tags}:${metafields}`;
+export function composeHash(tags: string, metafields: string, optional = 0): string {
+  return `v1:${tags}:${metafields}:${optional.toString(16)}`;
 }
 
-function parseHash(h: string | null): { tags: string; metafields: string } | null {
-  const m = h ? /^v1:([0-9a-f]+):([0-9a-f]+)$/.exec(h) : null;
-  return m ? { tags: m[1], metafields: m[2] } : null;
+function parseHash(h: string | null): { tags: string; metafields: string; optional: number } | null {
+  const m = h ? /^v1:([0-9a-f]+):([0-9a-f]+)(?::([0-9a-f]+))?$/.exec(h) : null;
+  return m ? { tags: m[1], metafields: m[2], optional: m[3] ? parseInt(m[3], 16) : 0 } : null;
 }
 
 /**
@@ -166,10 +209,12 @@ export function planCustomerWrite(desired: DesiredState | null, written: Written
       tagsToAdd: [],
       tagsToRemove: owned,
       metafields: [],
+      metafieldDeletes: [],
       appTags: [],
       hash: written.writtenHash ?? "",
       tagsHash: prev?.tags ?? "0",
       metafieldsHash: prev?.metafields ?? "0",
+      optionalMask: prev?.optional ?? 0,
       changed: owned.length > 0,
     };
   }
@@ -186,16 +231,20 @@ export function planCustomerWrite(desired: DesiredState | null, written: Written
   const tagsToRemove = owned.filter((t) => !wantLower.has(norm(t)));
   const tagsInSync = tagsToAdd.length === 0 && tagsToRemove.length === 0 && prev?.tags === tHash;
   const metafields = prev?.metafields === mHash ? [] : mfs;
+  const mask = optionalMask(mfs);
+  const metafieldDeletes = metafields.length ? metafieldsToDelete(prev?.optional ?? 0, mask) : [];
   // A never-written customer whose appTags already match (e.g. hash lost): re-add is a no-op in Shopify.
   const addAll = !tagsInSync && tagsToAdd.length === 0 && tagsToRemove.length === 0 ? want : tagsToAdd;
   return {
     tagsToAdd: addAll,
     tagsToRemove,
     metafields,
+    metafieldDeletes,
     appTags: want,
-    hash: composeHash(tHash, mHash),
+    hash: composeHash(tHash, mHash, mask),
     tagsHash: tHash,
     metafieldsHash: mHash,
+    optionalMask: mask,
     changed: addAll.length > 0 || tagsToRemove.length > 0 || metafields.length > 0,
   };
 }
@@ -207,7 +256,11 @@ export function planCustomerWrite(desired: DesiredState | null, written: Written
  */
 export function hashAfter(plan: WritePlan, written: WrittenState, accepted: { tags: boolean; metafields: boolean }): string {
   const prev = parseHash(written.writtenHash);
-  return composeHash(accepted.tags ? plan.tagsHash : (prev?.tags ?? "0"), accepted.metafields ? plan.metafieldsHash : (prev?.metafields ?? "0"));
+  return composeHash(
+    accepted.tags ? plan.tagsHash : (prev?.tags ?? "0"),
+    accepted.metafields ? plan.metafieldsHash : (prev?.metafields ?? "0"),
+    accepted.metafields ? plan.optionalMask : (prev?.optional ?? 0),
+  );
 }
 
 // ---- A shop's write-back as a batch: plan every customer, then derive what to
@@ -228,6 +281,9 @@ export interface WriteBackRow {
   predictedClv12m: number | null;
   expectedPurchases90d: number | null;
   asOf: Date | null;
+  /** Trait keys of the score, sorted (all of them; the plan keeps the enabled ones). */
+  traits: string[] | null;
+  expectedNextOrderAt: Date | null;
   writtenHash: string | null;
 }
 
@@ -259,9 +315,10 @@ export interface RecordedWrite {
 /** Plans every row; returns only the customers with something to write. */
 export function planWriteBack(
   rows: readonly WriteBackRow[],
-  opts: { shopDomain: string; tagPrefix: string; holdoutPercent: number },
+  opts: { shopDomain: string; tagPrefix: string; holdoutPercent: number; traitTagPrefix: string; enabledTraits: readonly string[] },
 ): PlannedCustomer[] {
   const planned: PlannedCustomer[] = [];
+  const enabled = new Set(opts.enabledTraits);
   for (const row of rows) {
     const holdout = isHoldout(opts.shopDomain, row.id, opts.holdoutPercent);
     const desired: DesiredState | null = row.scored
@@ -277,6 +334,9 @@ export function planWriteBack(
           scoredAt: row.asOf!,
           holdout,
           tagPrefix: opts.tagPrefix,
+          traits: (row.traits ?? []).filter((t) => enabled.has(t)).sort(),
+          traitTagPrefix: opts.traitTagPrefix,
+          expectedNextOrderDate: row.expectedNextOrderAt ? row.expectedNextOrderAt.toISOString().slice(0, 10) : null,
         }
       : null;
     const plan = planCustomerWrite(desired, { appTags: row.appTags ?? [], writtenHash: row.writtenHash });

@@ -12,8 +12,8 @@ export type EditableSettings = Omit<ShopSettingsValues, "flowTriggerEnabled">;
 export async function loadSettings(shopDomain: string): Promise<EditableSettings | null> {
   const shop = await prisma.shop.findUnique({ where: { domain: shopDomain }, select: { settings: true } });
   if (!shop) return null;
-  const { churnHorizonDays, tagPrefix, holdoutPercent, writeBackEnabled, segmentMap } = resolveSettings(shop.settings);
-  return { churnHorizonDays, tagPrefix, holdoutPercent, writeBackEnabled, segmentMap };
+  const { churnHorizonDays, tagPrefix, holdoutPercent, writeBackEnabled, segmentMap, traitTagPrefix, enabledTraits } = resolveSettings(shop.settings);
+  return { churnHorizonDays, tagPrefix, holdoutPercent, writeBackEnabled, segmentMap, traitTagPrefix, enabledTraits };
 }
 
 /** Writes already-validated settings. False when the shop is not installed (nothing written). */
@@ -25,6 +25,8 @@ export async function saveSettings(shopDomain: string, values: EditableSettings)
     tagPrefix: values.tagPrefix,
     holdoutPercent: values.holdoutPercent,
     writeBackEnabled: values.writeBackEnabled,
+    traitTagPrefix: values.traitTagPrefix,
+    enabledTraits: [...values.enabledTraits],
     segmentMap: { grid: values.segmentMap.grid } as unknown as Prisma.InputJsonValue,
   };
   await prisma.shopSettings.upsert({ where: { shopId: shop.id }, create: { shopId: shop.id, ...data }, update: data });

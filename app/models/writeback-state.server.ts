@@ -17,7 +17,7 @@ export async function loadWriteBackRows(shopId: string, customerIds?: readonly (
   const { rows } = await pool.query<WriteBackRow>(
     `SELECT c.id::text AS id, c."appTags" AS "appTags", (s."customerId" IS NOT NULL) AS scored,
             s.segment, s.r, s.f, s.m, s."churnProbability", s."churnModel", s."predictedClv12m", s."expectedPurchases90d",
-            s."asOf", s."writtenHash"
+            s."asOf", s.traits, s."expectedNextOrderAt", s."writtenHash"
        FROM "Customer" c
        LEFT JOIN "CustomerScore" s ON s."shopId" = c."shopId" AND s."customerId" = c.id
       WHERE c."shopId" = $1 AND c."deletedAt" IS NULL

@@ -24,6 +24,8 @@ export const METAFIELD_DEFINITIONS: { key: MetafieldKey; name: string; descripti
   { key: "churn_model", name: "Churn model", description: "The model that produced the churn probability: bgnbd, supervised or heuristic" },
   { key: "predicted_clv_12m", name: "Predicted 12-month value", description: "Predicted customer value over the next 12 months, shop currency" },
   { key: "expected_purchases_90d", name: "Expected purchases (90 days)", description: "Expected number of purchases in the next 90 days" },
+  { key: "traits", name: "Behavioural traits", description: "Trait keys, e.g. discount_seeker, due_to_reorder (absent when none)" },
+  { key: "expected_next_order_date", name: "Expected next order date", description: "Last order day plus the customer's typical gap (absent with fewer than 2 orders)" },
   { key: "scored_at", name: "RFM scored at", description: "As-of time of the written scores" },
 ];
 

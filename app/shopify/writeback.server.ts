@@ -3,13 +3,15 @@
 // the caller plans the writes (app/domain/writeback-plan.ts) and records what
 // was accepted through the `onAccepted` callback it hands in.
 //
-// - Per-call mode (few changes): tagsRemove / tagsAdd per customer and
-//   metafieldsSet with ≤ 25 metafields (whole customers packed per call);
+// - Per-call mode (few changes): tagsRemove / tagsAdd per customer,
+//   metafieldsSet with ≤ 25 metafields (whole customers packed per call) and
+//   metafieldsDelete for optional metafields that lost their value;
 //   several mutation fields go as aliases of one request (each still costs 10
 //   points), paced by the admin client, which also retries THROTTLED.
 // - Bulk mode (many changes): bulkOperationRunMutation, one mutation type per
-//   bulk operation (tagsRemove, tagsAdd, metafieldsSet), run concurrently.
-import type { AcceptedParts, MetafieldWrite } from "../domain/writeback-plan";
+//   bulk operation (tagsRemove, tagsAdd, metafieldsSet, metafieldsDelete), run
+//   concurrently.
+import type { AcceptedParts, MetafieldDelete, MetafieldWrite } from "../domain/writeback-plan";
 import type { ShopifyAdminClient } from "./admin-client.server";
 import { runBulkMutation } from "./bulk-mutation.server";
 import { gidOf } from "./gid";
@@ -25,6 +27,8 @@ export interface CustomerWrite {
   tagsToRemove: string[];
   tagsToAdd: string[];
   metafields: MetafieldWrite[];
+  /** Optional metafields to delete (deleting an absent one succeeds). */
+  metafieldDeletes?: MetafieldDelete[];
 }
 
 /** The accepted parts of each write in a chunk, in the order the writes were given. */
@@ -56,6 +60,25 @@ export interface BulkSendOptions extends SendOptions {
 const emptyReport = (): SendReport => ({ tagCalls: 0, metafieldCalls: 0, bulkOperations: 0, bulkLines: 0, errors: [] });
 
 type MetafieldsSetInput = MetafieldWrite & { ownerId: string };
+type MetafieldIdentifierInput = MetafieldDelete & { ownerId: string };
+
+/** Pack whole customers' metafield deletes into calls of ≤ 25 identifiers (indexes into `writes`). */
+function packDeletes(writes: readonly CustomerWrite[], indexes: readonly number[]): { writes: number[]; metafields: MetafieldIdentifierInput[] }[] {
+  const calls: { writes: number[]; metafields: MetafieldIdentifierInput[] }[] = [];
+  let current: (typeof calls)[number] | null = null;
+  for (const i of indexes) {
+    const write = writes[i];
+    if (!write.metafieldDeletes?.length) continue;
+    const inputs = write.metafieldDeletes.map((m) => ({ ownerId: gidOf("Customer", write.customerId), namespace: m.namespace, key: m.key }));
+    if (!current || current.metafields.length + inputs.length > MAX_METAFIELDS_PER_CALL) {
+      current = { writes: [], metafields: [] };
+      calls.push(current);
+    }
+    current.writes.push(i);
+    current.metafields.push(...inputs);
+  }
+  return calls;
+}
 
 /** Pack whole customers' metafields into calls of ≤ 25 (indexes into `writes`). */
 function packMetafields(writes: readonly CustomerWrite[], indexes: readonly number[]): { writes: number[]; metafields: MetafieldsSetInput[] }[] {
@@ -100,7 +123,8 @@ class Outcomes {
 
 type Op =
   | { kind: "tagsAdd" | "tagsRemove"; write: number; customerId: string; tags: string[] }
-  | { kind: "metafieldsSet"; writes: number[]; metafields: MetafieldsSetInput[] };
+  | { kind: "metafieldsSet"; writes: number[]; metafields: MetafieldsSetInput[] }
+  | { kind: "metafieldsDelete"; writes: number[]; metafields: MetafieldIdentifierInput[] };
 
 interface UserError {
   field: string[] | null;
@@ -108,7 +132,7 @@ interface UserError {
 }
 
 function markOp(outcomes: Outcomes, op: Op, ok: boolean) {
-  if (op.kind === "metafieldsSet") for (const i of op.writes) outcomes.metafields(i, ok);
+  if (op.kind === "metafieldsSet" || op.kind === "metafieldsDelete") for (const i of op.writes) outcomes.metafields(i, ok);
   else if (op.kind === "tagsAdd") outcomes.tagsAdded(op.write, ok);
   else outcomes.tagsRemoved(op.write, ok);
 }
@@ -123,6 +147,10 @@ async function sendOps(client: ShopifyAdminClient, ops: Op[], outcomes: Outcomes
       if (op.kind === "metafieldsSet") {
         declarations.push(`$mf${n}: [MetafieldsSetInput!]!`);
         fields.push(`op${n}: metafieldsSet(metafields: $mf${n}) { userErrors { field message code elementIndex } }`);
+        variables[`mf${n}`] = op.metafields;
+      } else if (op.kind === "metafieldsDelete") {
+        declarations.push(`$mf${n}: [MetafieldIdentifierInput!]!`);
+        fields.push(`op${n}: metafieldsDelete(metafields: $mf${n}) { userErrors { field message } }`);
         variables[`mf${n}`] = op.metafields;
       } else {
         declarations.push(`$id${n}: ID!`, `$tags${n}: [String!]!`);
@@ -144,7 +172,7 @@ async function sendOps(client: ShopifyAdminClient, ops: Op[], outcomes: Outcomes
     }
     batch.forEach((op, n) => {
       const errors = data[`op${n}`]?.userErrors ?? [{ field: null, message: "no payload" }];
-      if (op.kind === "metafieldsSet") report.metafieldCalls++;
+      if (op.kind === "metafieldsSet" || op.kind === "metafieldsDelete") report.metafieldCalls++;
       else report.tagCalls++;
       if (errors.length) report.errors.push(`${op.kind}: ${errors.map((e) => e.message).join("; ")}`.slice(0, 500));
       markOp(outcomes, op, errors.length === 0);
@@ -165,6 +193,7 @@ export async function sendWritesPerCall(client: ShopifyAdminClient, writes: read
       if (writes[i].tagsToAdd.length) ops.push({ kind: "tagsAdd", write: i, customerId: writes[i].customerId, tags: writes[i].tagsToAdd });
     }
     for (const call of packMetafields(writes, indexes)) ops.push({ kind: "metafieldsSet", writes: call.writes, metafields: call.metafields });
+    for (const call of packDeletes(writes, indexes)) ops.push({ kind: "metafieldsDelete", writes: call.writes, metafields: call.metafields });
     await sendOps(client, ops, outcomes, report);
     await opts.onAccepted(outcomes.chunk(start, end));
   }
@@ -177,6 +206,8 @@ const TAGS_REMOVE_BULK = `#graphql
   mutation RfmBulkTagsRemove($id: ID!, $tags: [String!]!) { tagsRemove(id: $id, tags: $tags) { userErrors { field message } } }`;
 const METAFIELDS_SET_BULK = `#graphql
   mutation RfmBulkMetafieldsSet($metafields: [MetafieldsSetInput!]!) { metafieldsSet(metafields: $metafields) { userErrors { field message code elementIndex } } }`;
+const METAFIELDS_DELETE_BULK = `#graphql
+  mutation RfmBulkMetafieldsDelete($metafields: [MetafieldIdentifierInput!]!) { metafieldsDelete(metafields: $metafields) { userErrors { field message } } }`;
 
 function lineOk(line: { data: Record<string, unknown> | null; errors?: unknown[] } | undefined, field: string): boolean {
   if (!line || (line.errors && line.errors.length)) return false;
@@ -215,6 +246,16 @@ export async function sendWritesBulk(client: ShopifyAdminClient, writes: readonl
       lines: calls.map((c) => ({ metafields: c.metafields })),
       mark: (n, ok) => {
         for (const i of calls[n].writes) outcomes.metafields(i, ok);
+      },
+    });
+  const deletes = packDeletes(writes, all);
+  if (deletes.length)
+    jobs.push({
+      mutation: METAFIELDS_DELETE_BULK,
+      field: "metafieldsDelete",
+      lines: deletes.map((c) => ({ metafields: c.metafields })),
+      mark: (n, ok) => {
+        for (const i of deletes[n].writes) outcomes.metafields(i, ok);
       },
     });
 

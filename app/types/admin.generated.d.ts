@@ -96,6 +96,13 @@ export type RfmCustomersUpdatedQueryVariables = AdminTypes.Exact<{
 
 export type RfmCustomersUpdatedQuery = { customers: { nodes: Array<Pick<AdminTypes.Customer, 'id' | 'createdAt' | 'updatedAt'>>, pageInfo: Pick<AdminTypes.PageInfo, 'hasNextPage' | 'endCursor'> } };
 
+export type RfmProductTypesQueryVariables = AdminTypes.Exact<{
+  ids: Array<AdminTypes.Scalars['ID']['input']> | AdminTypes.Scalars['ID']['input'];
+}>;
+
+
+export type RfmProductTypesQuery = { nodes: Array<AdminTypes.Maybe<Pick<AdminTypes.Product, 'id' | 'productType'>>> };
+
 export type RfmSegmentsQueryVariables = AdminTypes.Exact<{
   after?: AdminTypes.InputMaybe<AdminTypes.Scalars['String']['input']>;
 }>;
@@ -153,12 +160,20 @@ export type RfmBulkMetafieldsSetMutationVariables = AdminTypes.Exact<{
 
 export type RfmBulkMetafieldsSetMutation = { metafieldsSet?: AdminTypes.Maybe<{ userErrors: Array<Pick<AdminTypes.MetafieldsSetUserError, 'field' | 'message' | 'code' | 'elementIndex'>> }> };
 
+export type RfmBulkMetafieldsDeleteMutationVariables = AdminTypes.Exact<{
+  metafields: Array<AdminTypes.MetafieldIdentifierInput> | AdminTypes.MetafieldIdentifierInput;
+}>;
+
+
+export type RfmBulkMetafieldsDeleteMutation = { metafieldsDelete?: AdminTypes.Maybe<{ userErrors: Array<Pick<AdminTypes.UserError, 'field' | 'message'>> }> };
+
 interface GeneratedQueryTypes {
   "#graphql\n  query RfmBulkOperation($id: ID!) {\n    bulkOperation(id: $id) { id status errorCode objectCount url partialDataUrl }\n  }": {return: RfmBulkOperationQuery, variables: RfmBulkOperationQueryVariables},
   "#graphql\n  query RfmDefinitions($after: String, $namespace: String) {\n    metafieldDefinitions(first: 50, after: $after, ownerType: CUSTOMER, namespace: $namespace) {\n      nodes { id key type { name } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }": {return: RfmDefinitionsQuery, variables: RfmDefinitionsQueryVariables},
   "#graphql\n  query RfmOrder($id: ID!) { order(id: $id) { ...RfmOrderFields } }\n  #graphql\n  fragment RfmOrderFields on Order {\n    id createdAt updatedAt processedAt cancelledAt test currencyCode presentmentCurrencyCode\n    customer { id }\n    totalPriceSet { shopMoney { amount currencyCode } }\n    currentTotalPriceSet { shopMoney { amount currencyCode } }\n    discountCodes\n  }": {return: RfmOrderQuery, variables: RfmOrderQueryVariables},
   "#graphql\n  query RfmOrdersUpdated($query: String!, $after: String) {\n    orders(first: 100, after: $after, query: $query, sortKey: UPDATED_AT) {\n      nodes { ...RfmOrderFields }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n  #graphql\n  fragment RfmOrderFields on Order {\n    id createdAt updatedAt processedAt cancelledAt test currencyCode presentmentCurrencyCode\n    customer { id }\n    totalPriceSet { shopMoney { amount currencyCode } }\n    currentTotalPriceSet { shopMoney { amount currencyCode } }\n    discountCodes\n  }": {return: RfmOrdersUpdatedQuery, variables: RfmOrdersUpdatedQueryVariables},
   "#graphql\n  query RfmCustomersUpdated($query: String!, $after: String) {\n    customers(first: 250, after: $after, query: $query, sortKey: UPDATED_AT) {\n      nodes { id createdAt updatedAt }\n      pageInfo { hasNextPage endCursor }\n    }\n  }": {return: RfmCustomersUpdatedQuery, variables: RfmCustomersUpdatedQueryVariables},
+  "#graphql\n  query RfmProductTypes($ids: [ID!]!) {\n    nodes(ids: $ids) { ... on Product { id productType } }\n  }": {return: RfmProductTypesQuery, variables: RfmProductTypesQueryVariables},
   "#graphql\n  query RfmSegments($after: String) {\n    segments(first: 250, after: $after) { nodes { id name query } pageInfo { hasNextPage endCursor } }\n  }": {return: RfmSegmentsQuery, variables: RfmSegmentsQueryVariables},
 }
 
@@ -174,6 +189,7 @@ interface GeneratedMutationTypes {
   "#graphql\n  mutation RfmBulkTagsAdd($id: ID!, $tags: [String!]!) { tagsAdd(id: $id, tags: $tags) { userErrors { field message } } }": {return: RfmBulkTagsAddMutation, variables: RfmBulkTagsAddMutationVariables},
   "#graphql\n  mutation RfmBulkTagsRemove($id: ID!, $tags: [String!]!) { tagsRemove(id: $id, tags: $tags) { userErrors { field message } } }": {return: RfmBulkTagsRemoveMutation, variables: RfmBulkTagsRemoveMutationVariables},
   "#graphql\n  mutation RfmBulkMetafieldsSet($metafields: [MetafieldsSetInput!]!) { metafieldsSet(metafields: $metafields) { userErrors { field message code elementIndex } } }": {return: RfmBulkMetafieldsSetMutation, variables: RfmBulkMetafieldsSetMutationVariables},
+  "#graphql\n  mutation RfmBulkMetafieldsDelete($metafields: [MetafieldIdentifierInput!]!) { metafieldsDelete(metafields: $metafields) { userErrors { field message } } }": {return: RfmBulkMetafieldsDeleteMutation, variables: RfmBulkMetafieldsDeleteMutationVariables},
 }
 declare module '../shopify/admin-operations' {
   type InputMaybe<T> = AdminTypes.InputMaybe<T>;

@@ -588,6 +588,19 @@ export type MetafieldEdge = {
   node: Metafield;
 };
 
+export type MetafieldIdentifier = {
+  __typename?: 'MetafieldIdentifier';
+  key: Scalars['String']['output'];
+  namespace: Scalars['String']['output'];
+  ownerId: Scalars['ID']['output'];
+};
+
+export type MetafieldIdentifierInput = {
+  key: Scalars['String']['input'];
+  namespace: Scalars['String']['input'];
+  ownerId: Scalars['ID']['input'];
+};
+
 export type MetafieldOwnerType =
   | 'COMPANY'
   | 'CUSTOMER'
@@ -598,6 +611,12 @@ export type MetafieldOwnerType =
 export type MetafieldStorefrontAccessInput =
   | 'NONE'
   | 'PUBLIC_READ';
+
+export type MetafieldsDeletePayload = {
+  __typename?: 'MetafieldsDeletePayload';
+  deletedMetafields?: Maybe<Array<Maybe<MetafieldIdentifier>>>;
+  userErrors: Array<UserError>;
+};
 
 export type MetafieldsSetInput = {
   compareDigest?: InputMaybe<Scalars['String']['input']>;
@@ -658,6 +677,7 @@ export type Mutation = {
   bulkOperationRunQuery?: Maybe<BulkOperationRunQueryPayload>;
   flowTriggerReceive?: Maybe<FlowTriggerReceivePayload>;
   metafieldDefinitionCreate?: Maybe<MetafieldDefinitionCreatePayload>;
+  metafieldsDelete?: Maybe<MetafieldsDeletePayload>;
   metafieldsSet?: Maybe<MetafieldsSetPayload>;
   segmentCreate?: Maybe<SegmentCreatePayload>;
   segmentDelete?: Maybe<SegmentDeletePayload>;
@@ -696,6 +716,11 @@ export type MutationFlowTriggerReceiveArgs = {
 
 export type MutationMetafieldDefinitionCreateArgs = {
   definition: MetafieldDefinitionInput;
+};
+
+
+export type MutationMetafieldsDeleteArgs = {
+  metafields: Array<MetafieldIdentifierInput>;
 };
 
 
@@ -761,6 +786,7 @@ export type Order = Node & {
   refunds: Array<Refund>;
   subtotalPriceSet: MoneyBag;
   test: Scalars['Boolean']['output'];
+  totalDiscountsSet?: Maybe<MoneyBag>;
   totalPriceSet: MoneyBag;
   totalRefundedSet: MoneyBag;
   updatedAt: Scalars['DateTime']['output'];

@@ -27,7 +27,7 @@ afterAll(async () => {
 });
 
 function fields(overrides: Record<string, string | undefined> = {}): Record<string, string> {
-  const all: Record<string, string | undefined> = { churnHorizonDays: "60", tagPrefix: "seg-", holdoutPercent: "5", writeBackEnabled: "on" };
+  const all: Record<string, string | undefined> = { churnHorizonDays: "60", tagPrefix: "seg-", holdoutPercent: "5", writeBackEnabled: "on", traitTagPrefix: "trait:", trait_recovered: "on" };
   for (let r = 1; r <= 5; r++) for (let f = 1; f <= 5; f++) all[cellField(r, f)] = DEFAULT_SEGMENT_MAP.grid[r - 1][f - 1];
   Object.assign(all, overrides);
   return Object.fromEntries(Object.entries(all).filter((e): e is [string, string] => e[1] !== undefined));

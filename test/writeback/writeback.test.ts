@@ -65,21 +65,35 @@ afterAll(async () => {
 });
 
 describe("metafield definitions", () => {
-  it("creates the nine $app:rfm customer definitions once", async () => {
+  it("creates the eleven $app:rfm customer definitions once", async () => {
     await env.createShop(SHOP_A);
     const client = await env.client(SHOP_A);
     const first = await env.metafields.ensureMetafieldDefinitions(client);
-    expect(first.created.sort()).toEqual(["churn_model", "churn_probability", "expected_purchases_90d", "f_score", "m_score", "predicted_clv_12m", "r_score", "scored_at", "segment"]);
+    expect(first.created.sort()).toEqual([
+      "churn_model",
+      "churn_probability",
+      "expected_next_order_date",
+      "expected_purchases_90d",
+      "f_score",
+      "m_score",
+      "predicted_clv_12m",
+      "r_score",
+      "scored_at",
+      "segment",
+      "traits",
+    ]);
     const second = await env.metafields.ensureMetafieldDefinitions(client);
     expect(second.created).toEqual([]);
     const defs = env.sim.state.extras.get(SHOP_A)!.definitions;
-    expect(defs.length).toBe(9);
+    expect(defs.length).toBe(11);
     expect(new Set(defs.map((d) => d.namespace))).toEqual(new Set(["$app:rfm"]));
     expect(defs.find((d) => d.key === "segment")?.type).toBe("single_line_text_field");
     expect(defs.find((d) => d.key === "r_score")?.type).toBe("number_integer");
     expect(defs.find((d) => d.key === "churn_probability")?.type).toBe("number_decimal");
     expect(defs.find((d) => d.key === "churn_model")?.type).toBe("single_line_text_field");
     expect(defs.find((d) => d.key === "scored_at")?.type).toBe("date_time");
+    expect(defs.find((d) => d.key === "traits")?.type).toBe("list.single_line_text_field");
+    expect(defs.find((d) => d.key === "expected_next_order_date")?.type).toBe("date");
   });
 });
 

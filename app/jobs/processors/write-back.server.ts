@@ -49,12 +49,19 @@ const toWrite = (p: PlannedCustomer): CustomerWrite => ({
   tagsToRemove: p.plan.tagsToRemove,
   tagsToAdd: p.plan.tagsToAdd,
   metafields: p.plan.metafields,
+  metafieldDeletes: p.plan.metafieldDeletes,
 });
 
 async function writeCustomers(shop: Shop, client: ShopifyAdminClient | undefined, opts: WriteBackOptions): Promise<WriteBackResult> {
   const settings = resolveSettings(shop.settings);
   const rows = await loadWriteBackRows(shop.id, opts.customerIds);
-  const planned = planWriteBack(rows, { shopDomain: shop.domain, tagPrefix: settings.tagPrefix, holdoutPercent: settings.holdoutPercent });
+  const planned = planWriteBack(rows, {
+    shopDomain: shop.domain,
+    tagPrefix: settings.tagPrefix,
+    holdoutPercent: settings.holdoutPercent,
+    traitTagPrefix: settings.traitTagPrefix,
+    enabledTraits: settings.enabledTraits,
+  });
   const result: WriteBackResult = {
     mode: "none",
     customersConsidered: rows.length,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_SEGMENT_MAP } from "../../domain/segment-map";
-import { cellField } from "../../domain/settings";
+import { cellField, traitField } from "../../domain/settings";
 import { parseSettingsForm } from "./form.server";
 
 function form(overrides: Record<string, string | undefined> = {}): Record<string, string | undefined> {
@@ -9,6 +9,9 @@ function form(overrides: Record<string, string | undefined> = {}): Record<string
     tagPrefix: "seg-",
     holdoutPercent: "5",
     writeBackEnabled: "on",
+    traitTagPrefix: "trait:",
+    [traitField("discount_seeker")]: "on",
+    [traitField("recovered")]: "on",
   };
   for (let r = 1; r <= 5; r++) for (let f = 1; f <= 5; f++) fields[cellField(r, f)] = DEFAULT_SEGMENT_MAP.grid[r - 1][f - 1];
   return { ...fields, ...overrides };
@@ -55,5 +58,17 @@ describe("parseSettingsForm", () => {
     expect(errorsOf(form({ tagPrefix: "a".repeat(21) }))).toEqual({ tagPrefix: "Tag prefix must be at most 20 characters" });
     expect(errorsOf(form({ tagPrefix: "" }))).toEqual({ tagPrefix: "Tag prefix is required" });
     expect(errorsOf(form({ churnHorizonDays: undefined }))).toEqual({ churnHorizonDays: "Churn horizon is required" });
+  });
+
+  it("reads the trait switches and checks the trait tag prefix", () => {
+    const parsed = parseSettingsForm(form({ [traitField("vip_at_risk")]: "on", [traitField("no_such_trait")]: "on" }));
+    expect(parsed.ok && parsed.values.enabledTraits).toEqual(["discount_seeker", "recovered", "vip_at_risk"]);
+    expect(parsed.ok && parsed.values.traitTagPrefix).toBe("trait:");
+    expect(errorsOf(form({ traitTagPrefix: "" }))).toEqual({ traitTagPrefix: "Trait tag prefix is required" });
+    expect(errorsOf(form({ traitTagPrefix: "SEG-" }))).toEqual({ traitTagPrefix: "Trait tag prefix must differ from the segment tag prefix" });
+    expect(errorsOf(form({ traitTagPrefix: "t t" }))).toEqual({ traitTagPrefix: "Trait tag prefix may contain only letters, digits, -, _ and :" });
+    // None checked: no traits written.
+    const none = parseSettingsForm(form({ [traitField("discount_seeker")]: undefined, [traitField("recovered")]: undefined }));
+    expect(none.ok && none.values.enabledTraits).toEqual([]);
   });
 });

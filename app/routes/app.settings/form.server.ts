@@ -2,7 +2,7 @@
 // app/domain/settings.ts) and the parsing of the submitted FormData into
 // validated values or field errors keyed by form field name.
 import { z } from "zod";
-import { SETTINGS_LIMITS, TAG_PREFIX_PATTERN, cellField } from "../../domain/settings";
+import { SETTINGS_LIMITS, TAG_PREFIX_PATTERN, WRITABLE_TRAITS, cellField, traitField } from "../../domain/settings";
 import { SEGMENT_KEYS, SEGMENT_NAMES, parseSegmentMap, type SegmentMap } from "../../domain/segment-map";
 import type { EditableSettings } from "../../models/settings.server";
 
@@ -10,6 +10,14 @@ import type { EditableSettings } from "../../models/settings.server";
 export const SEGMENT_OPTIONS = SEGMENT_KEYS.map((key) => ({ label: SEGMENT_NAMES[key], value: key as string }));
 
 export type SettingsErrors = Record<string, string>;
+
+const prefixField = (label: string) =>
+  z
+    .string({ required_error: `${label} is required` })
+    .trim()
+    .min(1, `${label} is required`)
+    .max(SETTINGS_LIMITS.tagPrefixMaxLength, `${label} must be at most ${SETTINGS_LIMITS.tagPrefixMaxLength} characters`)
+    .regex(TAG_PREFIX_PATTERN, `${label} may contain only letters, digits, -, _ and :`);
 
 const intField = (label: string, { min, max }: { min: number; max: number }) =>
   z
@@ -22,14 +30,11 @@ const intField = (label: string, { min, max }: { min: number; max: number }) =>
 
 export const settingsFormSchema = z.object({
   churnHorizonDays: intField("Churn horizon", SETTINGS_LIMITS.churnHorizonDays),
-  tagPrefix: z
-    .string({ required_error: "Tag prefix is required" })
-    .trim()
-    .min(1, "Tag prefix is required")
-    .max(SETTINGS_LIMITS.tagPrefixMaxLength, `Tag prefix must be at most ${SETTINGS_LIMITS.tagPrefixMaxLength} characters`)
-    .regex(TAG_PREFIX_PATTERN, "Tag prefix may contain only letters, digits, -, _ and :"),
+  tagPrefix: prefixField("Tag prefix"),
   holdoutPercent: intField("Holdout percent", SETTINGS_LIMITS.holdoutPercent),
   writeBackEnabled: z.boolean(),
+  traitTagPrefix: prefixField("Trait tag prefix"),
+  enabledTraits: z.array(z.enum(WRITABLE_TRAITS)),
 });
 
 export type ParsedSettingsForm = { ok: true; values: EditableSettings } | { ok: false; errors: SettingsErrors };
@@ -44,6 +49,8 @@ export function parseSettingsForm(input: FormData | Record<string, string | unde
     holdoutPercent: form.holdoutPercent,
     // An unchecked checkbox is absent from the form.
     writeBackEnabled: form.writeBackEnabled === "on" || form.writeBackEnabled === "true",
+    traitTagPrefix: form.traitTagPrefix,
+    enabledTraits: WRITABLE_TRAITS.filter((t) => form[traitField(t)] === "on" || form[traitField(t)] === "true"),
   });
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
@@ -67,6 +74,10 @@ export function parseSettingsForm(input: FormData | Record<string, string | unde
     segmentMap = parseSegmentMap({ grid });
   } catch {
     errors.segmentMap ??= "The segment map needs a segment in every cell";
+  }
+  // Segment tags and trait tags must not be told apart by the trait key alone.
+  if (parsed.success && parsed.data.traitTagPrefix.toLowerCase() === parsed.data.tagPrefix.toLowerCase()) {
+    errors.traitTagPrefix ??= "Trait tag prefix must differ from the segment tag prefix";
   }
   if (Object.keys(errors).length > 0 || !parsed.success || !segmentMap) return { ok: false, errors };
   return { ok: true, values: { ...parsed.data, segmentMap } };

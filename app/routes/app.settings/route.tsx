@@ -18,7 +18,8 @@ import {
 import { authenticate } from "../../shopify.server";
 import { loadSettings, saveSettings } from "../../models/settings.server";
 import { enqueue } from "../../queue.server";
-import { SETTINGS_DEFAULTS, SETTINGS_LIMITS, cellField } from "../../domain/settings";
+import { SETTINGS_DEFAULTS, SETTINGS_LIMITS, WRITABLE_TRAITS, cellField, traitField } from "../../domain/settings";
+import { TRAIT_LABELS } from "../../domain/trait-labels";
 import { SEGMENT_OPTIONS, parseSettingsForm, type SettingsErrors } from "./form.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
@@ -51,6 +52,15 @@ export default function Settings() {
   const [prefix, setPrefix] = useState(saved.tagPrefix);
   const [holdout, setHoldout] = useState(String(saved.holdoutPercent));
   const [writeBack, setWriteBack] = useState(saved.writeBackEnabled);
+  const [traitPrefix, setTraitPrefix] = useState(saved.traitTagPrefix);
+  const [traitsOn, setTraitsOn] = useState<Set<string>>(() => new Set(saved.enabledTraits));
+  const toggleTrait = (t: string, on: boolean) =>
+    setTraitsOn((s) => {
+      const next = new Set(s);
+      if (on) next.add(t);
+      else next.delete(t);
+      return next;
+    });
   const [grid, setGrid] = useState<string[][]>(() => saved.segmentMap.grid.map((row) => [...row]));
   const setCell = (r: number, f: number, value: string) =>
     setGrid((g) => g.map((row, i) => (i === r - 1 ? row.map((v, j) => (j === f - 1 ? value : v)) : row)));
@@ -118,6 +128,34 @@ export default function Settings() {
                   error={errors.writeBackEnabled}
                 />
               </FormLayout>
+            </Card>
+          </Layout.Section>
+          <Layout.Section>
+            <Card>
+              <BlockStack gap="300">
+                <Text as="h2" variant="headingMd">Behavioural traits</Text>
+                <Text as="p" tone="subdued">Traits that are on become customer tags, the traits metafield and a Shopify customer segment each. Turning one off removes the app&apos;s tags for it at the next write-back.</Text>
+                <TextField
+                  label="Trait tag prefix"
+                  name="traitTagPrefix"
+                  value={traitPrefix}
+                  onChange={setTraitPrefix}
+                  autoComplete="off"
+                  maxLength={PREFIX_MAX}
+                  error={errors.traitTagPrefix}
+                  helpText={`Customers get tags like "${traitPrefix || SETTINGS_DEFAULTS.traitTagPrefix}discount_seeker".`}
+                />
+                {WRITABLE_TRAITS.map((t) => (
+                  <Checkbox
+                    key={t}
+                    label={TRAIT_LABELS[t].name}
+                    helpText={TRAIT_LABELS[t].definition}
+                    name={traitField(t)}
+                    checked={traitsOn.has(t)}
+                    onChange={(on) => toggleTrait(t, on)}
+                  />
+                ))}
+              </BlockStack>
             </Card>
           </Layout.Section>
           <Layout.Section>

@@ -25,6 +25,17 @@ export function validateMetafieldValue(type: string, value: string): string | nu
       return /[\r\n]/.test(value) ? `Value must be a single line text string.` : value.length > 65535 ? "Value is too long." : null;
     case "multi_line_text_field":
       return null;
+    case "list.single_line_text_field": {
+      // A JSON array of single-line strings.
+      let items: unknown;
+      try {
+        items = JSON.parse(value);
+      } catch {
+        return "Value is invalid JSON.";
+      }
+      if (!Array.isArray(items) || items.some((v) => typeof v !== "string" || /[\r\n]/.test(v))) return "Value must be an array of single line text strings.";
+      return null;
+    }
     case "json":
       try {
         JSON.parse(value);

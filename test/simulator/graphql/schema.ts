@@ -139,6 +139,7 @@ type Order implements Node {
   currentTotalPriceSet: MoneyBag!
   totalRefundedSet: MoneyBag!
   subtotalPriceSet: MoneyBag!
+  totalDiscountsSet: MoneyBag
   refunds(first: Int): [Refund!]!
   discountCode: String
   discountCodes: [String!]!
@@ -203,6 +204,9 @@ input MetafieldsSetInput {
 enum MetafieldsSetUserErrorCode { APP_NOT_AUTHORIZED BLANK CAPABILITY_VIOLATION INCLUSION INTERNAL_ERROR INVALID INVALID_COMPARE_DIGEST INVALID_TYPE INVALID_VALUE LESS_THAN_OR_EQUAL_TO PRESENT STALE_OBJECT TAKEN TOO_LONG TOO_SHORT }
 type MetafieldsSetUserError { code: MetafieldsSetUserErrorCode elementIndex: Int field: [String!] message: String! }
 type MetafieldsSetPayload { metafields: [Metafield!] userErrors: [MetafieldsSetUserError!]! }
+input MetafieldIdentifierInput { ownerId: ID! namespace: String! key: String! }
+type MetafieldIdentifier { ownerId: ID! namespace: String! key: String! }
+type MetafieldsDeletePayload { deletedMetafields: [MetafieldIdentifier] userErrors: [UserError!]! }
 
 type MetafieldDefinitionType { name: String! category: String! }
 type MetafieldDefinition implements Node {
@@ -304,6 +308,7 @@ type Mutation {
   tagsAdd(id: ID!, tags: [String!]!): TagsAddPayload
   tagsRemove(id: ID!, tags: [String!]!): TagsRemovePayload
   metafieldsSet(metafields: [MetafieldsSetInput!]!): MetafieldsSetPayload
+  metafieldsDelete(metafields: [MetafieldIdentifierInput!]!): MetafieldsDeletePayload
   metafieldDefinitionCreate(definition: MetafieldDefinitionInput!): MetafieldDefinitionCreatePayload
   segmentCreate(name: String!, query: String!): SegmentCreatePayload
   segmentUpdate(id: ID!, name: String, query: String): SegmentUpdatePayload

@@ -4,7 +4,7 @@ import * as bulk from "../../bulk";
 import type { Env } from "../env";
 import { flowTriggerReceive } from "./flow";
 import { metafieldDefinitionCreate } from "./metafield-definitions";
-import { metafieldsSet, type MfInput } from "./metafields";
+import { metafieldsDelete, metafieldsSet, type MfIdentifierInput, type MfInput } from "./metafields";
 import { segmentCreate, segmentDelete, segmentUpdate } from "./segments";
 import { tagsMutation } from "./tags";
 
@@ -19,6 +19,7 @@ export function mutationRoot(env: Env) {
     tagsAdd: (a: { id: string; tags: string[] }) => tagsMutation(env, a, true),
     tagsRemove: (a: { id: string; tags: string[] }) => tagsMutation(env, a, false),
     metafieldsSet: (a: { metafields: MfInput[] }) => metafieldsSet(env, a),
+    metafieldsDelete: (a: { metafields: MfIdentifierInput[] }) => metafieldsDelete(env, a),
     metafieldDefinitionCreate: (a: { definition: any }) => metafieldDefinitionCreate(env, a),
     segmentCreate: (a: { name: string; query: string }) => segmentCreate(env, a),
     segmentUpdate: (a: { id: string; name?: string | null; query?: string | null }) => segmentUpdate(env, a),

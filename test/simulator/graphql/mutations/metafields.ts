@@ -82,3 +82,29 @@ export function metafieldsSet(env: Env, args: { metafields: MfInput[] }) {
   });
   return { metafields: out, userErrors: [] };
 }
+
+export interface MfIdentifierInput {
+  ownerId: string;
+  namespace: string;
+  key: string;
+}
+
+/**
+ * metafieldsDelete: deletes by (owner, namespace, key). A metafield that does not exist still
+ * succeeds, with null in its place in deletedMetafields (shopify.dev, metafieldsDelete).
+ */
+export function metafieldsDelete(env: Env, args: { metafields: MfIdentifierInput[] }) {
+  if (args.metafields.length === 0) {
+    return { deletedMetafields: null, userErrors: [{ field: ["metafields"], message: "At least one metafield identifier must be specified." }] };
+  }
+  const deleted = args.metafields.map((m) => {
+    const cid = parseGid(m.ownerId, "Customer");
+    const c = cid == null ? undefined : env.shop.customers.get(cid);
+    if (!c || c.deleted) return null;
+    const at = c.metafields.findIndex((x) => x.namespace === m.namespace && x.key === m.key);
+    if (at < 0) return null;
+    c.metafields = c.metafields.filter((_, i) => i !== at); // may be a shared frozen array
+    return { ownerId: m.ownerId, namespace: m.namespace, key: m.key };
+  });
+  return { deletedMetafields: deleted, userErrors: [] };
+}
