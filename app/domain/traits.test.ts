@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { BehaviourOrders } from "./behaviour-orders";
-import { TRAIT_BIT, computeTraits, expectedNextOrderDate, explainTraits, nearestRank, specialistType, traitKeys, type ShopTraits, type TraitKey } from "./traits";
+import { TRAIT_BIT, computeTraits, expectedNextOrderDate, explainTraits, nearestRank, specialistType, storedThresholds, traitKeys, type ShopTraits, type TraitKey } from "./traits";
 
 const DAY = 86_400_000;
 const AS_OF = new Date("2026-06-01T00:00:00Z");
@@ -307,5 +307,31 @@ describe("explainTraits", () => {
     const { traits, explanations } = explainTraits(r, 0);
     expect(traits).toEqual(["category_specialist", "discount_seeker", "due_to_reorder", "vip_at_risk"]);
     expect(explanations.map((e) => e.key)).toEqual(traits);
+  });
+});
+
+describe("live path: one customer against the shop's stored thresholds", () => {
+  it("gives the customer exactly the traits and date of the full run", () => {
+    // A shop where every threshold matters: first-timers, repeaters, a qualifying type.
+    const shop: O[][] = [];
+    for (let i = 0; i < 40; i++) shop.push([{ ago: 100 + i, types: [["Coffee", 1000]] }, { ago: 60 + i, types: [["Coffee", 1000]] }]);
+    for (let i = 0; i < 60; i++) shop.push([{ ago: 10 + i * 3, amount: 500 + 10 * i, types: [["Mugs", 500]] }]);
+    for (let i = 0; i < 30; i++) shop.push([{ ago: 200, disc: true }, { ago: 150, disc: true }, { ago: 100 }, { ago: 20 + i, amount: 4000 }]);
+    shop.push([{ ago: 30, types: [["Coffee", 900]] }]); // a first-timer of the qualifying type
+    const orders = build(shop);
+    const churn = Float64Array.from({ length: shop.length }, (_, i) => (i % 3) / 2);
+    const full = computeTraits(orders, { asOf: AS_OF, churnProbability: churn });
+    const stored = JSON.parse(JSON.stringify(storedThresholds(full)));
+    expect(stored.qualifyingTypes.map((q: { type: string }) => q.type)).toEqual(["Coffee"]);
+    let withTraits = 0;
+    for (let c = 0; c < shop.length; c++) {
+      const one = computeTraits(build([shop[c]]), { asOf: AS_OF, churnProbability: [churn[c]], thresholds: stored });
+      expect(traitKeys(one.traits[0])).toEqual(traitKeys(full.traits[c]));
+      expect(expectedNextOrderDate(one, 0)).toBe(expectedNextOrderDate(full, c));
+      expect(explainTraits(one, 0).explanations).toEqual(explainTraits(full, c).explanations);
+      if (full.traits[c]) withTraits++;
+    }
+    expect(withTraits).toBeGreaterThan(50);
+    expect(has(full, shop.length - 1, "high_potential_first_timer")).toBe(true);
   });
 });

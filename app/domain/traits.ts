@@ -104,6 +104,43 @@ export interface TraitOptions {
   asOf: Date;
   /** Per customer (index = customer index in offsets): P(no order in the horizon). Without it vip_at_risk is never set. */
   churnProbability?: ArrayLike<number> | null;
+  /**
+   * The shop's thresholds from its last full run (storedThresholds), for scoring a few
+   * customers live against the whole shop: the thresholds are not recomputed from `orders`.
+   */
+  thresholds?: StoredTraitThresholds | null;
+}
+
+/** The shop-level figures of a full run in JSON form (types by name), for the live path. */
+export interface StoredTraitThresholds {
+  version: 1;
+  scoredCustomers: number;
+  repeatBuyers: number;
+  firstOrderAmountP80Minor: number | null;
+  firstToSecondGapP90Days: number | null;
+  medianGapDays: number | null;
+  topSpendThresholdMinor: number | null;
+  /** Product types whose first-order buyers qualify a first-timer, with their counts (for the explanation). */
+  qualifyingTypes: { type: string; customers: number; repeatBuyers: number }[];
+}
+
+/** The thresholds of a full run, to store beside the model state. */
+export function storedThresholds(result: ShopTraits): StoredTraitThresholds {
+  const { shop, typeNames } = result;
+  const qualifyingTypes: StoredTraitThresholds["qualifyingTypes"] = [];
+  for (let t = 0; t < typeNames.length; t++) {
+    if (shop.typeQualifies[t] === 1) qualifyingTypes.push({ type: typeNames[t], customers: shop.firstOrderTypeCustomers[t], repeatBuyers: shop.firstOrderTypeRepeatBuyers[t] });
+  }
+  return {
+    version: 1,
+    scoredCustomers: shop.scoredCustomers,
+    repeatBuyers: shop.repeatBuyers,
+    firstOrderAmountP80Minor: shop.firstOrderAmountP80Minor,
+    firstToSecondGapP90Days: shop.firstToSecondGapP90Days,
+    medianGapDays: shop.medianGapDays,
+    topSpendThresholdMinor: shop.topSpendThresholdMinor,
+    qualifyingTypes,
+  };
 }
 
 /** Histogram of non-negative whole-day values, grown on demand. */
@@ -298,21 +335,39 @@ export function computeTraits(orders: BehaviourOrders, options: TraitOptions): S
     }
   }
 
-  // Shop thresholds.
-  const firstSorted = firstAmounts.subarray(0, scored).sort();
-  const spendSorted = new Float64Array(scored);
-  for (let c = 0, j = 0; c < customers; c++) if (orderCount[c] > 0) spendSorted[j++] = spendMinor[c];
-  spendSorted.sort();
-  const firstOrderAmountP80Minor = percentileOfSorted(firstSorted, TRAIT_RULES.firstOrderPercentile);
-  const topSpendThresholdMinor = percentileOfSorted(spendSorted, TRAIT_RULES.vipPercentile);
-  const firstToSecondGapP90Days = firstGaps.percentile(TRAIT_RULES.oneAndDonePercentile);
-  const medianGapDays = allGaps.median();
+  // Shop thresholds: measured on these customers, or the stored ones of the shop's last full run.
+  const stored = options.thresholds ?? null;
+  let firstOrderAmountP80Minor: number | null;
+  let topSpendThresholdMinor: number | null;
+  let firstToSecondGapP90Days: number | null;
+  let medianGapDays: number | null;
   const typeQualifies = new Uint8Array(nTypes);
-  for (let t = 0; t < nTypes; t++) {
-    const n = typeFirstCustomers[t];
-    const rep = typeFirstRepeat[t];
-    // rate_t ≥ 1.5 × rate ⇔ 2·rep·scored ≥ 3·repeatBuyers·n, exact in integers; a zero rate never qualifies.
-    if (n >= TRAIT_RULES.minTypeCustomers && rep > 0 && 2 * rep * scored >= 3 * repeatBuyers * n) typeQualifies[t] = 1;
+  if (stored) {
+    ({ firstOrderAmountP80Minor, topSpendThresholdMinor, firstToSecondGapP90Days, medianGapDays } = stored);
+    const byName = new Map(stored.qualifyingTypes.map((q) => [q.type, q]));
+    for (let t = 0; t < nTypes; t++) {
+      const q = byName.get(typeNames[t]);
+      typeFirstCustomers[t] = q?.customers ?? 0;
+      typeFirstRepeat[t] = q?.repeatBuyers ?? 0;
+      if (q) typeQualifies[t] = 1;
+    }
+    scored = stored.scoredCustomers;
+    repeatBuyers = stored.repeatBuyers;
+  } else {
+    const firstSorted = firstAmounts.subarray(0, scored).sort();
+    const spendSorted = new Float64Array(scored);
+    for (let c = 0, j = 0; c < customers; c++) if (orderCount[c] > 0) spendSorted[j++] = spendMinor[c];
+    spendSorted.sort();
+    firstOrderAmountP80Minor = percentileOfSorted(firstSorted, TRAIT_RULES.firstOrderPercentile);
+    topSpendThresholdMinor = percentileOfSorted(spendSorted, TRAIT_RULES.vipPercentile);
+    firstToSecondGapP90Days = firstGaps.percentile(TRAIT_RULES.oneAndDonePercentile);
+    medianGapDays = allGaps.median();
+    for (let t = 0; t < nTypes; t++) {
+      const n = typeFirstCustomers[t];
+      const rep = typeFirstRepeat[t];
+      // rate_t ≥ 1.5 × rate ⇔ 2·rep·scored ≥ 3·repeatBuyers·n, exact in integers; a zero rate never qualifies.
+      if (n >= TRAIT_RULES.minTypeCustomers && rep > 0 && 2 * rep * scored >= 3 * repeatBuyers * n) typeQualifies[t] = 1;
+    }
   }
 
   // Pass 3: the traits.
