@@ -182,6 +182,7 @@ function scopesNeeded(query: string): string[] {
   const need: string[] = [];
   if (/\borders\b|\border\b|\blastOrder\b/.test(query)) need.push("read_orders");
   if (/\bcustomers?\b|\bcustomer\b/.test(query)) need.push("read_customers");
+  if (/\bproducts?\b/.test(query)) need.push("read_products");
   return need;
 }
 

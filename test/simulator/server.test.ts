@@ -228,6 +228,58 @@ describe("queries", () => {
   });
 });
 
+describe("products and discounts", () => {
+  const GOODS = "goods.myshopify.com";
+  let goodsToken: string;
+  beforeAll(() => {
+    const shop = buildShop(GOODS, { customers: 1, ordersPer: 1, scopes: ["read_customers", "read_orders", "read_all_orders", "read_products"] });
+    const order = [...shop.orders.values()][0];
+    order.discountCodes = ["VIP20"];
+    order.lineItems[0].discountMinor = 125; // the simulator allocates every discount to lines
+    order.lineItems[1].discountMinor = 75;
+    sim.ctx.shops.set(GOODS, shop);
+    goodsToken = sim.ctx.hooks!.issueAccessToken(GOODS);
+  });
+
+  it("Order.totalDiscountsSet sums the line discounts; LineItem.originalTotalSet is before discounts", async () => {
+    const r = await gql(`{ orders(first: 5) { nodes { totalDiscountsSet { shopMoney { amount } presentmentMoney { amount currencyCode } }
+      lineItems(first: 5) { nodes { quantity originalTotalSet { shopMoney { amount } } product { id productType } } } } } }`, undefined, GOODS, goodsToken);
+    expect(r.body.errors).toBeUndefined();
+    const [order] = r.body.data.orders.nodes;
+    expect(order.totalDiscountsSet.shopMoney.amount).toBe("2.0");
+    expect(order.totalDiscountsSet.presentmentMoney.currencyCode).toBe("EUR");
+    expect(order.lineItems.nodes).toEqual([
+      { quantity: 1, originalTotalSet: { shopMoney: { amount: "6.25" } }, product: { id: "gid://shopify/Product/1", productType: "Shirts" } },
+      { quantity: 2, originalTotalSet: { shopMoney: { amount: "5.75" } }, product: { id: "gid://shopify/Product/2", productType: "Hats" } },
+    ]);
+  });
+
+  it("nodes(ids:) resolves the shop's products (its line items' and the catalogue's), null for unknown ids", async () => {
+    const ids = ["gid://shopify/Product/2", "gid://shopify/Product/8061536829709", "gid://shopify/Product/424242"];
+    const r = await gql("query($ids: [ID!]!) { nodes(ids: $ids) { ... on Product { id legacyResourceId productType } } }", { ids }, GOODS, goodsToken);
+    expect(r.body.errors).toBeUndefined();
+    expect(r.body.data.nodes).toEqual([
+      { id: ids[0], legacyResourceId: "2", productType: "Hats" },
+      { id: ids[1], legacyResourceId: "8061536829709", productType: "Grocery" },
+      null,
+    ]);
+  });
+
+  it("Product needs read_products: ACCESS_DENIED in queries and in bulk exports without it", async () => {
+    const q = await gql(`{ nodes(ids: ["gid://shopify/Product/1"]) { ... on Product { productType } } }`);
+    expect(q.body.errors[0].extensions.code).toBe("ACCESS_DENIED");
+    expect(q.body.errors[0].message).toContain("read_products");
+    const li = await gql("{ orders(first: 1) { nodes { lineItems(first: 1) { nodes { product { productType } } } } } }");
+    expect(li.body.errors[0].extensions.code).toBe("ACCESS_DENIED");
+    const run = await gql("mutation($q: String!) { bulkOperationRunQuery(query: $q) { bulkOperation { id } userErrors { message } } }", {
+      q: "{ orders { edges { node { id lineItems { edges { node { id product { id productType } } } } } } } }",
+    });
+    await sim.ctx.hooks!.completeBulkOperations(SHOP);
+    const op = (await gql(`{ bulkOperation(id: "${run.body.data.bulkOperationRunQuery.bulkOperation.id}") { status errorCode } }`)).body.data.bulkOperation;
+    expect(op).toEqual({ status: "FAILED", errorCode: "ACCESS_DENIED" });
+  });
+});
+
 async function runBulk(query: string, shop = SHOP, tok = token): Promise<any[]> {
   const r = await gql("mutation($q: String!) { bulkOperationRunQuery(query: $q) { bulkOperation { id status } userErrors { field message code } } }", { q: query }, shop, tok);
   expect(r.body.data.bulkOperationRunQuery.userErrors).toEqual([]);

@@ -23,6 +23,7 @@ import {
   money,
   orderView,
   ordersConnection,
+  productView,
   segmentView,
 } from "./views";
 
@@ -68,6 +69,7 @@ export function createRoot(env: Env) {
       case "Segment": { const s = ex().segments.get(n); return s ? segmentView(s) : null; }
       case "BulkOperation": return bulkOpView(env, n);
       case "MetafieldDefinition": { const d = ex().definitions.find((x) => x.id === n); return d ? definitionView(d) : null; }
+      case "Product": return productView(env, n);
       default: return null;
     }
   };

@@ -1,7 +1,10 @@
 // Views: the plain objects resolvers return for customers, orders, metafields,
 // segments and metafield definitions. Fields with arguments are functions
 // (graphql-js' default resolver calls them with the arguments).
-import type { SimCustomer, SimMetafield, SimOrder } from "../model";
+import { GraphQLError } from "graphql";
+import { CATALOGUE } from "../catalogue";
+import type { SimCustomer, SimMetafield, SimOrder, SimShop } from "../model";
+import { convertMinor } from "../money";
 import { extrasOf, type SimMetafieldDefinition, type SimSegment } from "../state";
 import { connection, type ConnArgs, type SortVal } from "./connection";
 import type { Env } from "./env";
@@ -146,11 +149,48 @@ const bag = (shopMinor: number, shopCur: string, presMinor: number, presCur: str
   presentmentMoney: money(presMinor, presCur),
 });
 
+/** read_products (or write_products, which implies it) is what reading Product needs. */
+function assertCanReadProducts(env: Env, field: string): void {
+  if (env.shop.grantedScopes.includes("read_products") || env.shop.grantedScopes.includes("write_products")) return;
+  throw new GraphQLError(`Access denied for ${field} field. Required access: \`read_products\` access scope.`, {
+    extensions: { code: "ACCESS_DENIED", documentation: "https://shopify.dev/api/usage/access-scopes" },
+  });
+}
+
+const productIndexes = new WeakMap<SimShop, { orders: number; types: Map<number, string> }>();
+
+/**
+ * The shop's products (id → type). The simulator keeps no product catalogue per shop:
+ * a product exists when the fixed catalogue has it or a line item of the shop names it.
+ */
+function productIndex(shop: SimShop): Map<number, string> {
+  const cached = productIndexes.get(shop);
+  if (cached && cached.orders === shop.orders.size) return cached.types;
+  const types = new Map<number, string>(CATALOGUE.map((p) => [p.id, p.productType]));
+  for (const o of shop.orders.values()) for (const li of o.lineItems) if (li.productId != null) types.set(li.productId, li.productType ?? "");
+  productIndexes.set(shop, { orders: shop.orders.size, types });
+  return types;
+}
+
+function productObject(id: number, productType: string) {
+  return { __typename: "Product", id: gid("Product", id), legacyResourceId: String(id), productType };
+}
+
+/** A Product node by numeric id (nodes(ids:)); null when the shop has no such product. */
+export function productView(env: Env, id: number) {
+  assertCanReadProducts(env, "nodes");
+  const productType = productIndex(env.shop).get(id);
+  return productType === undefined ? null : productObject(id, productType);
+}
+
 export function orderView(env: Env, o: SimOrder) {
   const ratio = o.totalShopMinor ? o.totalPresentmentMinor / o.totalShopMinor : 1;
   const refunded = refundedMinor(o);
   const refundedPres = refundedPresentmentMinor(o);
   const pres = (minor: number) => Math.round(minor * ratio);
+  // The simulator allocates every discount to line items (SimLineItem.discountMinor);
+  // presentment amount converted as the webhook payload does it.
+  const discountShop = o.lineItems.reduce((sum, li) => sum + (li.discountMinor ?? 0), 0);
   return {
     __typename: "Order",
     id: gid("Order", o.id),
@@ -175,6 +215,7 @@ export function orderView(env: Env, o: SimOrder) {
       ? bag(0, o.shopCurrency, 0, o.presentmentCurrency)
       : bag(o.totalShopMinor - refunded, o.shopCurrency, o.totalPresentmentMinor - refundedPres, o.presentmentCurrency),
     totalRefundedSet: bag(refunded, o.shopCurrency, refundedPres, o.presentmentCurrency),
+    totalDiscountsSet: bag(discountShop, o.shopCurrency, convertMinor(discountShop, o.shopCurrency, o.presentmentCurrency), o.presentmentCurrency),
     refunds: (a: { first?: number }) =>
       o.refunds.slice(0, a.first ?? undefined).map((r) => ({
         __typename: "Refund",
@@ -192,7 +233,11 @@ export function orderView(env: Env, o: SimOrder) {
         id: gid("LineItem", li.id),
         quantity: li.quantity,
         currentQuantity: li.quantity,
-        product: li.productId == null ? null : { __typename: "Product", id: gid("Product", li.productId), legacyResourceId: String(li.productId), productType: li.productType ?? "" },
+        product: () => {
+          if (li.productId == null) return null;
+          assertCanReadProducts(env, "product");
+          return productObject(li.productId, li.productType ?? "");
+        },
         originalTotalSet: bag(li.shopMinor + (li.discountMinor ?? 0), o.shopCurrency, pres(li.shopMinor + (li.discountMinor ?? 0)), o.presentmentCurrency),
       })),
   };
