@@ -16,7 +16,7 @@ const schema = z
     SHOPIFY_API_KEY: z.string().min(1).default(LOCAL_API_KEY),
     SHOPIFY_API_SECRET: z.string().min(1).default(LOCAL_API_SECRET),
     SHOPIFY_APP_URL: z.string().url().default("http://127.0.0.1:3000"),
-    SCOPES: z.string().default("read_customers,write_customers,read_orders,read_all_orders"),
+    SCOPES: z.string().default("read_customers,write_customers,read_orders,read_all_orders,read_products"),
     /**
      * The one explicit setting that points all outbound Shopify traffic (web
      * and worker) at the local simulator instead of https://{shop}.

@@ -51,7 +51,7 @@ describe("backfill outcomes", () => {
       seed: 3,
       customers: 200,
       years: 2,
-      grantedScopes: ["read_customers", "write_customers", "read_orders"],
+      grantedScopes: ["read_customers", "write_customers", "read_orders", "read_products"],
     });
     await h.install(shop);
     const row = await finishedSync(shop);

@@ -44,7 +44,7 @@ describe("first embedded load (routes/app document)", () => {
     expect(session).toMatchObject({ shop: SHOP, isOnline: false });
     expect(session.accessToken).toMatch(/^shpat_/);
     const shop = await db.prisma.shop.findUniqueOrThrow({ where: { domain: SHOP }, include: { settings: true } });
-    expect(shop).toMatchObject({ grantedScopes: "read_customers,write_customers,read_orders,read_all_orders", historyLimited: false, uninstalledAt: null });
+    expect(shop).toMatchObject({ grantedScopes: "read_customers,write_customers,read_orders,read_all_orders,read_products", historyLimited: false, uninstalledAt: null });
     expect(shop.settings).toMatchObject({ churnHorizonDays: 90, tagPrefix: "rfm:", holdoutPercent: 10, writeBackEnabled: true });
 
     const jobs = await queue.getQueue("sync").getJobs(["waiting", "prioritized", "delayed"]);

@@ -152,7 +152,7 @@ export function setTruth(shop: SimShop, truth: GroundTruth): void {
 export const EMPTY_STRINGS: string[] = Object.freeze([]) as unknown as string[];
 export const EMPTY_REFUNDS: SimRefund[] = Object.freeze([]) as unknown as SimRefund[];
 
-export const DEFAULT_SCOPES = ["read_customers", "write_customers", "read_orders", "read_all_orders"];
+export const DEFAULT_SCOPES = ["read_customers", "write_customers", "read_orders", "read_all_orders", "read_products"];
 
 function toMs(v: Date | string | number | undefined): number {
   if (v === undefined) return Math.floor(Date.now() / 1000) * 1000;

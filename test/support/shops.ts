@@ -19,7 +19,7 @@ export interface ScoreInput {
   merchantTags?: string[];
 }
 
-const SCOPES = "read_customers,write_customers,read_orders,read_all_orders";
+const SCOPES = "read_customers,write_customers,read_orders,read_all_orders,read_products";
 
 /** A fresh shop (any previous one of that domain removed) with a valid offline session in the simulator. */
 export async function createShop(
