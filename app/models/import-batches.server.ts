@@ -1,7 +1,7 @@
 // One batch of a bulk-export import, committed atomically with its checkpoint,
 // so a killed worker resumes after the last committed line with no duplicates.
 import { inTransaction } from "../db-pool.server";
-import type { CustomerRecord, OrderRecord } from "../domain/order-record";
+import type { BulkLineItem, CustomerRecord, OrderRecord } from "../domain/order-record";
 import { ensureCustomersExist, upsertCustomers } from "./customers.server";
 import { stageLineItems, upsertOrders } from "./orders.server";
 import { saveExportState, type ExportKind, type ExportState } from "./shops.server";
@@ -9,7 +9,7 @@ import { saveExportState, type ExportKind, type ExportState } from "./shops.serv
 export interface ImportBatch {
   customers: CustomerRecord[];
   orders: OrderRecord[];
-  lineItems: { lineItemId: bigint; orderId: bigint; productType: string }[];
+  lineItems: BulkLineItem[];
   /** The export's state once this batch is in: its line checkpoint. */
   exportState: ExportState;
 }

@@ -6,7 +6,11 @@ import type { ShopifyAdminClient } from "./admin-client.server";
 import { ShopifyUserError } from "./admin-client.server";
 import type { AdminResult } from "./admin-operations";
 
-/** Every field scoring needs, plus discount codes and product types. */
+/**
+ * Every field scoring needs, plus what the behavioural traits read: discount codes and
+ * the total discount amount, and per line item its original total (price × quantity
+ * before discounts) and its product's id and type (reading Product needs read_products).
+ */
 export const ORDERS_BULK_QUERY = `{
   orders {
     edges {
@@ -23,8 +27,9 @@ export const ORDERS_BULK_QUERY = `{
         totalPriceSet { shopMoney { amount currencyCode } }
         currentTotalPriceSet { shopMoney { amount currencyCode } }
         discountCodes
+        totalDiscountsSet { shopMoney { amount } }
         lineItems {
-          edges { node { id product { productType } } }
+          edges { node { id originalTotalSet { shopMoney { amount } } product { id productType } } }
         }
       }
     }

@@ -1,7 +1,7 @@
 // Admin API nodes (GraphQL pages and bulk JSONL lines) mapped to the records
 // the models store. Amounts are shop money (shopMoney), parsed exactly.
 import { parseMoneyToMinor } from "../domain/money";
-import { refundedMinor, type CustomerRecord, type OrderRecord } from "../domain/order-record";
+import { refundedMinor, type BulkLineItem, type CustomerRecord, type OrderRecord } from "../domain/order-record";
 import { legacyId } from "./gid";
 
 interface OrderNode {
@@ -17,6 +17,8 @@ interface OrderNode {
   totalPriceSet: { shopMoney: { amount: string } };
   currentTotalPriceSet?: { shopMoney: { amount: string } } | null;
   discountCodes?: string[];
+  /** Requested by the bulk export; nullable in the Admin API. */
+  totalDiscountsSet?: { shopMoney: { amount: string } } | null;
 }
 
 const minor = (amount: string) => BigInt(parseMoneyToMinor(amount));
@@ -36,6 +38,29 @@ export function orderFromNode(node: OrderNode): OrderRecord {
     totalMinor,
     refundedMinor: refundedMinor(totalMinor, current),
     discountCodes: node.discountCodes ?? [],
+    // Absent from the query (Admin API order pages): keep what is stored. Null in a
+    // response that asked for it: Shopify reports no discount amount.
+    ...(node.totalDiscountsSet === undefined ? {} : { discountMinor: node.totalDiscountsSet ? minor(node.totalDiscountsSet.shopMoney.amount) : 0n }),
+  };
+}
+
+/** A bulk export's LineItem line (ORDERS_BULK_QUERY), child of its order by __parentId. */
+interface LineItemLine {
+  id: string;
+  __parentId: string;
+  product?: { id: string; productType: string } | null;
+  originalTotalSet?: { shopMoney: { amount: string } } | null;
+}
+
+/** A bulk LineItem line → its staged record; null for a custom item or a deleted product (nothing to type it by). */
+export function lineItemFromLine(line: LineItemLine): BulkLineItem | null {
+  if (!line.product) return null;
+  return {
+    lineItemId: legacyId(line.id),
+    orderId: legacyId(line.__parentId),
+    productId: legacyId(line.product.id),
+    productType: line.product.productType,
+    spendMinor: line.originalTotalSet ? minor(line.originalTotalSet.shopMoney.amount) : 0n,
   };
 }
 

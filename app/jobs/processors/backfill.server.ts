@@ -12,10 +12,9 @@ import {
   startBulkQuery,
   streamBulkResult,
 } from "../../shopify/bulk-export.server";
-import { legacyId } from "../../shopify/gid";
 import { ensureMetafieldDefinitions } from "../../shopify/metafields.server";
-import type { OrderRecord, CustomerRecord } from "../../domain/order-record";
-import { customerFromNode, orderFromNode } from "../../shopify/records";
+import type { BulkLineItem, OrderRecord, CustomerRecord } from "../../domain/order-record";
+import { customerFromNode, lineItemFromLine, orderFromNode } from "../../shopify/records";
 import { mergeStagedLineItems } from "../../models/orders.server";
 import { commitImportBatch } from "../../models/import-batches.server";
 import {
@@ -143,7 +142,7 @@ async function restartOrFail(
 async function importResult(shopId: string, kind: ExportKind, current: ExportState, url: string): Promise<void> {
   let orders: OrderRecord[] = [];
   let customers: CustomerRecord[] = [];
-  let lineItems: { lineItemId: bigint; orderId: bigint; productType: string }[] = [];
+  let lineItems: BulkLineItem[] = [];
   let pending = 0;
   let lastLine = current.linesDone;
   // One batch is written while the next is parsed; batches commit in order,
@@ -174,8 +173,8 @@ async function importResult(shopId: string, kind: ExportKind, current: ExportSta
       if (id.includes("/Order/")) orders.push(orderFromNode(record as never));
       else if (id.includes("/Customer/")) customers.push(customerFromNode(record as never));
       else if (id.includes("/LineItem/") && typeof record.__parentId === "string") {
-        const productType = (record.product as { productType?: string } | null)?.productType;
-        if (productType) lineItems.push({ lineItemId: legacyId(id), orderId: legacyId(record.__parentId), productType });
+        const line = lineItemFromLine(record as never);
+        if (line) lineItems.push(line);
       }
       if (pending >= BATCH_SIZE) await flush();
     },
