@@ -5,6 +5,6 @@ export function legacyId(gid: string): bigint {
   return BigInt(match[1]);
 }
 
-export function gidOf(type: "Customer" | "Order" | "BulkOperation" | "Segment", id: bigint | string | number): string {
+export function gidOf(type: "Customer" | "Order" | "Product" | "BulkOperation" | "Segment", id: bigint | string | number): string {
   return `gid://shopify/${type}/${id}`;
 }

@@ -22,7 +22,12 @@ export const orderPayload = z.object({
   current_total_price_set: moneySet.optional(),
   customer: z.object({ id }).nullish(),
   discount_codes: z.array(z.object({ code: z.string() })).default([]),
-  line_items: z.array(z.object({ product_id: id.nullish() })).default([]),
+  total_discounts_set: moneySet.optional(),
+  // Line items carry product_id but no product type; price_set is the unit price
+  // before discounts, so price × quantity is the line's original total.
+  line_items: z
+    .array(z.object({ product_id: id.nullish(), quantity: z.number().int().nonnegative().optional(), price_set: moneySet.optional() }))
+    .default([]),
   refunds: z
     .array(z.object({ id, created_at: timestamp, transactions: z.array(z.object({ amount: decimal, kind: z.string(), status: z.string().nullish() })).default([]) }))
     .default([]),

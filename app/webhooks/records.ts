@@ -1,7 +1,7 @@
 // Webhook payloads (REST shape, validated by ./payloads) mapped to the records
 // the models store. Amounts are shop money (shop_money), parsed exactly.
 import { parseMoneyToMinor } from "../domain/money";
-import { refundedMinor, type CustomerRecord, type OrderRecord } from "../domain/order-record";
+import { refundedMinor, type CustomerRecord, type LineItemSpend, type OrderRecord } from "../domain/order-record";
 import type { CustomerPayload, OrderPayload } from "./payloads";
 
 const minor = (amount: string) => BigInt(parseMoneyToMinor(amount));
@@ -21,7 +21,25 @@ export function orderFromPayload(payload: OrderPayload): OrderRecord {
     totalMinor,
     refundedMinor: refundedMinor(totalMinor, current),
     discountCodes: payload.discount_codes.map((d) => d.code),
+    ...(payload.total_discounts_set ? { discountMinor: minor(payload.total_discounts_set.shop_money.amount) } : {}),
   };
+}
+
+/**
+ * Each line item's product and original total (shop-money unit price × quantity, before
+ * discounts); a line without a price or quantity is left out. Typing the lines needs the
+ * ProductType table (productTypeSpend in app/domain/order-record.ts).
+ */
+export function lineItemSpendsFromPayload(payload: OrderPayload): LineItemSpend[] {
+  const lines: LineItemSpend[] = [];
+  for (const line of payload.line_items) {
+    if (!line.price_set || line.quantity === undefined) continue;
+    lines.push({
+      productId: line.product_id ? BigInt(line.product_id) : null,
+      spendMinor: minor(line.price_set.shop_money.amount) * BigInt(line.quantity),
+    });
+  }
+  return lines;
 }
 
 export function customerFromPayload(payload: CustomerPayload): CustomerRecord {

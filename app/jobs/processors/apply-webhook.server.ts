@@ -4,9 +4,12 @@
 import { adminClientFor } from "../../shopify.server";
 import { fetchOrder } from "../../shopify/orders.server";
 import { gidOf } from "../../shopify/gid";
-import type { OrderRecord } from "../../domain/order-record";
-import { customerFromPayload, orderFromPayload } from "../../webhooks/records";
+import { productTypes } from "../../shopify/products.server";
+import { grantsScope } from "../../domain/access-scopes";
+import { productIdsOf, productTypeSpend, type OrderRecord } from "../../domain/order-record";
+import { customerFromPayload, lineItemSpendsFromPayload, orderFromPayload } from "../../webhooks/records";
 import { customerOfOrder, upsertOrders } from "../../models/orders.server";
+import { loadProductTypes, upsertProductTypes } from "../../models/product-types.server";
 import { ensureCustomersExist, markCustomerDeleted, redactCustomer, upsertCustomers } from "../../models/customers.server";
 import { markShopUninstalled, redactShop } from "../../models/shop-lifecycle.server";
 import { findShopByDomain } from "../../models/shops.server";
@@ -18,6 +21,7 @@ import {
   customersRedactPayload,
   orderPayload,
   refundPayload,
+  type OrderPayload,
 } from "../../webhooks/payloads";
 import { enqueue, type JobPayloads } from "../../queue.server";
 
@@ -52,6 +56,25 @@ async function applyOrder(shopId: string, shop: string, order: OrderRecord, prev
   return { order: order.id.toString(), applied: written > 0 };
 }
 
+/**
+ * A webhook order with its item spend per product type. REST line items carry
+ * product_id only: types come from the ProductType table, and products it does not
+ * know yet are looked up through the Admin API (when the shop granted read_products)
+ * and stored. Lines still untyped are left out.
+ */
+async function typedOrder(shop: { id: string; domain: string; grantedScopes: string }, payload: OrderPayload): Promise<OrderRecord> {
+  const lines = lineItemSpendsFromPayload(payload);
+  const ids = productIdsOf(lines);
+  const types = await loadProductTypes(shop.id, ids);
+  const unknown = ids.filter((id) => !types.has(id));
+  if (unknown.length > 0 && grantsScope(shop.grantedScopes, "read_products")) {
+    const found = await productTypes(await adminClientFor(shop.domain), unknown);
+    await upsertProductTypes(shop.id, found);
+    for (const product of found) types.set(product.productId, product.productType);
+  }
+  return { ...orderFromPayload(payload), productTypeSpend: productTypeSpend(lines, types) };
+}
+
 async function applyEvent(shopDomain: string, topic: string, payload: unknown): Promise<unknown> {
   if (topic === "shop/redact") return redactShop(shopDomain);
   const shop = await findShopByDomain(shopDomain);
@@ -61,7 +84,7 @@ async function applyEvent(shopDomain: string, topic: string, payload: unknown): 
     case "orders/create":
     case "orders/updated":
     case "orders/cancelled": {
-      const order = orderFromPayload(orderPayload.parse(payload));
+      const order = await typedOrder(shop, orderPayload.parse(payload));
       return applyOrder(shop.id, shop.domain, order, await customerOfOrder(shop.id, order.id));
     }
     case "refunds/create": {
