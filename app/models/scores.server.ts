@@ -2,6 +2,7 @@
 // daily snapshots, set-based so a 200k-customer shop recomputes quickly.
 import { pool } from "../db-pool.server";
 import { prisma } from "../db.server";
+import type { BehaviourOrders } from "../domain/behaviour-orders";
 
 /** Counted orders (not test, not cancelled, customer not deleted) grouped by customer, time-ascending. */
 export interface OrderHistories {
@@ -12,14 +13,27 @@ export interface OrderHistories {
   amountsMinor: Float64Array;
 }
 
+/**
+ * Counted orders of the shop (or of one customer) in scoring order: not test, not
+ * cancelled, customer not deleted; grouped by customer, time-ascending, ties by order id.
+ * Shared by loadOrderHistories and loadBehaviourOrders so both see the same orders in
+ * the same order.
+ */
+function countedOrdersSql(columns: string, customerId: bigint | undefined): string {
+  return `select ${columns}
+          from "Order" o join "Customer" c on c."shopId" = o."shopId" and c.id = o."customerId"
+          where o."shopId" = $1 and not o.test and o."cancelledAt" is null and c."deletedAt" is null
+            ${customerId === undefined ? "" : `and o."customerId" = $2`}
+          order by o."customerId", o."processedAt", o.id`;
+}
+
+const countedOrdersValues = (shopId: string, customerId: bigint | undefined) =>
+  customerId === undefined ? [shopId] : [shopId, customerId.toString()];
+
 export async function loadOrderHistories(shopId: string, customerId?: bigint): Promise<OrderHistories> {
   const result = await pool.query<[string, Date, string]>({
-    text: `select o."customerId", o."processedAt", (o."totalMinor" - o."refundedMinor")::text
-           from "Order" o join "Customer" c on c."shopId" = o."shopId" and c.id = o."customerId"
-           where o."shopId" = $1 and not o.test and o."cancelledAt" is null and c."deletedAt" is null
-             ${customerId === undefined ? "" : `and o."customerId" = $2`}
-           order by o."customerId", o."processedAt"`,
-    values: customerId === undefined ? [shopId] : [shopId, customerId.toString()],
+    text: countedOrdersSql(`o."customerId", o."processedAt", (o."totalMinor" - o."refundedMinor")::text`, customerId),
+    values: countedOrdersValues(shopId, customerId),
     rowMode: "array",
   });
   const rows = result.rows;
@@ -40,6 +54,73 @@ export async function loadOrderHistories(shopId: string, customerId?: bigint): P
   }
   offsets.push(rows.length);
   return { customerIds, offsets: Int32Array.from(offsets), timesMs, amountsMinor };
+}
+
+/**
+ * The same counted orders as loadOrderHistories, in the same order, with what the
+ * behavioural traits read: per order whether it was discounted (a discount code or a
+ * discount amount above zero) and its item spend per product type (CSR: typeOffsets,
+ * typeIndex into typeNames, interned per call, typeSpendMinor). An order whose stored
+ * spends do not line up with its types (imported before spends were stored) counts
+ * as untyped. One query, one array row per order, typed arrays out.
+ */
+export async function loadBehaviourOrders(shopId: string, customerId?: bigint): Promise<BehaviourOrders & { customerIds: string[] }> {
+  const typed = `cardinality(o."productTypes") > 0 and cardinality(o."productTypes") = cardinality(o."productTypeSpendMinor")`;
+  const result = await pool.query<[string, Date, string, boolean, string[] | null, number[] | null]>({
+    text: countedOrdersSql(
+      `o."customerId", o."processedAt", (o."totalMinor" - o."refundedMinor")::text,
+       coalesce(cardinality(o."discountCodes") > 0, false) or o."discountMinor" > 0,
+       case when ${typed} then o."productTypes" end,
+       case when ${typed} then o."productTypeSpendMinor"::float8[] end`,
+      customerId,
+    ),
+    values: countedOrdersValues(shopId, customerId),
+    rowMode: "array",
+  });
+  const rows = result.rows;
+  const n = rows.length;
+  let entries = 0;
+  for (let i = 0; i < n; i++) entries += rows[i][4]?.length ?? 0;
+  const timesMs = new Float64Array(n);
+  const amountsMinor = new Float64Array(n);
+  const discounted = new Uint8Array(n);
+  const typeOffsets = new Int32Array(n + 1);
+  const typeIndex = new Int32Array(entries);
+  const typeSpendMinor = new Float64Array(entries);
+  const typeNames: string[] = [];
+  const typeIds = new Map<string, number>();
+  const customerIds: string[] = [];
+  const offsets: number[] = [];
+  let previous: string | null = null;
+  let e = 0;
+  for (let i = 0; i < n; i++) {
+    const [id, processedAt, amount, isDiscounted, types, spends] = rows[i];
+    if (id !== previous) {
+      customerIds.push(id);
+      offsets.push(i);
+      previous = id;
+    }
+    timesMs[i] = processedAt.getTime();
+    amountsMinor[i] = Number(amount);
+    discounted[i] = isDiscounted ? 1 : 0;
+    typeOffsets[i] = e;
+    if (types && spends) {
+      for (let k = 0; k < types.length; k++) {
+        let t = typeIds.get(types[k]);
+        if (t === undefined) {
+          t = typeNames.length;
+          typeIds.set(types[k], t);
+          typeNames.push(types[k]);
+        }
+        typeIndex[e] = t;
+        typeSpendMinor[e] = spends[k];
+        e++;
+      }
+    }
+  }
+  typeOffsets[n] = e;
+  offsets.push(n);
+  return { customerIds, offsets: Int32Array.from(offsets), timesMs, amountsMinor, discounted, typeOffsets, typeIndex, typeSpendMinor, typeNames };
 }
 
 export async function currentSegments(shopId: string, customerIds?: string[]): Promise<Map<string, string>> {
