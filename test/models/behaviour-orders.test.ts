@@ -178,15 +178,15 @@ describe("loadBehaviourOrders", () => {
     const histories = await models.scores.loadOrderHistories(shopId);
     const behaviour = await models.scores.loadBehaviourOrders(shopId);
     expect(behaviour.customerIds).toEqual(histories.customerIds);
-    expect([...behaviour.offsets]).toEqual([...histories.offsets]);
-    expect([...behaviour.timesMs]).toEqual([...histories.timesMs]);
-    expect([...behaviour.amountsMinor]).toEqual([...histories.amountsMinor]);
+    expect(Array.from(behaviour.offsets)).toEqual(Array.from(histories.offsets));
+    expect(Array.from(behaviour.timesMs)).toEqual(Array.from(histories.timesMs));
+    expect(Array.from(behaviour.amountsMinor)).toEqual(Array.from(histories.amountsMinor));
 
     // Counted orders only: customer 1 (101, 102, 103, 104), 2 (201, 204), 3 (501, 502).
     expect(behaviour.customerIds).toEqual(["1", "2", "3"]);
-    expect([...behaviour.offsets]).toEqual([0, 4, 6, 8]);
-    expect([...behaviour.amountsMinor]).toEqual([1500, 2700, 4000, 100, 900, 800, 2800, 3100]);
-    expect([...behaviour.discounted]).toEqual([1, 1, 0, 0, 0, 0, 1, 0]);
+    expect(Array.from(behaviour.offsets)).toEqual([0, 4, 6, 8]);
+    expect(Array.from(behaviour.amountsMinor)).toEqual([1500, 2700, 4000, 100, 900, 800, 2800, 3100]);
+    expect(Array.from(behaviour.discounted)).toEqual([1, 1, 0, 0, 0, 0, 1, 0]);
 
     const perOrder = Array.from({ length: behaviour.timesMs.length }, (_, k) => {
       const entries: [string, number][] = [];
@@ -213,15 +213,15 @@ describe("loadBehaviourOrders", () => {
   it("for one customer: the same rows as that customer's slice of the shop", async () => {
     const one = await models.scores.loadBehaviourOrders(shopId, 3n);
     expect(one.customerIds).toEqual(["3"]);
-    expect([...one.offsets]).toEqual([0, 2]);
-    expect([...one.discounted]).toEqual([1, 0]);
-    expect([...one.typeOffsets]).toEqual([0, 1, 3]);
+    expect(Array.from(one.offsets)).toEqual([0, 2]);
+    expect(Array.from(one.discounted)).toEqual([1, 0]);
+    expect(Array.from(one.typeOffsets)).toEqual([0, 1, 3]);
     expect(one.typeNames).toEqual(["Candles", "Beauty"]);
-    expect([...one.typeIndex]).toEqual([0, 1, 0]);
-    expect([...one.typeSpendMinor]).toEqual([2000, 2500, 600]);
+    expect(Array.from(one.typeIndex)).toEqual([0, 1, 0]);
+    expect(Array.from(one.typeSpendMinor)).toEqual([2000, 2500, 600]);
     const none = await models.scores.loadBehaviourOrders(shopId, 4n); // deleted customer
     expect(none.customerIds).toEqual([]);
-    expect([...none.offsets]).toEqual([0]);
-    expect([...none.typeOffsets]).toEqual([0]);
+    expect(Array.from(none.offsets)).toEqual([0]);
+    expect(Array.from(none.typeOffsets)).toEqual([0]);
   });
 });
