@@ -103,6 +103,12 @@ export const JOBS = {
     jobId: (d) => `flow-${d.transitionId}`,
     recordRun: false,
   }),
+  "flow-trait": define({
+    queue: "writeback",
+    schema: z.object({ shop, traitEventId: numericId }),
+    jobId: (d) => `flow-trait-${d.traitEventId}`,
+    recordRun: false,
+  }),
   ping: define({ queue: "system", schema: z.object({ value: z.string() }), jobId: (d) => `ping-${d.value}`, recordRun: true }),
 };
 

@@ -124,6 +124,21 @@ export interface StoredTraitThresholds {
   qualifyingTypes: { type: string; customers: number; repeatBuyers: number }[];
 }
 
+/**
+ * Thresholds of a shop with no full run yet (a model state saved before traits existed):
+ * only the traits of the customer's own orders can hold; none measured against the shop.
+ */
+export const NO_SHOP_THRESHOLDS: StoredTraitThresholds = {
+  version: 1,
+  scoredCustomers: 0,
+  repeatBuyers: 0,
+  firstOrderAmountP80Minor: null,
+  firstToSecondGapP90Days: null,
+  medianGapDays: null,
+  topSpendThresholdMinor: null,
+  qualifyingTypes: [],
+};
+
 /** The thresholds of a full run, to store beside the model state. */
 export function storedThresholds(result: ShopTraits): StoredTraitThresholds {
   const { shop, typeNames } = result;

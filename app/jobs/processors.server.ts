@@ -4,7 +4,7 @@ import type { Job } from "bullmq";
 import type { JobName, JobPayloads } from "../queue.server";
 import { ping } from "./processors/ping.server";
 import { writeBackJob } from "./processors/write-back.server";
-import { flowTriggerJob } from "./processors/flow-trigger.server";
+import { flowTraitJob, flowTriggerJob } from "./processors/flow-trigger.server";
 import { applyWebhook } from "./processors/apply-webhook.server";
 import { bulkFinished, initialSync } from "./processors/backfill.server";
 import { incrementalSync, reconcileAllShops, sweepEvents } from "./processors/reconcile.server";
@@ -16,6 +16,7 @@ export const processors: { [N in JobName]: Processor<N> } = {
   ping,
   "write-back": writeBackJob,
   "flow-trigger": flowTriggerJob,
+  "flow-trait": flowTraitJob,
   "apply-webhook": applyWebhook,
   "initial-sync": initialSync,
   "bulk-finished": bulkFinished,

@@ -49,6 +49,7 @@ export async function markCustomerDeleted(shopId: string, id: bigint): Promise<v
 export async function redactCustomer(shopId: string, id: bigint, orderIds: bigint[]): Promise<void> {
   await prisma.$transaction([
     prisma.segmentTransition.deleteMany({ where: { shopId, customerId: id } }),
+    prisma.traitEvent.deleteMany({ where: { shopId, customerId: id } }),
     prisma.customerScore.deleteMany({ where: { shopId, customerId: id } }),
     prisma.order.deleteMany({ where: { shopId, OR: [{ customerId: id }, { id: { in: orderIds } }] } }),
     prisma.customer.upsert({

@@ -3,6 +3,7 @@
 import { pool } from "../db-pool.server";
 import { prisma } from "../db.server";
 import type { BehaviourOrders } from "../domain/behaviour-orders";
+import type { PreviousScore } from "../domain/recovered";
 
 /** Counted orders (not test, not cancelled, customer not deleted) grouped by customer, time-ascending. */
 export interface OrderHistories {
@@ -123,14 +124,15 @@ export async function loadBehaviourOrders(shopId: string, customerId?: bigint): 
   return { customerIds, offsets: Int32Array.from(offsets), timesMs, amountsMinor, discounted, typeOffsets, typeIndex, typeSpendMinor, typeNames };
 }
 
-export async function currentSegments(shopId: string, customerIds?: string[]): Promise<Map<string, string>> {
-  const result = await pool.query<[string, string]>({
-    text: `select "customerId"::text, segment from "CustomerScore" where "shopId" = $1
+/** Each scored customer's previous score as the next scoring compares against it (segment, as-of, recovery, traits). */
+export async function previousScores(shopId: string, customerIds?: string[]): Promise<Map<string, PreviousScore>> {
+  const result = await pool.query<[string, string, Date, Date | null, string[] | null, number | null]>({
+    text: `select "customerId"::text, segment, "asOf", "recoveredAt", traits, "clusterId" from "CustomerScore" where "shopId" = $1
            ${customerIds ? `and "customerId" = any($2::bigint[])` : ""}`,
     values: customerIds ? [shopId, customerIds] : [shopId],
     rowMode: "array",
   });
-  return new Map(result.rows.map(([id, segment]) => [id, segment]));
+  return new Map(result.rows.map(([id, segment, asOf, recoveredAt, traits, clusterId]) => [id, { segment, asOf, recoveredAt, traits: traits ?? [], clusterId }]));
 }
 
 export interface ScoreRow {
@@ -154,6 +156,12 @@ export interface ScoreRow {
   churnModel: string;
   explanation: unknown;
   holdout: boolean;
+  /** Trait keys, sorted, `recovered` included while it holds. */
+  traits: string[];
+  specialistType: string | null;
+  expectedNextOrderAt: Date | null;
+  recoveredAt: Date | null;
+  clusterId: number | null;
 }
 
 const SCORE_BATCH = 5000;
@@ -166,21 +174,24 @@ export async function upsertScores(shopId: string, asOf: Date, rows: ScoreRow[])
     await pool.query(
       `insert into "CustomerScore" ("shopId", "customerId", "asOf", frequency, "recencyDays", "monetaryMinor", r, f, m,
           segment, x, tx, "T", "pAlive", "churnProbability", "expectedPurchases90d", "predictedClv12m", model,
-          "churnModel", explanation, holdout, "updatedAt")
+          "churnModel", explanation, holdout, traits, "specialistType", "expectedNextOrderAt", "recoveredAt", "clusterId", "updatedAt")
        select $1, u.customer_id, $2, u.frequency, u.recency_days, u.monetary_minor, u.r, u.f, u.m,
-          u.segment, u.x, u.tx, u.t, u.p_alive, u.churn, u.expected, u.clv, u.model, u.churn_model, u.explanation, u.holdout, now()
+          u.segment, u.x, u.tx, u.t, u.p_alive, u.churn, u.expected, u.clv, u.model, u.churn_model, u.explanation, u.holdout,
+          coalesce(string_to_array(nullif(u.traits, ''), ','), array[]::text[]), u.specialist_type, u.expected_next, u.recovered_at, u.cluster_id, now()
        from unnest($3::bigint[], $4::int[], $5::int[], $6::bigint[], $7::int[], $8::int[], $9::int[], $10::text[],
           $11::int[], $12::int[], $13::int[], $14::float8[], $15::float8[], $16::float8[], $17::float8[], $18::text[],
-          $19::text[], $20::jsonb[], $21::bool[])
+          $19::text[], $20::jsonb[], $21::bool[], $22::text[], $23::text[], $24::timestamp[], $25::timestamp[], $26::int[])
          as u(customer_id, frequency, recency_days, monetary_minor, r, f, m, segment, x, tx, t, p_alive, churn,
-              expected, clv, model, churn_model, explanation, holdout)
+              expected, clv, model, churn_model, explanation, holdout, traits, specialist_type, expected_next, recovered_at, cluster_id)
        on conflict ("shopId", "customerId") do update set
           "asOf" = excluded."asOf", frequency = excluded.frequency, "recencyDays" = excluded."recencyDays",
           "monetaryMinor" = excluded."monetaryMinor", r = excluded.r, f = excluded.f, m = excluded.m,
           segment = excluded.segment, x = excluded.x, tx = excluded.tx, "T" = excluded."T",
           "pAlive" = excluded."pAlive", "churnProbability" = excluded."churnProbability",
           "expectedPurchases90d" = excluded."expectedPurchases90d", "predictedClv12m" = excluded."predictedClv12m",
-          model = excluded.model, "churnModel" = excluded."churnModel", explanation = excluded.explanation, holdout = excluded.holdout, "updatedAt" = now()`,
+          model = excluded.model, "churnModel" = excluded."churnModel", explanation = excluded.explanation, holdout = excluded.holdout,
+          traits = excluded.traits, "specialistType" = excluded."specialistType", "expectedNextOrderAt" = excluded."expectedNextOrderAt",
+          "recoveredAt" = excluded."recoveredAt", "clusterId" = excluded."clusterId", "updatedAt" = now()`,
       [
         shopId,
         asOf,
@@ -203,6 +214,11 @@ export async function upsertScores(shopId: string, asOf: Date, rows: ScoreRow[])
         col("churnModel"),
         batch.map((r) => JSON.stringify(r.explanation)),
         col("holdout"),
+        batch.map((r) => r.traits.join(",")),
+        col("specialistType"),
+        col("expectedNextOrderAt"),
+        col("recoveredAt"),
+        col("clusterId"),
       ],
     );
   }

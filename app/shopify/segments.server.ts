@@ -1,25 +1,21 @@
-// One native Shopify customer segment per RFM segment key, e.g.
-// "RFM: Champions" with query customer_tags CONTAINS 'rfm:champions'.
-// Created, renamed and re-queried idempotently. The caller passes the
+// The app's native Shopify customer segments, e.g. "RFM: Champions" with query
+// customer_tags CONTAINS 'rfm:champions' (the caller says which: app/domain/native-segments.ts).
+// Created, renamed and re-queried idempotently; ours that are no longer wanted are deleted. The caller passes the
 // segments it recorded as ours and records each change through `onChange`
 // right after Shopify accepted it (so a crash never loses a created id). Only
 // our segments are ever updated or deleted: when a segment with the wanted
 // name exists and is not ours, it is never touched and ours gets another name
 // ("RFM: Champions (RFM app)", then "… 2", …), reported in `conflicts`.
-import { SEGMENT_KEYS, SEGMENT_NAMES, type SegmentKey } from "../domain/segment-map";
+import type { WantedSegment } from "../domain/native-segments";
 import { ShopifyUserError, type ShopifyAdminClient } from "./admin-client.server";
 import { paginate } from "./paginate.server";
 
-export const SEGMENT_NAME_PREFIX = "RFM: ";
-
-export function segmentName(key: SegmentKey, attempt = 0): string {
-  const base = `${SEGMENT_NAME_PREFIX}${SEGMENT_NAMES[key]}`;
+export function segmentName(base: string, attempt = 0): string {
   return attempt === 0 ? base : attempt === 1 ? `${base} (RFM app)` : `${base} (RFM app ${attempt})`;
 }
 
-export function segmentQuery(tagPrefix: string, key: SegmentKey): string {
-  const tag = `${tagPrefix}${key}`.replace(/\\/g, "\\\\").replace(/'/g, "\\'");
-  return `customer_tags CONTAINS '${tag}'`;
+export function segmentQuery(tag: string): string {
+  return `customer_tags CONTAINS '${tag.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
 }
 
 interface RemoteSegment {
@@ -78,9 +74,9 @@ export type SegmentChange = { kind: "saved"; segment: OurSegment } | { kind: "de
 
 export async function ensureNativeSegments(
   client: ShopifyAdminClient,
-  opts: { tagPrefix: string; ours: readonly OurSegment[]; onChange: (change: SegmentChange) => Promise<void> },
+  opts: { wanted: readonly WantedSegment[]; ours: readonly OurSegment[]; onChange: (change: SegmentChange) => Promise<void> },
 ): Promise<EnsureSegmentsResult> {
-  const { tagPrefix: prefix, ours, onChange } = opts;
+  const { wanted: wantedSegments, ours, onChange } = opts;
   const remote = await listSegments(client);
   const remoteById = new Map(remote.map((s) => [s.id, s]));
   const ourIds = new Set(ours.map((s) => s.shopifySegmentId));
@@ -89,22 +85,23 @@ export async function ensureNativeSegments(
   // A name is free for a key when no segment but possibly our own one for that key carries it.
   const takenByOther = (name: string, ownId: string | null) =>
     remote.some((s) => s.name.toLowerCase() === name.toLowerCase() && s.id !== ownId);
-  const pickName = (key: SegmentKey, ownId: string | null) => {
+  const pickName = (base: string, ownId: string | null) => {
     for (let attempt = 0; attempt < 50; attempt++) {
-      const name = segmentName(key, attempt);
+      const name = segmentName(base, attempt);
       if (!takenByOther(name, ownId)) return name;
     }
-    throw new Error(`no free segment name for ${key}`);
+    throw new Error(`no free segment name for ${base}`);
   };
 
-  for (const key of SEGMENT_KEYS) {
-    const query = segmentQuery(prefix, key);
+  for (const want of wantedSegments) {
+    const key = want.key;
+    const query = segmentQuery(want.tag);
     const row = ours.find((s) => s.segmentKey === key);
     const existing = row ? remoteById.get(row.shopifySegmentId) : undefined;
-    const wanted = segmentName(key);
+    const wanted = want.name;
 
     if (row && existing) {
-      const name = pickName(key, existing.id);
+      const name = pickName(want.name, existing.id);
       if (name !== wanted) result.conflicts.push({ key, wanted, used: name });
       if (existing.name === name && existing.query === query) {
         result.unchanged.push(key);
@@ -128,7 +125,7 @@ export async function ensureNativeSegments(
     // Not created yet, or our segment was deleted in Shopify: create (never adopt a segment that is not ours).
     let created: RemoteSegment | null = null;
     for (let attempt = 0; attempt < 50 && !created; attempt++) {
-      const name = segmentName(key, attempt);
+      const name = segmentName(want.name, attempt);
       if (takenByOther(name, null)) continue;
       const data = await client.request(SEGMENT_CREATE, { name, query }, 10);
       result.mutations++;
@@ -145,9 +142,10 @@ export async function ensureNativeSegments(
     result.created.push(key);
   }
 
-  // Our segments for keys that no longer exist: delete (only ever ours).
+  // Our segments no longer wanted (a trait turned off, a key that no longer exists): delete (only ever ours).
+  const wantedKeys = new Set(wantedSegments.map((w) => w.key));
   for (const row of ours) {
-    if ((SEGMENT_KEYS as readonly string[]).includes(row.segmentKey)) continue;
+    if (wantedKeys.has(row.segmentKey)) continue;
     if (remoteById.has(row.shopifySegmentId)) {
       const data = await client.request(SEGMENT_DELETE, { id: row.shopifySegmentId }, 10);
       result.mutations++;

@@ -17,6 +17,8 @@ export interface ScoreInput {
   predictedClv12m?: number;
   expectedPurchases90d?: number;
   merchantTags?: string[];
+  traits?: string[];
+  expectedNextOrderAt?: Date;
 }
 
 const SCOPES = "read_customers,write_customers,read_orders,read_all_orders,read_products";
@@ -25,7 +27,7 @@ const SCOPES = "read_customers,write_customers,read_orders,read_all_orders,read_
 export async function createShop(
   h: Harness,
   domain: string,
-  settings: { flowTriggerEnabled?: boolean; holdoutPercent?: number; tagPrefix?: string } = {},
+  settings: { flowTriggerEnabled?: boolean; holdoutPercent?: number; tagPrefix?: string; enabledTraits?: string[] } = {},
 ) {
   const prisma = h.app.db.prisma;
   const old = await prisma.shop.findUnique({ where: { domain } });
@@ -77,6 +79,8 @@ export async function setScores(h: Harness, domain: string, shopId: string, inpu
       model: "bgnbd",
       churnModel: c.churnModel ?? "bgnbd",
       explanation: {},
+      traits: c.traits ?? [],
+      expectedNextOrderAt: c.expectedNextOrderAt ?? null,
     };
     await prisma.customerScore.upsert({
       where: { shopId_customerId: { shopId, customerId: BigInt(c.id) } },

@@ -13,6 +13,7 @@ const SHOP_B = `wb-b-${pid}.myshopify.com`;
 const SHOP_C = `wb-c-${pid}.myshopify.com`;
 const SHOP_FLOW = `wb-flow-${pid}.myshopify.com`;
 const SHOP_NOFLOW = `wb-noflow-${pid}.myshopify.com`;
+const SHOP_TRAITS = `wb-traits-${pid}.myshopify.com`;
 
 let h: Harness;
 /** The harness seen through the names these tests use. */
@@ -187,6 +188,7 @@ describe("write-back per call", () => {
 describe("native segments", () => {
   it("creates one segment per key, never touches a merchant's segment, and counts match", async () => {
     const client = await env.client(SHOP_A);
+    await env.prisma.shopSettings.update({ where: { shopId: shopAId }, data: { enabledTraits: [] } }); // trait segments: next test
     const merchant = await client.request<{ segmentCreate: { segment: { id: string; name: string; query: string } } }>(
       `mutation { segmentCreate(name: "RFM: Champions", query: "customer_tags CONTAINS 'vip'") { segment { id name query } userErrors { message } } }`,
     );
@@ -278,10 +280,59 @@ describe("bulk mode", () => {
   });
 });
 
+describe("trait segments and tags", () => {
+  it("keeps one native segment per enabled trait, deletes only its own when a trait is turned off", async () => {
+    const client = await env.client(SHOP_A);
+    await env.prisma.shopSettings.update({ where: { shopId: shopAId }, data: { enabledTraits: ["discount_seeker", "recovered"] } });
+    const res = await env.writeback.writeNativeSegments(SHOP_A, { client });
+    expect(res.created.sort()).toEqual(["trait:discount_seeker", "trait:recovered"]);
+    const segs = () => [...env.sim.state.extras.get(SHOP_A)!.segments.values()];
+    expect(segs().find((s) => s.name === "RFM trait: Discount seeker")?.query).toBe("customer_tags CONTAINS 'trait:discount_seeker'");
+    expect(segs().find((s) => s.name === "RFM trait: Recovered")?.query).toBe("customer_tags CONTAINS 'trait:recovered'");
+    const total = segs().length;
+
+    await env.prisma.shopSettings.update({ where: { shopId: shopAId }, data: { enabledTraits: ["discount_seeker"] } });
+    const off = await env.writeback.writeNativeSegments(SHOP_A, { client });
+    expect(off.deleted).toEqual(["trait:recovered"]);
+    expect(segs().length).toBe(total - 1);
+    expect(segs().some((s) => s.name === "RFM: Champions" && s.query === "customer_tags CONTAINS 'vip'")).toBe(true); // the merchant's, untouched
+    await env.prisma.shopSettings.update({ where: { shopId: shopAId }, data: { enabledTraits: [] } });
+    expect((await env.writeback.writeNativeSegments(SHOP_A, { client })).deleted).toEqual(["trait:discount_seeker"]);
+  });
+
+  it("writes trait tags and metafields diff-only, leaves the merchant's tags, and removes them when the trait goes", async () => {
+    const { shop } = await env.createShop(SHOP_TRAITS, { enabledTraits: ["discount_seeker", "vip_at_risk"], holdoutPercent: 0 });
+    await env.setScores(SHOP_TRAITS, shop.id, [
+      { id: 7_300_000_001, segment: "at_risk", traits: ["discount_seeker", "one_and_done", "vip_at_risk"], expectedNextOrderAt: new Date("2026-12-14T00:00:00Z"), merchantTags: ["trait:vip", "wholesale"] },
+    ]);
+    const client = await env.client(SHOP_TRAITS);
+    await env.writeback.writeBackShop(SHOP_TRAITS, { client });
+    const sim = () => env.sim.ctx.shops.get(SHOP_TRAITS)!.customers.get(7_300_000_001)!;
+    expect(sim().tags.sort()).toEqual(["rfm:at_risk", "trait:discount_seeker", "trait:vip", "trait:vip_at_risk", "wholesale"]);
+    const mf = (key: string) => sim().metafields.find((m) => m.namespace === "$app:rfm" && m.key === key);
+    expect(mf("traits")).toMatchObject({ type: "list.single_line_text_field", value: '["discount_seeker","vip_at_risk"]' });
+    expect(mf("expected_next_order_date")).toMatchObject({ type: "date", value: "2026-12-14" });
+    // Unchanged: zero requests.
+    expect((await env.writeback.writeBackShop(SHOP_TRAITS, { client })).requests).toBe(0);
+
+    // The traits go: only the app's trait tags are removed, the metafields deleted.
+    await env.setScores(SHOP_TRAITS, shop.id, [{ id: 7_300_000_001, segment: "at_risk", traits: [] }]);
+    const res = await env.writeback.writeBackShop(SHOP_TRAITS, { client });
+    expect(res.errors).toEqual([]);
+    expect(sim().tags.sort()).toEqual(["rfm:at_risk", "trait:vip", "wholesale"]);
+    expect(mf("traits")).toBeUndefined();
+    expect(mf("expected_next_order_date")).toBeUndefined();
+    expect(mf("segment")?.value).toBe("at_risk");
+    expect((await env.writeback.writeBackShop(SHOP_TRAITS, { client })).requests).toBe(0);
+  });
+});
+
 describe("Flow trigger", () => {
   it("fires exactly once with the right payload when enabled", async () => {
     const { shop } = await env.createShop(SHOP_FLOW, { flowTriggerEnabled: true });
-    await env.setScores(SHOP_FLOW, shop.id, [{ id: 7_200_000_001, segment: "at_risk", churnProbability: 0.61234, predictedClv12m: 84.567 }]);
+    await env.setScores(SHOP_FLOW, shop.id, [
+      { id: 7_200_000_001, segment: "at_risk", churnProbability: 0.61234, predictedClv12m: 84.567, traits: ["discount_seeker", "vip_at_risk"], expectedNextOrderAt: new Date("2026-12-14T00:00:00Z") },
+    ]);
     const t = await env.prisma.segmentTransition.create({
       data: { shopId: shop.id, customerId: 7_200_000_001n, fromSegment: "loyal_customers", toSegment: "at_risk", reason: {}, flowStatus: "pending" },
     });
@@ -301,6 +352,8 @@ describe("Flow trigger", () => {
       "New segment": "At Risk",
       "Churn probability": 0.6123,
       "Predicted value": 84.57,
+      Traits: "discount_seeker, vip_at_risk",
+      "Expected next order date": "2026-12-14",
     });
     const row = await env.prisma.segmentTransition.findUniqueOrThrow({ where: { id: t.id } });
     expect(row.flowStatus).toBe("sent");

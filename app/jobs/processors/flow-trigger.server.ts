@@ -1,20 +1,51 @@
-// "flow-trigger": fires the Flow trigger of one SegmentTransition, exactly
-// once. Claim, then send: the transition is claimed in a short statement, the
-// trigger is sent with no database lock held, and the outcome is marked.
+// "flow-trigger" and "flow-trait": fire one Flow trigger exactly once, for a
+// SegmentTransition ("Customer segment changed") or a TraitEvent ("Customer trait
+// gained"). Claim, then send: the row is claimed in a short statement, the trigger is
+// sent with no database lock held, and the outcome is marked.
 import { claimTransitionForFlow, markTransitionFlow } from "../../models/segment-transitions.server";
+import { claimTraitEventForFlow, markTraitEventFlow } from "../../models/trait-events.server";
 import { findShopByDomain } from "../../models/shops.server";
 import { adminClientFor } from "../../shopify.server";
 import type { ShopifyAdminClient } from "../../shopify/admin-client.server";
-import { segmentChangedPayload, sendSegmentChanged, type SegmentChangedPayload } from "../../shopify/flow.server";
+import {
+  FLOW_TRIGGER_HANDLE,
+  TRAIT_TRIGGER_HANDLE,
+  segmentChangedPayload,
+  sendFlowTrigger,
+  traitGainedPayload,
+  type SegmentChangedPayload,
+  type TraitGainedPayload,
+} from "../../shopify/flow.server";
 import type { JobPayloads } from "../../queue.server";
 
 export type FireOutcome = "sent" | "already-sent" | "in-flight" | "disabled" | "failed" | "not-found";
 
-export async function fireSegmentChanged(
+type Fired<P> = { outcome: FireOutcome; payload?: P; error?: string };
+
+/** Send a claimed row's payload and mark the outcome; a transport error releases the claim and throws (the job retries). */
+async function sendClaimed<P extends SegmentChangedPayload | TraitGainedPayload>(
   shopDomain: string,
-  transitionId: string | bigint,
-  opts: { client?: ShopifyAdminClient } = {},
-): Promise<{ outcome: FireOutcome; payload?: SegmentChangedPayload; error?: string }> {
+  handle: string,
+  payload: P,
+  mark: (status: "sent" | "failed") => Promise<void>,
+  client?: ShopifyAdminClient,
+): Promise<Fired<P>> {
+  let userErrors: string[];
+  try {
+    ({ userErrors } = await sendFlowTrigger(client ?? (await adminClientFor(shopDomain)), handle, payload));
+  } catch (error) {
+    await mark("failed");
+    throw error;
+  }
+  if (userErrors.length) {
+    await mark("failed");
+    return { outcome: "failed", payload, error: userErrors.join("; ") };
+  }
+  await mark("sent");
+  return { outcome: "sent", payload };
+}
+
+export async function fireSegmentChanged(shopDomain: string, transitionId: string | bigint, opts: { client?: ShopifyAdminClient } = {}): Promise<Fired<SegmentChangedPayload>> {
   const shop = await findShopByDomain(shopDomain);
   if (!shop) return { outcome: "not-found" };
   if (!shop.settings?.flowTriggerEnabled) return { outcome: "disabled" };
@@ -22,23 +53,24 @@ export async function fireSegmentChanged(
   const claim = await claimTransitionForFlow(shop.id, id);
   if (!claim.claimed) return { outcome: claim.reason };
   const payload = segmentChangedPayload(claim.transition, claim.transition.score);
-  let userErrors: string[];
-  try {
-    const client = opts.client ?? (await adminClientFor(shop.domain));
-    ({ userErrors } = await sendSegmentChanged(client, payload));
-  } catch (error) {
-    // Transport / server error: release the claim, then let the job retry.
-    await markTransitionFlow(shop.id, id, "failed");
-    throw error;
-  }
-  if (userErrors.length) {
-    await markTransitionFlow(shop.id, id, "failed");
-    return { outcome: "failed", payload, error: userErrors.join("; ") };
-  }
-  await markTransitionFlow(shop.id, id, "sent");
-  return { outcome: "sent", payload };
+  return sendClaimed(shop.domain, FLOW_TRIGGER_HANDLE, payload, (s) => markTransitionFlow(shop.id, id, s), opts.client);
+}
+
+export async function fireTraitGained(shopDomain: string, eventId: string | bigint, opts: { client?: ShopifyAdminClient } = {}): Promise<Fired<TraitGainedPayload>> {
+  const shop = await findShopByDomain(shopDomain);
+  if (!shop) return { outcome: "not-found" };
+  if (!shop.settings?.flowTriggerEnabled) return { outcome: "disabled" };
+  const id = BigInt(eventId);
+  const claim = await claimTraitEventForFlow(shop.id, id);
+  if (!claim.claimed) return { outcome: claim.reason };
+  const payload = traitGainedPayload(claim.event, claim.event.score);
+  return sendClaimed(shop.domain, TRAIT_TRIGGER_HANDLE, payload, (s) => markTraitEventFlow(shop.id, id, s), opts.client);
 }
 
 export async function flowTriggerJob(data: JobPayloads["flow-trigger"]): Promise<unknown> {
   return fireSegmentChanged(data.shop, data.transitionId);
+}
+
+export async function flowTraitJob(data: JobPayloads["flow-trait"]): Promise<unknown> {
+  return fireTraitGained(data.shop, data.traitEventId);
 }

@@ -1,6 +1,7 @@
 // Scoring jobs. A full recompute fits the shop's models and scores everyone;
 // a live rescore scores one customer against the stored model state (cut
-// points and parameters), so a new order moves a customer within seconds.
+// points, parameters, trait thresholds), so a new order moves a customer, and
+// changes its traits, within seconds.
 import { factsFromGroupedOrders } from "../../domain/population-facts";
 import { customerScoreAt, type CustomerScore, type ShopModelState } from "../../domain/score-shop";
 import { rescoreWithChampion, scoreWithChampion } from "../../domain/score-with-champion";
@@ -8,23 +9,38 @@ import type { ChurnChampionState } from "../../domain/churn/champion";
 import { resolveSettings } from "../../domain/shop-settings";
 import { isHoldout } from "../../domain/holdout";
 import { backtest } from "../../domain/backtest";
+import { NO_SHOP_THRESHOLDS, computeTraits, storedThresholds, type StoredTraitThresholds } from "../../domain/traits";
+import { customerTraitFields } from "../../domain/customer-traits";
+import { discoverClusters, type ClusterDescription, type ClusterState } from "../../domain/clusters";
+import type { PreviousScore } from "../../domain/recovered";
 import { findShopOrThrow, installedShopDomains, saveModelState } from "../../models/shops.server";
 import {
-  currentSegments,
   deleteScore,
   deleteScoresExcept,
   insertTransitions,
-  loadOrderHistories,
+  loadBehaviourOrders,
+  previousScores,
   upsertScores,
   writeDailySnapshot,
   type NewTransition,
   type ScoreRow,
 } from "../../models/scores.server";
+import { insertTraitEvents, type NewTraitEvent } from "../../models/trait-events.server";
 import { enqueue, type JobPayloads } from "../../queue.server";
 
 type Shop = Awaited<ReturnType<typeof findShopOrThrow>>;
 
-function scoreRow(shop: Shop, customerId: string, score: CustomerScore): ScoreRow {
+/** What a recompute stores beside the fitted models for the live path and the dashboard. */
+interface StoredClusters {
+  state: ClusterState | null;
+  k: number | null;
+  silhouette: number | null;
+  reason: string | null;
+  clusters: ClusterDescription[];
+}
+type StoredModelState = ShopModelState & { churn?: ChurnChampionState; traits?: StoredTraitThresholds; clusters?: StoredClusters };
+
+function scoreRow(shop: Shop, customerId: string, score: CustomerScore): Omit<ScoreRow, "traits" | "specialistType" | "expectedNextOrderAt" | "recoveredAt" | "clusterId"> {
   return {
     customerId,
     frequency: score.frequency,
@@ -49,10 +65,10 @@ function scoreRow(shop: Shop, customerId: string, score: CustomerScore): ScoreRo
 }
 
 /** Transitions for customers whose segment changed; a first score is recorded but fires no Flow. */
-function transitionsFor(rows: ScoreRow[], previous: Map<string, string>, flowEnabled: boolean, why: string): NewTransition[] {
+function transitionsFor(rows: ScoreRow[], previous: Map<string, PreviousScore>, flowEnabled: boolean, why: string): NewTransition[] {
   const out: NewTransition[] = [];
   for (const row of rows) {
-    const before = previous.get(row.customerId) ?? null;
+    const before = previous.get(row.customerId)?.segment ?? null;
     if (before === row.segment) continue;
     out.push({
       customerId: row.customerId,
@@ -65,44 +81,62 @@ function transitionsFor(rows: ScoreRow[], previous: Map<string, string>, flowEna
   return out;
 }
 
-async function afterScoring(shop: Shop, transitions: NewTransition[], asOf: Date, customerIds?: string[]): Promise<void> {
-  const pendingFlow = await insertTransitions(shop.id, asOf, transitions);
-  for (const transitionId of pendingFlow) {
+async function afterScoring(shop: Shop, transitions: NewTransition[], traitEvents: NewTraitEvent[], asOf: Date, customerIds?: string[]): Promise<void> {
+  for (const transitionId of await insertTransitions(shop.id, asOf, transitions)) {
     await enqueue("flow-trigger", { shop: shop.domain, transitionId });
+  }
+  for (const traitEventId of await insertTraitEvents(shop.id, asOf, traitEvents)) {
+    await enqueue("flow-trait", { shop: shop.domain, traitEventId });
   }
   if (resolveSettings(shop.settings).writeBackEnabled) {
     await enqueue("write-back", { shop: shop.domain, customerIds });
   }
 }
 
+const eventStatus = (flowEnabled: boolean): NewTraitEvent["flowStatus"] => (flowEnabled ? "pending" : "none");
+
 export async function recomputeShop(data: JobPayloads["recompute-shop"]): Promise<unknown> {
   const shop = await findShopOrThrow(data.shop);
   const asOf = new Date();
-  const histories = await loadOrderHistories(shop.id);
-  const { facts, customerIndex } = factsFromGroupedOrders(histories, asOf);
+  const orders = await loadBehaviourOrders(shop.id);
+  const { facts, customerIndex } = factsFromGroupedOrders(orders, asOf);
   if (facts.n === 0) return { customers: 0 };
 
   const { segmentMap, churnHorizonDays: horizonDays, flowTriggerEnabled } = resolveSettings(shop.settings);
   // Churn from the shop's champion (BG/NBD, a supervised model or the heuristic), chosen by its own backtest.
-  const { result, churn } = scoreWithChampion(facts, histories, { asOf, horizonDays, segmentMap });
+  const { result, churn } = scoreWithChampion(facts, orders, { asOf, horizonDays, segmentMap });
   // Measured accuracy (fit H days ago, checked on what happened since), shown on the dashboard.
-  const check = backtest(histories, { asOf, horizonDays, segmentMap });
+  const check = backtest(orders, { asOf, horizonDays, segmentMap });
+  // Traits read the champion's churn (vip_at_risk), indexed by customer.
+  const churnOfCustomer = new Float64Array(orders.offsets.length - 1);
+  for (let i = 0; i < facts.n; i++) churnOfCustomer[customerIndex[i]] = result.columns.churnProbability[i];
+  const traits = computeTraits(orders, { asOf, churnProbability: churnOfCustomer });
+  const stored = shop.modelState as unknown as StoredModelState | null;
+  const clustered = discoverClusters(orders, asOf, { previous: stored?.clusters?.state ?? null });
+
+  const previous = await previousScores(shop.id);
   const rows: ScoreRow[] = new Array(facts.n);
+  const traitEvents: NewTraitEvent[] = [];
   for (let i = 0; i < facts.n; i++) {
-    const customerId = histories.customerIds[customerIndex[i]];
-    rows[i] = scoreRow(shop, customerId, customerScoreAt(facts, result, i));
+    const c = customerIndex[i];
+    const customerId = orders.customerIds[c];
+    const { gained, ...fields } = customerTraitFields(traits, c, orders.timesMs[orders.offsets[c + 1] - 1], previous.get(customerId) ?? null, asOf);
+    rows[i] = { ...scoreRow(shop, customerId, customerScoreAt(facts, result, i)), ...fields, clusterId: clustered.ok ? clustered.clusterOf[c] : null };
+    for (const trait of gained) traitEvents.push({ customerId, trait, flowStatus: eventStatus(flowTriggerEnabled) });
   }
-  const previous = await currentSegments(shop.id);
   const transitions = transitionsFor(rows, previous, flowTriggerEnabled, data.reason);
   await upsertScores(shop.id, asOf, rows);
   const dropped = await deleteScoresExcept(shop.id, rows.map((r) => r.customerId));
+  const clusters: StoredClusters = clustered.ok
+    ? { state: clustered.state, k: clustered.k, silhouette: clustered.silhouette, reason: null, clusters: clustered.clusters }
+    : { state: null, k: null, silhouette: null, reason: clustered.reason, clusters: [] };
   await saveModelState(shop.id, {
-    modelState: { ...result.state, churn, accuracy: check.accuracy, accuracyReason: check.reason },
+    modelState: { ...result.state, churn, accuracy: check.accuracy, accuracyReason: check.reason, traits: storedThresholds(traits), clusters },
     modelKind: result.state.model,
     scoredAt: asOf,
   });
   await writeDailySnapshot(shop.id, asOf);
-  await afterScoring(shop, transitions, asOf);
+  await afterScoring(shop, transitions, traitEvents, asOf);
   return {
     customers: facts.n,
     model: result.state.model,
@@ -110,32 +144,40 @@ export async function recomputeShop(data: JobPayloads["recompute-shop"]): Promis
     churnWindowDays: churn.windowDays,
     fallbackReason: result.state.fallbackReason,
     transitions: transitions.length,
+    traitEvents: traitEvents.length,
+    clusters: clusters.k,
     scoresDropped: dropped,
   };
 }
 
 export async function rescoreCustomer(data: JobPayloads["rescore-customer"]): Promise<unknown> {
   const shop = await findShopOrThrow(data.shop);
-  const state = shop.modelState as unknown as (ShopModelState & { churn?: ChurnChampionState }) | null;
+  const state = shop.modelState as unknown as StoredModelState | null;
   if (!state) {
     // No model yet (initial sync still running): the recompute will score this customer.
     return { skipped: "no model state yet" };
   }
   const asOf = new Date();
-  const histories = await loadOrderHistories(shop.id, BigInt(data.customerId));
-  const orders = Array.from(histories.timesMs, (t, i) => ({ processedAt: new Date(t), amountMinor: histories.amountsMinor[i] }));
-  const score = rescoreWithChampion(orders, state, state.churn ?? null, asOf);
-  const previous = await currentSegments(shop.id, [data.customerId]);
+  const orders = await loadBehaviourOrders(shop.id, BigInt(data.customerId));
+  const inputs = Array.from(orders.timesMs, (t, i) => ({ processedAt: new Date(t), amountMinor: orders.amountsMinor[i] }));
+  const score = rescoreWithChampion(inputs, state, state.churn ?? null, asOf);
+  const previous = await previousScores(shop.id, [data.customerId]);
   if (!score) {
     await deleteScore(shop.id, data.customerId);
-    await afterScoring(shop, [], asOf, [data.customerId]);
+    await afterScoring(shop, [], [], asOf, [data.customerId]);
     return { customerId: data.customerId, scored: false };
   }
-  const row = scoreRow(shop, data.customerId, score);
-  const transitions = transitionsFor([row], previous, resolveSettings(shop.settings).flowTriggerEnabled, "new order activity");
+  const before = previous.get(data.customerId) ?? null;
+  // Against the shop's thresholds of its last recompute (none stored yet: only the customer's own-order traits).
+  const traits = computeTraits(orders, { asOf, churnProbability: [score.churnProbability], thresholds: state.traits ?? NO_SHOP_THRESHOLDS });
+  const { gained, ...fields } = customerTraitFields(traits, 0, orders.timesMs[orders.timesMs.length - 1], before, asOf);
+  const row: ScoreRow = { ...scoreRow(shop, data.customerId, score), ...fields, clusterId: before?.clusterId ?? null };
+  const { flowTriggerEnabled } = resolveSettings(shop.settings);
+  const transitions = transitionsFor([row], previous, flowTriggerEnabled, "new order activity");
   await upsertScores(shop.id, asOf, [row]);
-  await afterScoring(shop, transitions, asOf, [data.customerId]);
-  return { customerId: data.customerId, segment: row.segment, changed: transitions.length > 0 };
+  const traitEvents = gained.map((trait) => ({ customerId: data.customerId, trait, flowStatus: eventStatus(flowTriggerEnabled) }));
+  await afterScoring(shop, transitions, traitEvents, asOf, [data.customerId]);
+  return { customerId: data.customerId, segment: row.segment, changed: transitions.length > 0, traits: row.traits, gained };
 }
 
 export async function recomputeAllShops(): Promise<unknown> {

@@ -13,6 +13,7 @@ import { adminClientFor } from "../../shopify.server";
 import type { ShopifyAdminClient } from "../../shopify/admin-client.server";
 import { ensureMetafieldDefinitions } from "../../shopify/metafields.server";
 import { ensureNativeSegments, type EnsureSegmentsResult } from "../../shopify/segments.server";
+import { wantedNativeSegments } from "../../domain/native-segments";
 import { sendWritesBulk, sendWritesPerCall, type AcceptedChunk, type CustomerWrite, type SendReport } from "../../shopify/writeback.server";
 import type { JobPayloads } from "../../queue.server";
 
@@ -106,7 +107,7 @@ async function writeCustomers(shop: Shop, client: ShopifyAdminClient | undefined
 /** Our native segments, created or updated in Shopify and recorded as each change is accepted. */
 async function syncNativeSegments(shop: Shop, client: ShopifyAdminClient): Promise<EnsureSegmentsResult> {
   return ensureNativeSegments(client, {
-    tagPrefix: resolveSettings(shop.settings).tagPrefix,
+    wanted: wantedNativeSegments(resolveSettings(shop.settings)),
     ours: await listShopSegments(shop.id),
     onChange: (change) => (change.kind === "saved" ? saveShopSegment(shop.id, change.segment) : deleteShopSegment(shop.id, change.segmentKey)),
   });
