@@ -26,6 +26,11 @@
 // gamma), and the same acquisition curve. Ground truth per customer: the
 // average purchase rate while active (`lambda`), p = 0, `alive` = the stop
 // is at or after asOf, `stopsAt`, and for replenishment `cycleDays`.
+//
+// Planted traits (generateStore's `plantedTraits`, any store kind, off by
+// default): per buyer, independently of how they buy, a discount propensity
+// and a product-type affinity (plantTraits below), recorded in the truth.
+import { pickProduct } from "./catalogue";
 import { DAY_MS, isoSeconds } from "./iso-time";
 import { type Customers, drawOrderValue, FLAG_CANCELLED, FLAG_SALE, PurchaseColumns } from "./purchases";
 import type { Settings } from "./generator";
@@ -267,4 +272,52 @@ function pickWindow(rng: Rng, windows: Window[], s: Settings): Window | null {
     if (u <= 0) return w;
   }
   return windows[windows.length - 1];
+}
+
+// --------------------------------------------------------- planted traits ----
+
+/** The knobs of generateStore's `plantedTraits` (all recorded in the truth). */
+export interface PlantedTraitParams {
+  /** Share of buyers who are discount seekers. */
+  discountSeekerShare: number;
+  /** P(an order carries a discount code and a discount amount): a seeker's, everyone else's (guests too). */
+  seekerDiscountShare: number;
+  otherDiscountShare: number;
+  /** Share of buyers who are category specialists; their type is drawn by the catalogue's popularity. */
+  specialistShare: number;
+  /** P(a specialist's line item is of their type); otherwise it is drawn by popularity like anyone's. */
+  specialistLineShare: number;
+}
+
+export const DEFAULT_PLANTED_TRAITS: PlantedTraitParams = {
+  discountSeekerShare: 0.15,
+  seekerDiscountShare: 0.95,
+  otherDiscountShare: 0.03,
+  specialistShare: 0.2,
+  specialistLineShare: 0.95,
+};
+
+/** Per buyer (customer index): the planted traits. */
+export interface PlantedTraits {
+  params: PlantedTraitParams;
+  /** 1 for a discount seeker. */
+  seeker: Uint8Array;
+  /** The specialist's product type, null for everyone else. */
+  specialistType: (string | null)[];
+}
+
+/**
+ * Who is a discount seeker and who a category specialist, two independent draws per buyer
+ * from their own rng, so the purchases (times, amounts) are the same with or without them.
+ */
+export function plantTraits(params: PlantedTraitParams, nBuyers: number, rng: Rng): PlantedTraits {
+  const seeker = new Uint8Array(nBuyers);
+  const specialistType: (string | null)[] = new Array(nBuyers);
+  for (let i = 0; i < nBuyers; i++) {
+    seeker[i] = rng() < params.discountSeekerShare ? 1 : 0;
+    const specialist = rng() < params.specialistShare;
+    const type = pickProduct(rng).productType; // drawn always: one stream per buyer
+    specialistType[i] = specialist ? type : null;
+  }
+  return { params, seeker, specialistType };
 }

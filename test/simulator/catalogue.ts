@@ -1,5 +1,5 @@
-// What simulated customers buy: a small fixed product catalogue, the
-// discount codes and the reasons orders get cancelled.
+// What simulated customers buy: a small fixed product catalogue (seven
+// product types), the discount codes and the reasons orders get cancelled.
 import type { Rng } from "../support/random";
 
 export interface CatalogueProduct {
@@ -36,6 +36,26 @@ export function pickProduct(rng: Rng): CatalogueProduct {
   let i = 0;
   while (CATALOGUE_CUM[i] <= x) i++;
   return CATALOGUE[i];
+}
+
+/** The catalogue's product types, in catalogue order. */
+export const PRODUCT_TYPES: readonly string[] = [...new Set(CATALOGUE.map((p) => p.productType))];
+const BY_TYPE = new Map<string, { products: CatalogueProduct[]; cum: number[] }>(
+  PRODUCT_TYPES.map((type) => {
+    const products = CATALOGUE.filter((p) => p.productType === type);
+    let acc = 0;
+    return [type, { products, cum: products.map((p) => (acc += p.weight)) }];
+  }),
+);
+
+/** A product of the given type, drawn by popularity within the type (one rng draw). */
+export function pickProductOfType(rng: Rng, productType: string): CatalogueProduct {
+  const group = BY_TYPE.get(productType);
+  if (!group) throw new Error(`pickProductOfType: no product of type ${productType}`);
+  const x = rng() * group.cum[group.cum.length - 1];
+  let i = 0;
+  while (group.cum[i] <= x) i++;
+  return group.products[i];
 }
 
 export const DISCOUNT_CODES: { code: string; percent: number }[] = [

@@ -16,17 +16,34 @@
 // (purchases clustered in the shop's sale events). They share the spend
 // model and everything below.
 //
+// Planted traits (option `plantedTraits`, any kind, off by default so stores
+// without it are byte-identical to before): a share of buyers are discount
+// seekers (most of their orders carry a discount code and a discount amount,
+// everyone else's rarely) and a share are category specialists (their line
+// items are almost all of one product type; everyone else's are drawn by the
+// catalogue's popularity). Who is which is in the truth (`discountSeeker`,
+// `specialistType`).
+//
 // Noise a real store has: guest checkouts, test orders, cancellations (some
 // refunded), partial and full refunds, discount codes, presentment currencies
 // different from the shop currency, customers that never ordered.
 //
 // Money: integer minor units; line items sum exactly to the order total.
-import { CANCEL_REASONS, DISCOUNT_CODES, pickProduct } from "./catalogue";
+import { CANCEL_REASONS, DISCOUNT_CODES, pickProduct, pickProductOfType } from "./catalogue";
 import { hashString, ID_BASES, shopIdSlot } from "./ids";
 import { DAY_MS, isoSeconds } from "./iso-time";
 import type { Plan, SimCustomer, SimLineItem, SimOrder, SimRefund, SimShop } from "./model";
 import { convertMinor, FX_PER_USD } from "./money";
-import { type BehaviourEvent, type BehaviourParams, type StoreBehaviour, simulateBehaviour } from "./behaviours";
+import {
+  type BehaviourEvent,
+  type BehaviourParams,
+  DEFAULT_PLANTED_TRAITS,
+  type PlantedTraitParams,
+  type PlantedTraits,
+  plantTraits,
+  type StoreBehaviour,
+  simulateBehaviour,
+} from "./behaviours";
 import { type Customers, drawOrderValue, FLAG_CANCELLED, FLAG_SALE, FLAG_TEST, PurchaseColumns } from "./purchases";
 import { createRng, sampleBeta, sampleExponential, sampleGamma, type Rng } from "../support/random";
 
@@ -87,6 +104,12 @@ export interface GenerateStoreOptions {
   foreignCurrencyShare?: number;
   /** Cap on purchases per customer in the simulated window (default 500). */
   maxOrdersPerCustomer?: number;
+  /**
+   * Plant discount seekers and category specialists (behaviours.ts, PlantedTraitParams):
+   * true for the defaults, or some of the knobs. With it, `discountShare` is unused (each
+   * order's discount chance is its customer's); without it the store is as before.
+   */
+  plantedTraits?: boolean | Partial<PlantedTraitParams>;
 }
 
 export interface GroundTruthCustomer {
@@ -109,6 +132,10 @@ export interface GroundTruthCustomer {
   stopsAt?: string | null;
   /** Replenishment only: the customer's own cycle, days between orders (before jitter). */
   cycleDays?: number;
+  /** Planted traits only: a discount seeker (seekerDiscountShare of the orders discounted, else otherDiscountShare). */
+  discountSeeker?: boolean;
+  /** Planted traits only: the category specialist's product type, null for everyone else. */
+  specialistType?: string | null;
 }
 
 export interface GroundTruth {
@@ -122,6 +149,8 @@ export interface GroundTruth {
   behaviourParams?: BehaviourParams;
   /** Seasonal: the peak windows; discount_bursts: the sale events (both to asOf + horizon). */
   events?: BehaviourEvent[];
+  /** With planted traits only: their knobs. */
+  plantedTraits?: PlantedTraitParams;
   /** Only customers with at least one order (from the BTYD process). */
   customers: GroundTruthCustomer[];
   summary: {
@@ -209,6 +238,7 @@ export interface Settings {
   discountShare: number;
   foreignShare: number;
   maxOrders: number;
+  plantedTraits: PlantedTraitParams | null;
 }
 
 function settingsOf(opts: GenerateStoreOptions): Settings {
@@ -239,6 +269,7 @@ function settingsOf(opts: GenerateStoreOptions): Settings {
     discountShare: opts.discountShare ?? 0.15,
     foreignShare: opts.foreignCurrencyShare ?? 0.1,
     maxOrders: opts.maxOrdersPerCustomer ?? 500,
+    plantedTraits: opts.plantedTraits ? { ...DEFAULT_PLANTED_TRAITS, ...(opts.plantedTraits === true ? {} : opts.plantedTraits) } : null,
   };
 }
 
@@ -373,14 +404,26 @@ function makeRefund(
   return r;
 }
 
-/** Line items summing exactly to the order total, discounts allocated per line. */
-function drawLineItems(rng: Rng, total: number, discountTotal: number, nextLineId: () => number): SimLineItem[] {
+/**
+ * Line items summing exactly to the order total, discounts allocated per line. A specialist's
+ * line (specialistType set) is of that type with probability `specialistLineShare`, by one
+ * more draw after the usual pick (untyped lines stay untyped).
+ */
+function drawLineItems(
+  rng: Rng,
+  total: number,
+  discountTotal: number,
+  nextLineId: () => number,
+  specialistType: string | null = null,
+  specialistLineShare = 0,
+): SimLineItem[] {
   const nLines = total < 300 ? 1 : 1 + (rng() < 0.35 ? 1 : 0) + (rng() < 0.12 ? 1 : 0);
   const lineItems: SimLineItem[] = new Array(nLines);
   let rest = total;
   let discRest = discountTotal;
   for (let l = 0; l < nLines; l++) {
-    const prod = rng() < 0.02 ? null : pickProduct(rng);
+    let prod = rng() < 0.02 ? null : pickProduct(rng);
+    if (prod && specialistType !== null && rng() < specialistLineShare) prod = pickProductOfType(rng, specialistType);
     const last = l === nLines - 1;
     let quantity = 1;
     let minor: number;
@@ -428,6 +471,7 @@ function addOrders(
   slot: number,
   purchases: PurchaseColumns,
   customerIds: Float64Array,
+  planted: PlantedTraits | null,
 ): { lastActivityMs: Float64Array; counts: OrderCounts } {
   const { currency, asOfMs } = s;
   const n = purchases.n;
@@ -455,14 +499,22 @@ function addOrders(
     let discountCodes = EMPTY_STRINGS;
     let discountTotal = 0;
     // Orders bought in a sale event always carry a code; the draw happens for every order.
-    if (rng() < s.discountShare || (flags & FLAG_SALE) !== 0) {
+    // With planted traits the chance is the customer's (guests: everyone else's).
+    const discountShare = planted
+      ? ci >= 0 && planted.seeker[ci] === 1
+        ? planted.params.seekerDiscountShare
+        : planted.params.otherDiscountShare
+      : s.discountShare;
+    if (rng() < discountShare || (flags & FLAG_SALE) !== 0) {
       const dc = DISCOUNT_CODES[Math.floor(rng() * DISCOUNT_CODES.length)];
       const gross = Math.round((total * 100) / (100 - dc.percent));
       discountTotal = gross - total;
       discountCodes = [dc.code];
     }
 
-    const lineItems = drawLineItems(rng, total, discountTotal, nextLineId);
+    const lineItems = planted
+      ? drawLineItems(rng, total, discountTotal, nextLineId, ci >= 0 ? planted.specialistType[ci] : null, planted.params.specialistLineShare)
+      : drawLineItems(rng, total, discountTotal, nextLineId);
     const nLines = lineItems.length;
 
     let cancelledAt: string | null = null;
@@ -542,6 +594,7 @@ function groundTruthOf(
   orders: number,
   counts: OrderCounts,
   kind: { params: BehaviourParams; events: BehaviourEvent[] } | null,
+  planted: PlantedTraits | null,
 ): GroundTruth {
   const truthCustomers: GroundTruthCustomer[] = [];
   const { stopsAtMs, cycleDays } = customers;
@@ -559,6 +612,10 @@ function groundTruthOf(
     };
     if (stopsAtMs) c.stopsAt = stopsAtMs[i] < s.horizonEndMs ? isoSeconds(stopsAtMs[i]) : null;
     if (cycleDays) c.cycleDays = cycleDays[i];
+    if (planted) {
+      c.discountSeeker = planted.seeker[i] === 1;
+      c.specialistType = planted.specialistType[i];
+    }
     truthCustomers.push(c);
   }
   return {
@@ -568,6 +625,7 @@ function groundTruthOf(
     horizonDays: s.horizonDays,
     params: s.params,
     ...(kind && s.behaviour !== "btyd" ? { behaviour: s.behaviour, behaviourParams: kind.params, events: kind.events } : {}),
+    ...(planted ? { plantedTraits: planted.params } : {}),
     customers: truthCustomers,
     summary: {
       customers: s.nCustomers,
@@ -609,9 +667,11 @@ export function generateStore(opts: GenerateStoreOptions): { shop: SimShop; trut
   addGuestAndTestOrders(s, rng, customers, purchases);
   if (s.nCustomers >= PACK || purchases.n >= PACK) throw new Error("generateStore: at most 4,194,303 customers/orders");
   const ids = customerIdsByCreation(customers.createdMs, slot);
-  const { lastActivityMs, counts } = addOrders(s, rng, shop, slot, purchases, ids.ids);
+  // Planted traits draw from their own stream: the purchases above are the same with or without them.
+  const planted = s.plantedTraits ? plantTraits(s.plantedTraits, customers.nBuyers, createRng(`${s.seed}|${opts.domain}|traits`)) : null;
+  const { lastActivityMs, counts } = addOrders(s, rng, shop, slot, purchases, ids.ids, planted);
   addCustomers(shop, customers, ids, lastActivityMs);
-  const truth = groundTruthOf(s, customers, ids, purchases.n, counts, kind);
+  const truth = groundTruthOf(s, customers, ids, purchases.n, counts, kind, planted);
   setTruth(shop, truth);
   return { shop, truth };
 }
