@@ -57,22 +57,27 @@ export async function loadOrderHistories(shopId: string, customerId?: bigint): P
   return { customerIds, offsets: Int32Array.from(offsets), timesMs, amountsMinor };
 }
 
+/** Joins an order's product types in loadBehaviourOrders' rows (a control character no type name uses). */
+const TYPE_SEPARATOR = "\u001f";
+
 /**
  * The same counted orders as loadOrderHistories, in the same order, with what the
  * behavioural traits read: per order whether it was discounted (a discount code or a
  * discount amount above zero) and its item spend per product type (CSR: typeOffsets,
  * typeIndex into typeNames, interned per call, typeSpendMinor). An order whose stored
  * spends do not line up with its types (imported before spends were stored) counts
- * as untyped. One query, one array row per order, typed arrays out.
+ * as untyped. One query, one array row per order; an order's types and spends come
+ * as two joined strings (splitting is cheaper than parsing PostgreSQL arrays), and
+ * untyped orders as nulls.
  */
 export async function loadBehaviourOrders(shopId: string, customerId?: bigint): Promise<BehaviourOrders & { customerIds: string[] }> {
   const typed = `cardinality(o."productTypes") > 0 and cardinality(o."productTypes") = cardinality(o."productTypeSpendMinor")`;
-  const result = await pool.query<[string, Date, string, boolean, string[] | null, number[] | null]>({
+  const result = await pool.query<[string, Date, string, boolean, string | null, string | null]>({
     text: countedOrdersSql(
       `o."customerId", o."processedAt", (o."totalMinor" - o."refundedMinor")::text,
        coalesce(cardinality(o."discountCodes") > 0, false) or o."discountMinor" > 0,
-       case when ${typed} then o."productTypes" end,
-       case when ${typed} then o."productTypeSpendMinor"::float8[] end`,
+       case when ${typed} then array_to_string(o."productTypes", chr(31)) end,
+       case when ${typed} then array_to_string(o."productTypeSpendMinor", ',') end`,
       customerId,
     ),
     values: countedOrdersValues(shopId, customerId),
@@ -80,8 +85,19 @@ export async function loadBehaviourOrders(shopId: string, customerId?: bigint): 
   });
   const rows = result.rows;
   const n = rows.length;
+  const types: (string[] | null)[] = new Array(n);
+  const spends: (string[] | null)[] = new Array(n);
   let entries = 0;
-  for (let i = 0; i < n; i++) entries += rows[i][4]?.length ?? 0;
+  for (let i = 0; i < n; i++) {
+    const joinedTypes = rows[i][4];
+    const joinedSpends = rows[i][5];
+    const t = joinedTypes === null ? null : joinedTypes.split(TYPE_SEPARATOR);
+    const m = joinedSpends === null ? null : joinedSpends.split(",");
+    const ok = t !== null && m !== null && t.length === m.length;
+    types[i] = ok ? t : null;
+    spends[i] = ok ? m : null;
+    if (ok) entries += t.length;
+  }
   const timesMs = new Float64Array(n);
   const amountsMinor = new Float64Array(n);
   const discounted = new Uint8Array(n);
@@ -95,7 +111,7 @@ export async function loadBehaviourOrders(shopId: string, customerId?: bigint): 
   let previous: string | null = null;
   let e = 0;
   for (let i = 0; i < n; i++) {
-    const [id, processedAt, amount, isDiscounted, types, spends] = rows[i];
+    const [id, processedAt, amount, isDiscounted] = rows[i];
     if (id !== previous) {
       customerIds.push(id);
       offsets.push(i);
@@ -105,16 +121,18 @@ export async function loadBehaviourOrders(shopId: string, customerId?: bigint): 
     amountsMinor[i] = Number(amount);
     discounted[i] = isDiscounted ? 1 : 0;
     typeOffsets[i] = e;
-    if (types && spends) {
-      for (let k = 0; k < types.length; k++) {
-        let t = typeIds.get(types[k]);
+    const orderTypes = types[i];
+    const orderSpends = spends[i];
+    if (orderTypes && orderSpends) {
+      for (let k = 0; k < orderTypes.length; k++) {
+        let t = typeIds.get(orderTypes[k]);
         if (t === undefined) {
           t = typeNames.length;
-          typeIds.set(types[k], t);
-          typeNames.push(types[k]);
+          typeIds.set(orderTypes[k], t);
+          typeNames.push(orderTypes[k]);
         }
         typeIndex[e] = t;
-        typeSpendMinor[e] = spends[k];
+        typeSpendMinor[e] = Number(orderSpends[k]);
         e++;
       }
     }
