@@ -25,11 +25,24 @@ export interface CustomerDetail {
     model: string;
     holdout: boolean;
     reasons: string[];
+    churnModel: string;
+    /** Trait keys with their explanation in words and numbers. */
+    traits: { key: string; text: string }[];
+    specialistType: string | null;
+    /** YYYY-MM-DD, null with fewer than 2 orders. */
+    expectedNextOrderDate: string | null;
   } | null;
   transitions: { id: string; fromSegment: string | null; toSegment: string; fromName: string | null; toName: string; at: string; why: string | null }[];
 }
 
 const segmentName = (key: string) => SEGMENT_NAMES[key as SegmentKey] ?? key;
+
+/** The stored explanation of one trait (scores from before explanations were stored: empty). */
+function traitText(stored: unknown, key: string): string {
+  const list = Array.isArray(stored) ? (stored as { key?: unknown; text?: unknown }[]) : [];
+  const hit = list.find((r) => r.key === key);
+  return typeof hit?.text === "string" ? hit.text : "";
+}
 
 /**
  * One customer's score, explanation and segment history, or null when the id is not a
@@ -74,6 +87,10 @@ export async function loadCustomerDetail(shopDomain: string, customerIdParam: st
           model: s.model,
           holdout: s.holdout,
           reasons: Array.isArray(s.explanation) ? renderReasons(s.explanation as unknown as Reason[]) : [],
+          churnModel: s.churnModel,
+          traits: s.traits.map((key) => ({ key, text: traitText(s.traitReasons, key) })),
+          specialistType: s.specialistType,
+          expectedNextOrderDate: s.expectedNextOrderAt ? s.expectedNextOrderAt.toISOString().slice(0, 10) : null,
         }
       : null,
     transitions: transitions.map((t) => ({

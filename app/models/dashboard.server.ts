@@ -1,4 +1,5 @@
 import { prisma } from "../db.server";
+import { pool } from "../db-pool.server";
 import type { ModelAccuracy } from "../domain/backtest";
 import type { ShopModelState } from "../domain/score-shop";
 import { SEGMENT_NAMES, type SegmentKey } from "../domain/segment-map";
@@ -92,7 +93,51 @@ export function syncProgress(
   return { percent, etaSeconds: Math.max(0, Math.round((elapsed / done) * (total - done))) };
 }
 
-type StoredModelState = ShopModelState & { accuracy?: ModelAccuracy | null; accuracyReason?: string | null; churn?: ChurnChampionState };
+/** A discovered segment as the recompute stored it (app/domain/clusters.ts ClusterDescription). */
+export interface DiscoveredSegment {
+  id: number;
+  label: string;
+  customers: number;
+  share: number;
+  spendPerCustomerMinor: number;
+  totalSpendMinor: number;
+}
+
+export interface TraitSize {
+  trait: string;
+  customers: number;
+  share: number;
+  monetaryMinor: string;
+}
+
+type StoredModelState = ShopModelState & {
+  accuracy?: ModelAccuracy | null;
+  accuracyReason?: string | null;
+  churn?: ChurnChampionState;
+  clusters?: { k: number | null; silhouette: number | null; reason: string | null; clusters: DiscoveredSegment[] };
+};
+
+/** Customers (and their spend) per trait, over the shop's scored customers. */
+async function traitSizes(shopId: string, scored: number): Promise<TraitSize[]> {
+  const { rows } = await pool.query<{ trait: string; customers: number; monetary: string }>(
+    `SELECT t AS trait, count(*)::int AS customers, sum("monetaryMinor")::text AS monetary
+       FROM "CustomerScore", unnest(traits) AS t WHERE "shopId" = $1 GROUP BY t ORDER BY count(*) DESC, t`,
+    [shopId],
+  );
+  return rows.map((r) => ({ trait: r.trait, customers: r.customers, share: scored ? r.customers / scored : 0, monetaryMinor: r.monetary }));
+}
+
+/** The discovered segments of the last recompute, or why there are none. */
+function discoveredView(state: StoredModelState | null): { k: number | null; silhouette: number | null; reason: string | null; segments: DiscoveredSegment[] } | null {
+  const c = state?.clusters;
+  if (!c) return null;
+  return {
+    k: c.k,
+    silhouette: c.silhouette,
+    reason: c.reason,
+    segments: c.clusters.map((d) => ({ id: d.id, label: d.label, customers: d.customers, share: d.share, spendPerCustomerMinor: d.spendPerCustomerMinor, totalSpendMinor: d.totalSpendMinor })),
+  };
+}
 
 function modelView(state: StoredModelState | null): ModelView | null {
   if (!state || !state.model) return null;
@@ -156,6 +201,8 @@ export async function loadDashboard(shopDomain: string, now: Date = new Date()) 
       migrationWindowDays: MIGRATION_WINDOW_DAYS,
       migrations: [] as MigrationCount[],
       recentTransitions: [] as RecentTransition[],
+      traits: [] as TraitSize[],
+      discovered: null as ReturnType<typeof discoveredView>,
     };
   }
   const since = new Date(now.getTime() - MIGRATION_WINDOW_DAYS * 86_400_000);
@@ -220,6 +267,8 @@ export async function loadDashboard(shopDomain: string, now: Date = new Date()) 
     },
     sync: sync as SyncView | null,
     model: modelView(shop.modelState as unknown as ShopModelState | null),
+    traits: await traitSizes(shop.id, scored),
+    discovered: discoveredView(shop.modelState as unknown as StoredModelState | null),
     scoredCustomers: scored,
     holdoutCustomers: holdout,
     segments,

@@ -180,6 +180,7 @@ export interface ScoreRow {
   expectedNextOrderAt: Date | null;
   recoveredAt: Date | null;
   clusterId: number | null;
+  traitReasons: { key: string; text: string }[];
 }
 
 const SCORE_BATCH = 5000;
@@ -192,15 +193,15 @@ export async function upsertScores(shopId: string, asOf: Date, rows: ScoreRow[])
     await pool.query(
       `insert into "CustomerScore" ("shopId", "customerId", "asOf", frequency, "recencyDays", "monetaryMinor", r, f, m,
           segment, x, tx, "T", "pAlive", "churnProbability", "expectedPurchases90d", "predictedClv12m", model,
-          "churnModel", explanation, holdout, traits, "specialistType", "expectedNextOrderAt", "recoveredAt", "clusterId", "updatedAt")
+          "churnModel", explanation, holdout, traits, "specialistType", "expectedNextOrderAt", "recoveredAt", "clusterId", "traitReasons", "updatedAt")
        select $1, u.customer_id, $2, u.frequency, u.recency_days, u.monetary_minor, u.r, u.f, u.m,
           u.segment, u.x, u.tx, u.t, u.p_alive, u.churn, u.expected, u.clv, u.model, u.churn_model, u.explanation, u.holdout,
-          coalesce(string_to_array(nullif(u.traits, ''), ','), array[]::text[]), u.specialist_type, u.expected_next, u.recovered_at, u.cluster_id, now()
+          coalesce(string_to_array(nullif(u.traits, ''), ','), array[]::text[]), u.specialist_type, u.expected_next, u.recovered_at, u.cluster_id, u.trait_reasons, now()
        from unnest($3::bigint[], $4::int[], $5::int[], $6::bigint[], $7::int[], $8::int[], $9::int[], $10::text[],
           $11::int[], $12::int[], $13::int[], $14::float8[], $15::float8[], $16::float8[], $17::float8[], $18::text[],
-          $19::text[], $20::jsonb[], $21::bool[], $22::text[], $23::text[], $24::timestamp[], $25::timestamp[], $26::int[])
+          $19::text[], $20::jsonb[], $21::bool[], $22::text[], $23::text[], $24::timestamp[], $25::timestamp[], $26::int[], $27::jsonb[])
          as u(customer_id, frequency, recency_days, monetary_minor, r, f, m, segment, x, tx, t, p_alive, churn,
-              expected, clv, model, churn_model, explanation, holdout, traits, specialist_type, expected_next, recovered_at, cluster_id)
+              expected, clv, model, churn_model, explanation, holdout, traits, specialist_type, expected_next, recovered_at, cluster_id, trait_reasons)
        on conflict ("shopId", "customerId") do update set
           "asOf" = excluded."asOf", frequency = excluded.frequency, "recencyDays" = excluded."recencyDays",
           "monetaryMinor" = excluded."monetaryMinor", r = excluded.r, f = excluded.f, m = excluded.m,
@@ -209,7 +210,7 @@ export async function upsertScores(shopId: string, asOf: Date, rows: ScoreRow[])
           "expectedPurchases90d" = excluded."expectedPurchases90d", "predictedClv12m" = excluded."predictedClv12m",
           model = excluded.model, "churnModel" = excluded."churnModel", explanation = excluded.explanation, holdout = excluded.holdout,
           traits = excluded.traits, "specialistType" = excluded."specialistType", "expectedNextOrderAt" = excluded."expectedNextOrderAt",
-          "recoveredAt" = excluded."recoveredAt", "clusterId" = excluded."clusterId", "updatedAt" = now()`,
+          "recoveredAt" = excluded."recoveredAt", "clusterId" = excluded."clusterId", "traitReasons" = excluded."traitReasons", "updatedAt" = now()`,
       [
         shopId,
         asOf,
@@ -237,6 +238,7 @@ export async function upsertScores(shopId: string, asOf: Date, rows: ScoreRow[])
         col("expectedNextOrderAt"),
         col("recoveredAt"),
         col("clusterId"),
+        batch.map((r) => JSON.stringify(r.traitReasons)),
       ],
     );
   }

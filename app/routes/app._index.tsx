@@ -15,6 +15,8 @@ import {
 } from "@shopify/polaris";
 import { authenticate } from "../shopify.server";
 import { loadDashboard } from "../models/dashboard.server";
+import { TRAIT_LABELS } from "../domain/trait-labels";
+import type { WritableTrait } from "../domain/settings";
 import {
   formatCount,
   formatDateTime,
@@ -187,6 +189,53 @@ function AccuracyCard({ model }: { model: NonNullable<Data["model"]> }) {
   );
 }
 
+function TraitsCard({ traits, scored }: { traits: Data["traits"]; scored: number }) {
+  return (
+    <Card>
+      <BlockStack gap="300">
+        <Text as="h2" variant="headingMd">Behavioural traits</Text>
+        <Text as="p" tone="subdued">A customer can carry several. Each is a published definition, tagged in Shopify and usable in Flow.</Text>
+        {traits.length === 0 ? (
+          <Text as="p" tone="subdued">{scored ? "No customer carries a trait yet." : "Traits appear with the first scores."}</Text>
+        ) : (
+          <DataTable
+            columnContentTypes={["text", "text", "numeric", "numeric"]}
+            headings={["Trait", "Definition", "Customers", "Share"]}
+            rows={traits.map((t) => {
+              const label = TRAIT_LABELS[t.trait as WritableTrait];
+              return [label?.name ?? t.trait, label?.definition ?? "", formatCount(t.customers), formatPercent(t.share, 1)];
+            })}
+          />
+        )}
+      </BlockStack>
+    </Card>
+  );
+}
+
+function DiscoveredCard({ discovered, currency }: { discovered: NonNullable<Data["discovered"]>; currency: string }) {
+  return (
+    <Card>
+      <BlockStack gap="300">
+        <Text as="h2" variant="headingMd">Segments found in your data</Text>
+        {discovered.segments.length === 0 ? (
+          <Text as="p" tone="subdued">None: {discovered.reason}</Text>
+        ) : (
+          <>
+            <Text as="p" tone="subdued">
+              {`${discovered.k} groups of customers who behave alike (k-means on order frequency, recency, order value, discount share, category concentration and gaps; silhouette ${formatFixed(discovered.silhouette ?? 0, 2)}).`}
+            </Text>
+            <DataTable
+              columnContentTypes={["text", "numeric", "numeric", "numeric"]}
+              headings={["What sets them apart", "Customers", "Share", "Spent per customer"]}
+              rows={discovered.segments.map((s) => [s.label, formatCount(s.customers), formatPercent(s.share, 1), formatMoneyMinor(s.spendPerCustomerMinor, currency)])}
+            />
+          </>
+        )}
+      </BlockStack>
+    </Card>
+  );
+}
+
 export default function Dashboard() {
   const data = useLoaderData<typeof loader>();
   const { shop, sync, model, segments, migrations, recentTransitions } = data;
@@ -238,6 +287,12 @@ export default function Dashboard() {
               />
             </BlockStack>
           </Card>
+        </Layout.Section>
+        <Layout.Section>
+          <InlineGrid columns={{ xs: 1, md: 2 }} gap="400">
+            <TraitsCard traits={data.traits} scored={data.scoredCustomers} />
+            {data.discovered ? <DiscoveredCard discovered={data.discovered} currency={currency} /> : null}
+          </InlineGrid>
         </Layout.Section>
         {model ? (
           <Layout.Section>

@@ -4,6 +4,8 @@ import { Badge, Banner, BlockStack, Card, DataTable, InlineGrid, InlineStack, La
 import { authenticate } from "../shopify.server";
 import { loadCustomerDetail } from "../models/customer-detail.server";
 import { formatDateTime, formatFixed, formatMoney, formatMoneyMinor, formatPercent } from "../domain/format";
+import { TRAIT_LABELS } from "../domain/trait-labels";
+import type { WritableTrait } from "../domain/settings";
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
@@ -60,6 +62,8 @@ export default function CustomerDetail() {
                     <Figure label="Days since last order" value={String(s.recencyDays)} />
                     <Figure label="P(still active)" value={formatPercent(s.pAlive)} />
                     <Figure label="Scored" value={formatDateTime(s.asOf)} />
+                    <Figure label="Expected next order" value={s.expectedNextOrderDate ?? "—"} />
+                    <Figure label="Churn model" value={s.churnModel} />
                   </InlineGrid>
                 </BlockStack>
               </Card>
@@ -80,6 +84,28 @@ export default function CustomerDetail() {
             </Layout.Section>
           </>
         )}
+        {s ? (
+          <Layout.Section>
+            <Card>
+              <BlockStack gap="200">
+                <Text as="h2" variant="headingMd">Traits</Text>
+                {s.traits.length === 0 ? (
+                  <Text as="p" tone="subdued">No behavioural trait.</Text>
+                ) : (
+                  <ul style={{ margin: 0, paddingInlineStart: "1.25rem" }}>
+                    {s.traits.map((t) => (
+                      <li key={t.key}>
+                        <Text as="span" fontWeight="semibold">{TRAIT_LABELS[t.key as WritableTrait]?.name ?? t.key}</Text>
+                        <Text as="span">{t.text ? ` — ${t.text}` : ""}</Text>
+                        <Text as="p" tone="subdued">{TRAIT_LABELS[t.key as WritableTrait]?.definition ?? ""}</Text>
+                      </li>
+                    ))}
+                  </ul>
+                )}
+              </BlockStack>
+            </Card>
+          </Layout.Section>
+        ) : null}
         <Layout.Section>
           <Card>
             <BlockStack gap="200">

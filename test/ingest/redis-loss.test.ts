@@ -44,8 +44,10 @@ describe("losing Redis", () => {
 
     // ensureSchedules starts reconcile-all at once: it syncs every installed
     // shop in the shared test database, and the shops of other test files are
-    // unknown to this file's simulator, so their syncs 404 and retry.
+    // unknown to this file's simulator, so their syncs 404 and retry; the sweep also re-enqueues
+    // their pending webhooks, whose product-type look-ups 404 the same way.
     allowConsole(/^job sync\/incremental-sync \S+ failed, will retry: Received an error response \(404 Not Found\) from Shopify/, "warn");
+    allowConsole(/^job events\/apply-webhook \S+ failed, will retry: Received an error response \(404 Not Found\) from Shopify/, "warn");
     h.startWorkers();
     await h.app.queue.ensureSchedules(); // what the worker re-asserts every minute
     await h.app.queue.enqueue("sweep-events", { olderThanMs: 0 });

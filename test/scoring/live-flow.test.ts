@@ -44,11 +44,15 @@ describe("live scoring in Shopify", () => {
     }
   });
 
-  it("a new order that moves a customer fires exactly one Flow trigger with the right payload and retags them", async () => {
+  it("a new order that wins back a Hibernating customer fires exactly one segment trigger and one 'recovered' trigger, and retags them", async () => {
     const before = await h.app.db.prisma.customerScore.findFirstOrThrow({ where: { shopId, segment: "hibernating", frequency: 1 } });
+    const customerId = Number(before.customerId);
     const triggersBefore = h.sim.ctx.flowTriggers.length;
+    const mine = (handle: string) =>
+      h.sim.ctx.flowTriggers.slice(triggersBefore).filter((t) => t.handle === handle && (t.payload as { customer_id: unknown }).customer_id == customerId);
     const shop = h.sim.ctx.shops.get(SHOP)!;
-    const placed = placeOrder(h.sim.ctx, shop, { customer: Number(before.customerId), amountMinor: 9000 });
+    const placed = placeOrder(h.sim.ctx, shop, { customer: customerId, amountMinor: 9000 });
+    const orderedAt = Date.now();
     emitAll(h.sim.ctx, shop, placed.webhooks);
     await h.emitter.flush();
     await drainWebhookEvents(h, SHOP);
@@ -57,21 +61,35 @@ describe("live scoring in Shopify", () => {
       const s = await h.app.db.prisma.customerScore.findUniqueOrThrow({ where: { shopId_customerId: { shopId, customerId: before.customerId } } });
       return s.segment !== before.segment ? s : null;
     }, 20_000, "segment change");
-    const triggers = await eventually(async () => {
-      const mine = h.sim.ctx.flowTriggers.slice(triggersBefore).filter((t) => (t.payload as { customer_id: unknown }).customer_id == Number(before.customerId));
-      return mine.length > 0 ? mine : null;
-    }, 20_000, "Flow trigger");
+    expect(after.traits).toContain("recovered");
+    expect(after.recoveredAt).not.toBeNull();
+    const [moved] = await eventually(async () => (mine("customer-segment-changed").length > 0 ? mine("customer-segment-changed") : null), 20_000, "segment Flow trigger");
+    const [recovered] = await eventually(async () => (mine("customer-trait-gained").length > 0 ? mine("customer-trait-gained") : null), 20_000, "trait Flow trigger");
+    const seconds = (Date.now() - orderedAt) / 1000;
     await new Promise((r) => setTimeout(r, 1000)); // a duplicate would arrive by now
-    const mine = h.sim.ctx.flowTriggers.slice(triggersBefore).filter((t) => (t.payload as { customer_id: unknown }).customer_id == Number(before.customerId));
-    expect(mine).toHaveLength(1);
-    expect(triggers[0].handle).toBe("customer-segment-changed");
-    const payload = triggers[0].payload as Record<string, unknown>;
+    expect(mine("customer-segment-changed")).toHaveLength(1);
+    expect(mine("customer-trait-gained")).toHaveLength(1);
+    expect(seconds).toBeLessThan(20);
+    const payload = moved.payload as Record<string, unknown>;
     expect(payload["Previous segment"]).toBe(SEGMENT_NAMES.hibernating);
     expect(payload["New segment"]).toBe(SEGMENT_NAMES[after.segment as SegmentKey]);
     expect(Number(payload["Churn probability"])).toBeCloseTo(after.churnProbability, 4);
+    expect(String(payload.Traits).split(", ")).toContain("recovered");
+    expect(recovered.payload).toMatchObject({ Trait: "recovered", Segment: SEGMENT_NAMES[after.segment as SegmentKey] });
 
     await eventually(async () => simCustomer(before.customerId).tags.includes(`rfm:${after.segment}`), 20_000, "new tag in Shopify");
     expect(simCustomer(before.customerId).tags).not.toContain("rfm:hibernating");
+    await eventually(async () => simCustomer(before.customerId).tags.includes("trait:recovered"), 20_000, "trait tag in Shopify");
+    const traitsMetafield = simCustomer(before.customerId).metafields.find((m) => m.key === "traits");
+    expect(JSON.parse(traitsMetafield!.value)).toContain("recovered");
+
+    // A later recompute keeps the recovery (it holds 30 days) and fires nothing new for it.
+    const started = new Date();
+    await h.app.queue.enqueue("recompute-shop", { shop: SHOP, reason: "test" });
+    await eventually(() => completedRun("recompute-shop", started), 60_000, "recompute");
+    const kept = await h.app.db.prisma.customerScore.findUniqueOrThrow({ where: { shopId_customerId: { shopId, customerId: before.customerId } } });
+    expect(kept.traits).toContain("recovered");
+    expect(await h.app.db.prisma.traitEvent.count({ where: { shopId, customerId: before.customerId, trait: "recovered" } })).toBe(1);
   });
 
   it("a customer deleted in Shopify is dropped everywhere", async () => {

@@ -40,7 +40,7 @@ interface StoredClusters {
 }
 type StoredModelState = ShopModelState & { churn?: ChurnChampionState; traits?: StoredTraitThresholds; clusters?: StoredClusters };
 
-function scoreRow(shop: Shop, customerId: string, score: CustomerScore): Omit<ScoreRow, "traits" | "specialistType" | "expectedNextOrderAt" | "recoveredAt" | "clusterId"> {
+function scoreRow(shop: Shop, customerId: string, score: CustomerScore): Omit<ScoreRow, "traits" | "specialistType" | "expectedNextOrderAt" | "recoveredAt" | "clusterId" | "traitReasons"> {
   return {
     customerId,
     frequency: score.frequency,
@@ -120,7 +120,7 @@ export async function recomputeShop(data: JobPayloads["recompute-shop"]): Promis
   for (let i = 0; i < facts.n; i++) {
     const c = customerIndex[i];
     const customerId = orders.customerIds[c];
-    const { gained, ...fields } = customerTraitFields(traits, c, orders.timesMs[orders.offsets[c + 1] - 1], previous.get(customerId) ?? null, asOf);
+    const { gained, ...fields } = customerTraitFields(traits, c, orders.timesMs[orders.offsets[c + 1] - 1], previous.get(customerId) ?? null, asOf, shop.currency);
     rows[i] = { ...scoreRow(shop, customerId, customerScoreAt(facts, result, i)), ...fields, clusterId: clustered.ok ? clustered.clusterOf[c] : null };
     for (const trait of gained) traitEvents.push({ customerId, trait, flowStatus: eventStatus(flowTriggerEnabled) });
   }
@@ -170,7 +170,7 @@ export async function rescoreCustomer(data: JobPayloads["rescore-customer"]): Pr
   const before = previous.get(data.customerId) ?? null;
   // Against the shop's thresholds of its last recompute (none stored yet: only the customer's own-order traits).
   const traits = computeTraits(orders, { asOf, churnProbability: [score.churnProbability], thresholds: state.traits ?? NO_SHOP_THRESHOLDS });
-  const { gained, ...fields } = customerTraitFields(traits, 0, orders.timesMs[orders.timesMs.length - 1], before, asOf);
+  const { gained, ...fields } = customerTraitFields(traits, 0, orders.timesMs[orders.timesMs.length - 1], before, asOf, shop.currency);
   const row: ScoreRow = { ...scoreRow(shop, data.customerId, score), ...fields, clusterId: before?.clusterId ?? null };
   const { flowTriggerEnabled } = resolveSettings(shop.settings);
   const transitions = transitionsFor([row], previous, flowTriggerEnabled, "new order activity");

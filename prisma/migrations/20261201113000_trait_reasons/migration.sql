@@ -1,0 +1,1 @@
+ALTER TABLE "CustomerScore" ADD COLUMN "traitReasons" JSONB NOT NULL DEFAULT '[]';
