@@ -74,7 +74,7 @@ runMain(async () => {
   const appPort = await portOr(Number(process.env.DEMO_APP_PORT ?? 3000));
   const appUrl = `http://127.0.0.1:${appPort}`;
   const { url: simUrl } = await startSimulatorProcess({ appUrl, port: await portOr(Number(process.env.DEMO_SIM_PORT ?? 4000)) });
-  const summary = await simJson(simUrl, "POST", "/_sim/shops", { domain: SHOP, name: "Demo Store", plan: "advanced", generate: { seed: 1, customers: CUSTOMERS, years: 2 } });
+  const summary = await simJson(simUrl, "POST", "/_sim/shops", { domain: SHOP, name: "Demo Store", plan: "advanced", generate: { seed: 1, customers: CUSTOMERS, years: 2, plantedTraits: true } });
   log(`simulator ${simUrl}: ${SHOP} with ${summary.customers.toLocaleString()} customers, ${summary.orders.toLocaleString()} orders over two years`);
 
   const env = appEnv({ databaseUrl, queuePrefix: PREFIX, appUrl, simUrl });
@@ -260,6 +260,8 @@ runMain(async () => {
     `select count(*)::int as all, count(*) filter (where id > $2)::int as live, count(*) filter (where "fromSegment" is not null)::int as moves from "SegmentTransition" where "shopId" = $1`,
     [shopRow.id, beforeLive],
   );
+  const traitCounts = await qAll(`select t as trait, count(*)::int as n from "CustomerScore", unnest(traits) t where "shopId" = $1 group by t order by 2 desc`, [shopRow.id]);
+  const clusterState = await q1(`select "modelState"->'clusters' as c from "Shop" where id = $1`, [shopRow.id]);
   const flowStatus = await qAll(`select "flowStatus", count(*)::int as n from "SegmentTransition" where "shopId" = $1 group by 1 order by 1`, [shopRow.id]);
   const flow = await simJson(simUrl, "GET", `/_sim/flow-triggers?shop=${SHOP}`);
   const p50 = percentile(latencies, 50) / 1000;
@@ -270,6 +272,11 @@ runMain(async () => {
   console.log("segments (CustomerScore):");
   for (const s of segments)
     console.log(`  ${s.segment.padEnd(20)} ${String(s.customers).padStart(6)} customers   spent ${(Number(s.monetary) / 100).toFixed(0).padStart(9)}   avg churn ${s.churn}   predicted 12m value ${s.clv}`);
+  console.log(`traits:       ${traitCounts.map((t) => `${t.trait} ${t.n}`).join(", ") || "none"}`);
+  const clusters = clusterState?.c as { k: number | null; reason: string | null; clusters: { label: string; customers: number }[] } | null;
+  console.log(
+    `discovered:   ${clusters?.k ? `${clusters.k} segments: ${clusters.clusters.map((c) => `${c.label} (${c.customers})`).join("; ")}` : `none (${clusters?.reason ?? "not computed"})`}`,
+  );
   console.log(
     `match:        ${theirs.length - mismatched}/${theirs.length} customers have the same counted orders and net total in the app's database as in Shopify` +
       (ours.size === theirs.length ? "" : ` (database has ${ours.size} customers with orders)`),

@@ -92,6 +92,9 @@ const createShopSchema = z
           })
           .partial()
           .optional(),
+        behaviour: z.enum(["btyd", "replenishment", "seasonal", "discount_bursts"]).optional(),
+        /** Discount seekers and category specialists planted with the truth (generator.ts). */
+        plantedTraits: z.boolean().optional(),
         noOrderCustomerShare: z.number().min(0).max(1).optional(),
         guestOrderShare: z.number().min(0).max(1).optional(),
         testOrderShare: z.number().min(0).max(1).optional(),
