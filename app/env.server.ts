@@ -4,9 +4,12 @@
 // the app and need the database URL without booting this validation.
 import { z } from "zod";
 import { DEFAULT_DATABASE_URL } from "./db-url";
+import { parseTokenKeys } from "./token-cipher.server";
 
 const LOCAL_API_KEY = "rfm-churn-local-client-id";
 const LOCAL_API_SECRET = "local-dev-secret";
+/** Development and tests only (refused in production): a fixed, public key. */
+const LOCAL_TOKEN_KEYS = `local:${Buffer.alloc(32, 7).toString("base64")}`;
 
 const schema = z
   .object({
@@ -27,10 +30,28 @@ const schema = z
     WORKER_CONCURRENCY: z.coerce.number().int().positive().default(4),
     /** How long a crashed worker's job stays locked before another worker takes it over. */
     WORKER_LOCK_MS: z.coerce.number().int().positive().default(30_000),
+    /**
+     * Keys for access and refresh tokens at rest: "id:base64(32 bytes)[,id2:…]", the first
+     * encrypts, all decrypt (app/token-cipher.server.ts). Generate one with
+     * `node -e "console.log('k1:' + require('crypto').randomBytes(32).toString('base64'))"`.
+     */
+    TOKEN_ENCRYPTION_KEYS: z
+      .string()
+      .default(LOCAL_TOKEN_KEYS)
+      .superRefine((spec, ctx) => {
+        try {
+          parseTokenKeys(spec);
+        } catch (e) {
+          ctx.addIssue({ code: "custom", message: (e as Error).message });
+        }
+      }),
   })
   .superRefine((value, ctx) => {
     if (value.NODE_ENV === "production" && value.SHOPIFY_API_SECRET === LOCAL_API_SECRET) {
       ctx.addIssue({ code: "custom", path: ["SHOPIFY_API_SECRET"], message: "must be set in production" });
+    }
+    if (value.NODE_ENV === "production" && value.TOKEN_ENCRYPTION_KEYS === LOCAL_TOKEN_KEYS) {
+      ctx.addIssue({ code: "custom", path: ["TOKEN_ENCRYPTION_KEYS"], message: "must be set in production" });
     }
   });
 
