@@ -1,12 +1,49 @@
-// The whole job of a webhook route: verify the HMAC (401 if bad), store the
-// event once per X-Shopify-Webhook-Id, enqueue its processing, answer.
+// The whole job of a webhook route: refuse an oversized body before reading it
+// (413), verify the HMAC (401 if bad), store the event once per
+// X-Shopify-Webhook-Id, enqueue its processing, answer.
 import { authenticate } from "../shopify.server";
 import { enqueue } from "../queue.server";
 import { recordWebhookEvent } from "../models/webhook-events.server";
 import { canonicalTopic, parseWebhookPayload } from "./payloads";
 
-export async function receiveWebhook(request: Request): Promise<Response> {
-  const headers = request.headers;
+/**
+ * The largest webhook body accepted. Shopify's biggest payloads (orders with hundreds of line
+ * items) stay well under 1 MB; 2 MB leaves room and keeps a flood of large bodies cheap.
+ */
+export const MAX_WEBHOOK_BODY_BYTES = 2 * 1024 * 1024;
+
+/** The body, read only up to the limit (null when it is larger: declared or counted). */
+async function readBounded(request: Request, limit: number): Promise<Uint8Array | null> {
+  const declared = request.headers.get("content-length");
+  if (declared !== null && Number(declared) > limit) return null;
+  if (!request.body) return new Uint8Array(0);
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > limit) {
+      await reader.cancel().catch(() => undefined);
+      return null;
+    }
+    chunks.push(value);
+  }
+  const body = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    body.set(c, at);
+    at += c.byteLength;
+  }
+  return body;
+}
+
+export async function receiveWebhook(incoming: Request): Promise<Response> {
+  const headers = incoming.headers;
+  const body = await readBounded(incoming, MAX_WEBHOOK_BODY_BYTES);
+  if (body === null) return new Response(`Payload too large (limit ${MAX_WEBHOOK_BODY_BYTES} bytes)`, { status: 413 });
+  const request = new Request(incoming.url, { method: incoming.method, headers, body: incoming.method === "GET" || incoming.method === "HEAD" ? undefined : body });
   let context: Awaited<ReturnType<typeof authenticate.webhook>>;
   try {
     context = await authenticate.webhook(request);

@@ -51,6 +51,37 @@ describe("webhook route", () => {
     for (const personal of ["email", "first_name", "last_name", "address", "phone"]) expect(raw).not.toContain(personal);
   });
 
+  it("answers 413 to an oversized body before reading it, declared or streamed, and stores nothing", async () => {
+    const big = "x".repeat(3 * 1024 * 1024);
+    const headers = signedHeaders(big);
+    const declared = await post(big, headers);
+    expect(declared.status).toBe(413);
+    expect(await stored(headers["X-Shopify-Webhook-Id"])).toBeNull();
+    // No Content-Length: a chunked 20 MB stream is counted as it arrives and refused past the limit
+    // (the app keeps at most the limit in memory; what the socket drains after that is discarded).
+    let sent = 0;
+    const chunk = new Uint8Array(64 * 1024).fill(120);
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent >= 20 * 1024 * 1024) return controller.close();
+        sent += chunk.byteLength;
+        controller.enqueue(chunk);
+      },
+    });
+    const streamedHeaders = signedHeaders("irrelevant");
+    const streamed = await fetch(`${h.appUrl}/webhooks/orders`, {
+      method: "POST",
+      body: stream,
+      headers: { "Content-Type": "application/json", ...streamedHeaders },
+      duplex: "half",
+    } as RequestInit & { duplex: "half" });
+    expect(streamed.status).toBe(413);
+    expect(await stored(streamedHeaders["X-Shopify-Webhook-Id"])).toBeNull();
+    // Just under the limit is read and judged on its HMAC as usual.
+    const near = JSON.stringify({ pad: "y".repeat(2 * 1024 * 1024 - 100) });
+    expect((await post(near, signedHeaders(near, { "X-Shopify-Hmac-Sha256": "bad" }))).status).toBe(401);
+  });
+
   it("answers 401 to a tampered body and stores nothing", async () => {
     const shop = h.sim.ctx.shops.get(SHOP)!;
     const order = [...shop.orders.values()][0];
