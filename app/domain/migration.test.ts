@@ -1,16 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  daysBetween,
-  formatRowShare,
-  formatSignedCount,
-  migrationMatrix,
-  migrationStory,
-  migrationWindow,
-  parseWindowDays,
-  segmentFlows,
-  sizeSeries,
-  type MoveCount,
-} from "./migration";
+import { daysBetween, migrationMatrix, migrationStory, migrationWindow, segmentFlows, sizeSeries, type MoveCount } from "./migration";
 
 // A month of moves, counted by hand below. Loyal → At Risk arrives in two rows (4 + 2) and
 // Champions → Champions is not a move.
@@ -179,7 +168,7 @@ describe("sizeSeries", () => {
   });
 });
 
-describe("window and formatting", () => {
+describe("migrationWindow", () => {
   it("the window ends at now and starts days × 24 h before; snapshot days are their UTC dates", () => {
     const w = migrationWindow(new Date("2026-03-31T10:00:00Z"), 30);
     expect(w.since.toISOString()).toBe("2026-03-01T10:00:00.000Z");
@@ -188,15 +177,5 @@ describe("window and formatting", () => {
     expect(daysBetween(w.fromDay, w.toDay)).toHaveLength(31);
     // Across the end of February (2026 is not a leap year).
     expect(daysBetween("2026-02-27", "2026-03-02")).toEqual(["2026-02-27", "2026-02-28", "2026-03-01", "2026-03-02"]);
-  });
-
-  it("?days= is 7, 30 or 90; absent means 30; anything else is refused", () => {
-    expect([null, undefined, "", "7", "30", "90"].map(parseWindowDays)).toEqual([30, 30, 30, 7, 30, 90]);
-    for (const bad of ["14", "30.0", "abc", "-7", " 7"]) expect(parseWindowDays(bad), bad).toBeNull();
-  });
-
-  it("signed counts and row shares", () => {
-    expect([1234, -3, 0].map((n) => formatSignedCount(n))).toEqual(["+1,234", "\u22123", "0"]);
-    expect([0, 0.004, 0.005, 1 / 3, 0.75, 1].map(formatRowShare)).toEqual(["", "<1 %", "1 %", "33 %", "75 %", "100 %"]);
   });
 });

@@ -3,20 +3,11 @@
 // over time from the daily snapshots, and the story told in sentences. Pure: moves and
 // snapshots come in as plain rows, the window's end (`now`) is explicit.
 import { formatCount } from "./format";
+import { formatSignedCount } from "./migration-display";
 import { LAPSING_SEGMENTS } from "./recovered";
 import { SEGMENT_KEYS, SEGMENT_NAMES, type SegmentKey } from "./segment-map";
 
-export const WINDOW_DAYS = [7, 30, 90] as const;
-export type WindowDays = (typeof WINDOW_DAYS)[number];
-export const DEFAULT_WINDOW_DAYS: WindowDays = 30;
-
 const DAY_MS = 86_400_000;
-
-/** `?days=` as the page sends it: absent or empty → the default; 7, 30 or 90 → itself; anything else → null (a bad request). */
-export function parseWindowDays(raw: string | null | undefined): WindowDays | null {
-  if (raw === null || raw === undefined || raw === "") return DEFAULT_WINDOW_DAYS;
-  return WINDOW_DAYS.find((d) => String(d) === raw) ?? null;
-}
 
 export interface MigrationWindow {
   days: number;
@@ -128,20 +119,6 @@ export function segmentFlows(matrix: MigrationMatrix): SegmentFlow[] {
     const outflow = matrix.rows[j].total;
     return { segment: key, name, inflow, outflow, net: inflow - outflow };
   });
-}
-
-/** A count with its sign, for a net change: +12, −3 (a real minus sign), 0. */
-export function formatSignedCount(n: number, locale?: string): string {
-  if (n > 0) return `+${formatCount(n, locale)}`;
-  if (n < 0) return `\u2212${formatCount(-n, locale)}`;
-  return "0";
-}
-
-/** A row percentage for a matrix cell: "45 %"; "<1 %" for a share that is there but rounds to 0; "" for none. */
-export function formatRowShare(share: number): string {
-  if (share <= 0) return "";
-  if (share < 0.005) return "<1 %";
-  return `${Math.round(share * 100)} %`;
 }
 
 const plural = (n: number, one: string, many: string) => (n === 1 ? one : many);

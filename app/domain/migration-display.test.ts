@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { HEAT_STEPS, heatLevel, heatStep } from "./heat";
+import { formatRowShare, formatSignedCount, HEAT_STEPS, heatLevel, heatStep, parseWindowDays } from "./migration-display";
 
 // WCAG 2 relative luminance and contrast ratio, written out here as the spec gives them.
 function luminance(hex: string): number {
@@ -36,5 +36,17 @@ describe("heat shading", () => {
     for (const step of HEAT_STEPS) expect(contrast(step.background, step.color), step.background).toBeGreaterThanOrEqual(4.5);
     // The lightest step is still visibly shaded against the white card.
     expect(contrast(HEAT_STEPS[0].background, "#ffffff")).toBeGreaterThan(1.1);
+  });
+});
+
+describe("window choice and formatting", () => {
+  it("?days= is 7, 30 or 90; absent means 30; anything else is refused", () => {
+    expect([null, undefined, "", "7", "30", "90"].map(parseWindowDays)).toEqual([30, 30, 30, 7, 30, 90]);
+    for (const bad of ["14", "30.0", "abc", "-7", " 7"]) expect(parseWindowDays(bad), bad).toBeNull();
+  });
+
+  it("signed counts and row shares", () => {
+    expect([1234, -3, 0].map((n) => formatSignedCount(n))).toEqual(["+1,234", "\u22123", "0"]);
+    expect([0, 0.004, 0.005, 1 / 3, 0.75, 1].map(formatRowShare)).toEqual(["", "<1 %", "1 %", "33 %", "75 %", "100 %"]);
   });
 });
