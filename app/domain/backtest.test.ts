@@ -1,6 +1,7 @@
 import { createRng } from "../../test/support/random";
 import { describe, expect, it } from "vitest";
 import { backtest, rocAuc } from "./backtest";
+import { decileCalibrationError } from "./deciles";
 import type { GroupedOrders } from "./population-facts";
 
 const DAY = 86_400_000;
@@ -73,6 +74,29 @@ describe("backtest", () => {
     expect(a.expectedPurchasesMae).toBeGreaterThan(0);
     expect(a.expectedPurchasesMae).toBeLessThan(a.baselineMae);
     expect(a.actualPurchasesTotal).toBeGreaterThan(0);
+
+    // Deciles cover every evaluated customer; their churned counts add up to the label count.
+    expect(a.churnDeciles).toHaveLength(10);
+    expect(a.churnDeciles.reduce((s, d) => s + d.customers, 0)).toBe(a.customers);
+    expect(a.churnDeciles.reduce((s, d) => s + d.observed * d.customers, 0)).toBeCloseTo(a.churned, 9);
+    // The uncalibrated BG/NBD, out of time: within 10 points per customer on average, and ordered (top decile churns more than the bottom).
+    expect(a.model).toBe("bgnbd");
+    expect(decileCalibrationError(a.churnDeciles)!).toBeLessThan(0.1);
+    expect(a.churnDeciles[9].observed).toBeGreaterThan(a.churnDeciles[0].observed);
+
+    // Actual value: every window amount of a customer who had ordered before the cutoff, from the orders themselves.
+    const cutoffMs = Date.parse(a.cutoff);
+    let windowMinor = 0;
+    for (let c = 0; c + 1 < orders.offsets.length; c++) {
+      const first = orders.offsets[c];
+      if (first === orders.offsets[c + 1] || orders.timesMs[first] >= cutoffMs) continue;
+      for (let k = first; k < orders.offsets[c + 1]; k++) if (orders.timesMs[k] >= cutoffMs && orders.timesMs[k] < asOf.getTime()) windowMinor += orders.amountsMinor[k];
+    }
+    expect(a.actualValueTotalMinor).toBe(windowMinor);
+    expect(a.valueDeciles.reduce((s, d) => s + d.actualTotalMinor, 0)).toBe(windowMinor);
+    expect(a.valueDeciles.reduce((s, d) => s + d.predictedTotalMinor, 0)).toBeCloseTo(a.predictedValueTotalMinor, 3);
+    // The ranking is informative: the top decile by predicted value spent more than the bottom one.
+    expect(a.valueDeciles[9].actualMeanMinor).toBeGreaterThan(a.valueDeciles[0].actualMeanMinor);
   });
 
   it("counts window purchases on distinct days and evaluates only customers known at the cutoff", () => {
@@ -103,6 +127,15 @@ describe("backtest", () => {
     // Everyone is a one-time buyer at the cutoff: the baseline predicts 0 purchases for all.
     expect(a.baselinePurchasesTotal).toBe(0);
     expect(a.baselineMae).toBeCloseTo(0.5, 12);
+    // Customer c last ordered 170 + c days before the cutoff, so churn rises with c: each decile holds
+    // four consecutive customers, two of whom (the odd ones) bought twice in the window.
+    expect(a.churnDeciles.map((d) => d.customers)).toEqual(new Array(10).fill(4));
+    expect(a.churnDeciles.map((d) => d.observed)).toEqual(new Array(10).fill(0.5));
+    // Window value: 20 customers × two orders of 5,000.
+    expect(a.actualValueTotalMinor).toBe(200_000);
+    expect(a.valueDeciles.map((d) => d.actualTotalMinor)).toEqual(new Array(10).fill(20_000));
+    // One 5,000 order each before the cutoff: the spend per purchase is 5,000 for everyone.
+    expect(a.predictedValueTotalMinor).toBeCloseTo(a.expectedPurchasesTotal * 5000, 6);
   });
 
   it("returns null with a reason when there is too little data", () => {

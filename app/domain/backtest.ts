@@ -2,18 +2,27 @@
  * Measured accuracy of the shop's model against simple baselines (docs/scoring.md, "Measured
  * accuracy"). Pure: grouped order histories and an explicit asOf in, plain numbers out.
  *
- * Method: cutoff = asOf − H days. Fit and score on orders strictly before the cutoff (exactly
- * as a recompute at the cutoff would, via scoreFacts), then compare with what happened in the
- * window [cutoff, asOf) for the customers scored at the cutoff:
+ * Method: cutoff = asOf − H days. Fit and score on orders strictly before the cutoff (as a
+ * recompute at the cutoff would, via scoreFacts: BG/NBD or the heuristic, uncalibrated; the
+ * churn champion's own out-of-time figures, calibration by decile included, are in
+ * ChurnChampionState.backtest), then compare with what happened in the window [cutoff, asOf)
+ * for the customers scored at the cutoff:
  * - churn: label = no purchase in the window; AUC of churnProbability vs AUC of the plain
- *   recency baseline (longer since the last purchase = more likely churned);
+ *   recency baseline (longer since the last purchase = more likely churned); calibration by
+ *   decile of predicted probability (deciles.ts: mean predicted vs share churned);
  * - purchases: actual = distinct UTC purchase days in the window (the model's unit: same-day
  *   orders are one purchase, and a window day equal to the last purchase day before the cutoff
  *   is merged into it); MAE of expected purchases over H days vs the baseline "same rate as
- *   before" = x / T repeat purchase days per day of the customer's observed life, times H.
+ *   before" = x / T repeat purchase days per day of the customer's observed life, times H;
+ * - value: predicted = expected purchases in the H days × expected spend per purchase (the
+ *   12-month value's own parts, undiscounted: Gamma-Gamma's conditional mean spend, or the
+ *   customer's average order value when the shop has no spend model); actual = the customer's
+ *   counted order amounts (net of refunds) in the window; by decile of predicted value.
  */
 import { rocAuc } from "./churn/metrics";
 import { MS_PER_DAY, utcDay } from "./customer-facts";
+import { calibrationDeciles, valueDeciles, type CalibrationDecile, type ValueDecile } from "./deciles";
+import { conditionalExpectedAverageSpend } from "./gamma-gamma";
 import { factsFromGroupedOrders, type GroupedOrders } from "./population-facts";
 import { scoreFacts, type ModelKind } from "./score-shop";
 import type { SegmentMap } from "./segment-map";
@@ -49,6 +58,8 @@ export interface ModelAccuracy {
   newInWindow: number;
   /** AUC of churnProbability for "no purchase in the window"; null when one class is empty. */
   churnAuc: number | null;
+  /** The same churnProbability (of `model`, uncalibrated) vs the share churned, by decile of predicted probability. */
+  churnDeciles: CalibrationDecile[];
   /** AUC of days since the last purchase for the same label. */
   recencyAuc: number | null;
   /** Mean absolute error of expected purchases in the window vs actual purchase days. */
@@ -59,6 +70,10 @@ export interface ModelAccuracy {
   expectedPurchasesTotal: number;
   baselinePurchasesTotal: number;
   actualPurchasesTotal: number;
+  /** Predicted vs actual value in the window (minor units), by decile of predicted value. */
+  valueDeciles: ValueDecile[];
+  predictedValueTotalMinor: number;
+  actualValueTotalMinor: number;
 }
 
 export type BacktestOutcome = { accuracy: ModelAccuracy; reason: null } | { accuracy: null; reason: string };
@@ -81,6 +96,7 @@ export function backtest(orders: GroupedOrders, options: BacktestOptions): Backt
 
   // Actual purchase days in [cutoff, asOf), per evaluated customer.
   const actual = new Float64Array(facts.n);
+  const actualValue = new Float64Array(facts.n);
   const churned: boolean[] = new Array(facts.n);
   let churnedCount = 0;
   for (let i = 0; i < facts.n; i++) {
@@ -92,6 +108,7 @@ export function backtest(orders: GroupedOrders, options: BacktestOptions): Backt
       if (t >= asOfMs) break;
       const day = utcDay(t);
       if (t >= cutoffMs && day !== lastDay) count++;
+      if (t >= cutoffMs) actualValue[i] += orders.amountsMinor[k];
       lastDay = day;
     }
     actual[i] = count;
@@ -119,6 +136,8 @@ export function backtest(orders: GroupedOrders, options: BacktestOptions): Backt
     minRepeatCustomers: options.minModelRepeatCustomers,
   });
   const cols = result.columns;
+  const gg = result.state.gammaGamma;
+  const predictedValue = new Float64Array(facts.n);
   const recency = new Float64Array(facts.n);
   let modelErr = 0;
   let baseErr = 0;
@@ -134,6 +153,15 @@ export function backtest(orders: GroupedOrders, options: BacktestOptions): Backt
     expectedTotal += expected;
     baselineTotal += baseline;
     actualTotal += actual[i];
+    // Spend per purchase exactly as score-shop.ts's modelScore takes it for the 12-month value.
+    const spend = gg ? conditionalExpectedAverageSpend(gg, facts.x[i], facts.repeatDayMeanMinor[i]) : facts.monetaryMinor[i] / facts.frequency[i];
+    predictedValue[i] = expected * spend;
+  }
+  let predictedValueTotal = 0;
+  let actualValueTotal = 0;
+  for (let i = 0; i < facts.n; i++) {
+    predictedValueTotal += predictedValue[i];
+    actualValueTotal += actualValue[i];
   }
   return {
     reason: null,
@@ -147,12 +175,16 @@ export function backtest(orders: GroupedOrders, options: BacktestOptions): Backt
       churned: churnedCount,
       newInWindow,
       churnAuc: rocAuc(cols.churnProbability, churned),
+      churnDeciles: calibrationDeciles(cols.churnProbability, churned),
       recencyAuc: rocAuc(recency, churned),
       expectedPurchasesMae: modelErr / facts.n,
       baselineMae: baseErr / facts.n,
       expectedPurchasesTotal: expectedTotal,
       baselinePurchasesTotal: baselineTotal,
       actualPurchasesTotal: actualTotal,
+      valueDeciles: valueDeciles(predictedValue, actualValue),
+      predictedValueTotalMinor: predictedValueTotal,
+      actualValueTotalMinor: actualValueTotal,
     },
   };
 }

@@ -84,6 +84,24 @@ describe("selectChurnChampion", () => {
     expect(a.backtest.map((m) => m.model)).toEqual(["bgnbd", "supervised", "heuristic", "recency"]);
   });
 
+  it("stores each challenger's calibration by decile on the out-of-time window", () => {
+    const a = selectChurnChampion(btyd, { asOf, horizonDays: H });
+    for (const m of a.backtest) {
+      if (m.model === "recency" || m.logLoss === null) {
+        expect(m.deciles).toBeUndefined();
+        continue;
+      }
+      const d = m.deciles!;
+      expect(d.map((x) => x.decile)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+      // Every evaluated customer once; the churned shares add up to the window's churned count.
+      expect(d.reduce((s, x) => s + x.customers, 0)).toBe(m.customers);
+      expect(d.reduce((s, x) => s + x.observed * x.customers, 0)).toBeCloseTo(m.churned, 9);
+      // Ranked by predicted probability, and calibrated: each decile within 0.1 of what happened.
+      for (let k = 1; k < 10; k++) expect(d[k].minPredicted).toBeGreaterThanOrEqual(d[k - 1].maxPredicted);
+      for (const x of d) expect(Math.abs(x.predicted - x.observed)).toBeLessThan(0.1);
+    }
+  });
+
   it("recomputes within one UTC day with the same orders select and calibrate exactly the same", () => {
     const shop = btydShop(4000, "btyd", asOf.getTime(), 3, asOf.getTime()); // no order on asOf's day
     const morning = selectChurnChampion(shop, { asOf: new Date(asOf.getTime() + 3_600_000), horizonDays: H });

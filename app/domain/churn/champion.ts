@@ -31,6 +31,7 @@
  */
 import { churnProbability as bgChurn, type BgNbdParams } from "../bgnbd";
 import { type CustomerFacts, type FactsColumns, MS_PER_DAY } from "../customer-facts";
+import { type CalibrationDecile, calibrationDeciles } from "../deciles";
 import { type GroupedOrders, factsFromGroupedOrders } from "../population-facts";
 import { MIN_CUSTOMERS_FOR_MODEL, MIN_REPEAT_CUSTOMERS_FOR_MODEL, type ShopModelState, scoreFacts } from "../score-shop";
 import { applyCalibration, type Calibration, type CalibrationKind, fitCalibration } from "./calibration";
@@ -61,6 +62,12 @@ export interface ChurnMetrics {
   ece: number | null;
   /** The calibration the probabilities went through (absent for the recency ranking and unavailable rows). */
   calibration?: CalibrationKind;
+  /**
+   * Calibration by decile of the (calibrated) probabilities on the out-of-time window: mean
+   * predicted vs share churned (deciles.ts). Absent for the recency ranking, unavailable rows
+   * and states stored before it existed.
+   */
+  deciles?: CalibrationDecile[];
 }
 
 export interface ChurnChampionState {
@@ -514,13 +521,18 @@ function select(orders: GroupedOrders, opts: SelectOptions): Selection {
     }
     // Platt (two parameters) unless isotonic is clearly better out of time.
     let pick: Candidate | null = null;
+    let pickP: Float64Array | null = null;
     for (const calKind of CALIBRATIONS) {
       const cal = fitCalibrationOn(calRows[name]!, calKind);
       const p = calibrated(cal, raw);
       const metrics: ChurnMetrics = { ...metricsOf(name, p, yEval), ...(cal ? { calibration: calKind } : {}) };
       const losses = logLossTerms(p, yEval);
-      if (!pick || compareLosses(losses, pick.losses!) < 0) pick = { metrics, losses };
+      if (!pick || compareLosses(losses, pick.losses!) < 0) {
+        pick = { metrics, losses };
+        pickP = p;
+      }
     }
+    pick!.metrics.deciles = calibrationDeciles(pickP!, yEval);
     candidates.push(pick!);
   }
   const metrics = [...candidates.map((c) => c.metrics), metricsOf("recency", Float64Array.from(evalSnap.facts.recencyDays), yEval, false)];
