@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parse } from "csv-parse/sync";
-import { csvField, csvRecord, minorToDecimal, segmentExportFileName, segmentExportHeader, segmentExportRecord } from "./csv";
+import { csvField, csvRecord, decimal, minorToDecimal, segmentExportFileName, segmentExportHeader, segmentExportRecord } from "./csv";
 
 describe("csvField (RFC 4180)", () => {
   it("leaves plain fields alone and quotes those with a comma, a quote, CR or LF, doubling quotes", () => {
@@ -35,6 +35,28 @@ describe("segment export lines", () => {
     expect(minorToDecimal("-5")).toBe("-0.05");
     expect(minorToDecimal("-100")).toBe("-1.00");
     expect(minorToDecimal("9007199254740993")).toBe("90071992547409.93");
+  });
+
+  it("decimals round half away from zero on the shortest decimal form, like the pages' Intl formatting", () => {
+    expect(decimal(55.555, 2)).toBe("55.56");
+    expect(decimal(0.125, 2)).toBe("0.13");
+    expect(decimal(1.005, 2)).toBe("1.01");
+    expect(decimal(0.87654, 4)).toBe("0.8765");
+    expect(decimal(0.123456, 4)).toBe("0.1235");
+    expect(decimal(1 / 3, 2)).toBe("0.33");
+    expect(decimal(2 / 3, 4)).toBe("0.6667");
+    expect(decimal(0.1 + 0.2, 4)).toBe("0.3000");
+    expect(decimal(1.5e-7, 4)).toBe("0.0000");
+    expect(decimal(0.99995, 4)).toBe("1.0000");
+    expect(decimal(123456789.125, 2)).toBe("123456789.13");
+    expect(decimal(-2.5, 0)).toBe("-3");
+    expect(decimal(-0.001, 2)).toBe("0.00");
+    expect(decimal(0, 2)).toBe("0.00");
+    expect(decimal(Number.NaN, 2)).toBe("");
+    // Agrees with the pages' money formatting on the digits.
+    for (const v of [55.555, 0.125, 1.005, 2.675, 1234.565, 99.995]) {
+      expect(decimal(v, 2), String(v)).toBe(new Intl.NumberFormat("en", { minimumFractionDigits: 2, maximumFractionDigits: 2, useGrouping: false }).format(v));
+    }
   });
 
   it("header and one customer's line, byte for byte", () => {

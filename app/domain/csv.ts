@@ -59,7 +59,20 @@ export function minorToDecimal(minor: string): string {
   return `${v < 0n ? "-" : ""}${abs / 100n}.${(abs % 100n).toString().padStart(2, "0")}`;
 }
 
-/** The export's line for one customer: monetary and value in shop currency units, churn to 4 decimals. */
+/**
+ * A number to `digits` decimals, rounding half away from zero on its shortest decimal form (as
+ * Intl.NumberFormat does for the pages), not on the binary value as toFixed does: 55.555 is
+ * "55.56" here and on the page, where (55.555).toFixed(2) is "55.55". "" when not finite.
+ */
+export function decimal(value: number, digits: number): string {
+  if (!Number.isFinite(value)) return "";
+  const [mantissa, exponent] = Math.abs(value).toExponential().split("e");
+  const units = Math.round(Number(`${mantissa}e${Number(exponent) + digits}`));
+  const rounded = Number(`${units}e-${digits}`);
+  return `${value < 0 && units !== 0 ? "-" : ""}${rounded.toFixed(digits)}`;
+}
+
+/** The export's line for one customer: monetary and value in shop currency units (2 decimals), churn to 4 decimals. */
 export function segmentExportRecord(row: SegmentExportRow): string {
   return csvRecord([
     row.customerId,
@@ -70,9 +83,9 @@ export function segmentExportRecord(row: SegmentExportRow): string {
     String(row.frequency),
     String(row.recencyDays),
     minorToDecimal(row.monetaryMinor),
-    row.churnProbability.toFixed(4),
+    decimal(row.churnProbability, 4),
     row.churnModel,
-    row.predictedClv12m.toFixed(2),
+    decimal(row.predictedClv12m, 2),
     row.expectedNextOrderDate ?? "",
     row.traits.join(";"),
     row.holdout ? "true" : "false",
