@@ -45,7 +45,8 @@ function WindowChoice({ days, loading }: { days: number; loading: boolean }) {
     <InlineStack gap="200" blockAlign="center">
       <ButtonGroup variant="segmented">
         {WINDOW_DAYS.map((d) => (
-          <Button key={d} url={`${PATH}?days=${d}`} pressed={d === days}>{`${d} days`}</Button>
+          // The window shown is a pressed button; the others are links (they work before hydration too).
+          <Button key={d} url={d === days ? undefined : `${PATH}?days=${d}`} pressed={d === days}>{`${d} days`}</Button>
         ))}
       </ButtonGroup>
       {loading ? <Spinner size="small" accessibilityLabel="Loading the window" /> : null}
