@@ -79,6 +79,8 @@ export interface CustomerRecord {
   id: bigint;
   createdAt: Date | null;
   updatedAt: Date | null;
+  /** The customer's tags when the source carries them (read for the opt-out flag, never stored). */
+  tags?: readonly string[] | null;
 }
 
 /** Net of refunds: the current total reflects refunds and edits. */

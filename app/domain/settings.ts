@@ -15,6 +15,7 @@ export const SETTINGS_DEFAULTS = {
   flowTriggerEnabled: false,
   traitTagPrefix: "trait:",
   enabledTraits: WRITABLE_TRAITS,
+  optOutTag: "no-profiling",
 } as const;
 
 export const SETTINGS_LIMITS = {

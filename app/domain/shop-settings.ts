@@ -13,6 +13,8 @@ export interface ShopSettingsValues {
   traitTagPrefix: string;
   /** Traits written back (tags, metafield, native segments), in WRITABLE_TRAITS order. */
   enabledTraits: WritableTrait[];
+  /** Customers with this tag are opted out of profiling. */
+  optOutTag: string;
 }
 
 /** The stored columns, as Prisma returns them (any may be missing). */
@@ -25,6 +27,7 @@ export interface StoredSettings {
   segmentMap?: unknown;
   traitTagPrefix?: string | null;
   enabledTraits?: readonly string[] | null;
+  optOutTag?: string | null;
 }
 
 /** Stored settings with defaults filled in; a malformed stored map falls back to the default grid. */
@@ -40,5 +43,6 @@ export function resolveSettings(stored: StoredSettings | null | undefined): Shop
     traitTagPrefix: stored?.traitTagPrefix ?? SETTINGS_DEFAULTS.traitTagPrefix,
     // Unknown keys (a trait since removed) are dropped; order is the published one.
     enabledTraits: stored?.enabledTraits ? WRITABLE_TRAITS.filter((t) => stored.enabledTraits!.includes(t)) : [...SETTINGS_DEFAULTS.enabledTraits],
+    optOutTag: stored?.optOutTag ?? SETTINGS_DEFAULTS.optOutTag,
   };
 }

@@ -50,6 +50,7 @@ export const METAFIELD_TYPES: Record<MetafieldKey, string> = {
  * date is a deleted metafield (Shopify has no empty single-line or list value to write).
  */
 export const OPTIONAL_METAFIELDS: readonly MetafieldKey[] = ["traits", "expected_next_order_date"];
+const ALL_METAFIELD_KEYS = Object.keys(METAFIELD_TYPES) as MetafieldKey[];
 
 export interface DesiredState {
   segment: string;
@@ -205,11 +206,13 @@ export function planCustomerWrite(desired: DesiredState | null, written: Written
   const owned = [...new Set(written.appTags)];
   if (!desired) {
     const prev = parseHash(written.writtenHash);
+    // A customer the app wrote (it owns tags) and no longer scores: opted out, no counted
+    // order left. Its app metafields go too (deleting one that is absent is a no-op).
     return {
       tagsToAdd: [],
       tagsToRemove: owned,
       metafields: [],
-      metafieldDeletes: [],
+      metafieldDeletes: owned.length ? ALL_METAFIELD_KEYS.map((key) => ({ namespace: METAFIELD_NAMESPACE, key })) : [],
       appTags: [],
       hash: written.writtenHash ?? "",
       tagsHash: prev?.tags ?? "0",

@@ -3,25 +3,43 @@
 import { pool, type Queryable } from "../db-pool.server";
 import { prisma } from "../db.server";
 import type { CustomerRecord } from "../domain/order-record";
+import { SETTINGS_DEFAULTS } from "../domain/settings";
 
+/**
+ * Upserts customers. Where a record carries tags, the opt-out flag is set from them against the
+ * shop's opt-out tag (case-insensitive, as Shopify compares tags); the tags themselves are not
+ * stored. Records without tags leave the flag as it was.
+ */
 export async function upsertCustomers(shopId: string, customers: CustomerRecord[], db: Queryable = pool): Promise<number> {
   if (customers.length === 0) return 0;
   const result = await db.query(
-    `insert into "Customer" ("shopId", id, "shopifyCreatedAt", "shopifyUpdatedAt")
-     select $1, u.id, u.created_at, u.updated_at
-     from unnest($2::bigint[], $3::timestamptz[], $4::timestamptz[]) as u(id, created_at, updated_at)
+    `with tag as (select lower(coalesce((select "optOutTag" from "ShopSettings" where "shopId" = $1), $6)) as opt_out)
+     insert into "Customer" ("shopId", id, "shopifyCreatedAt", "shopifyUpdatedAt", "optedOut")
+     select $1, u.id, u.created_at, u.updated_at,
+            case when u.tags is null then null
+                 else exists (select 1 from unnest(string_to_array(u.tags, E'\x1f')) t, tag where lower(trim(t)) = tag.opt_out) end
+     from unnest($2::bigint[], $3::timestamptz[], $4::timestamptz[], $5::text[]) as u(id, created_at, updated_at, tags)
      on conflict ("shopId", id) do update set
         "shopifyCreatedAt" = coalesce(excluded."shopifyCreatedAt", "Customer"."shopifyCreatedAt"),
-        "shopifyUpdatedAt" = greatest(excluded."shopifyUpdatedAt", "Customer"."shopifyUpdatedAt")
+        "shopifyUpdatedAt" = greatest(excluded."shopifyUpdatedAt", "Customer"."shopifyUpdatedAt"),
+        "optedOut" = coalesce(excluded."optedOut", "Customer"."optedOut")
      where "Customer"."deletedAt" is null`,
     [
       shopId,
       customers.map((c) => c.id.toString()),
       customers.map((c) => c.createdAt?.toISOString() ?? null),
       customers.map((c) => c.updatedAt?.toISOString() ?? null),
+      customers.map((c) => (c.tags ? c.tags.join("\x1f") : null)),
+      SETTINGS_DEFAULTS.optOutTag,
     ],
   );
   return result.rowCount ?? 0;
+}
+
+/** Whether the merchant opted the customer out of profiling (false when unknown). */
+export async function customerOptedOut(shopId: string, id: bigint): Promise<boolean> {
+  const { rows } = await pool.query<{ optedOut: boolean | null }>(`select "optedOut" from "Customer" where "shopId" = $1 and id = $2`, [shopId, id.toString()]);
+  return rows[0]?.optedOut === true;
 }
 
 /** Customer ids referenced by orders but not yet stored (e.g. order webhook first). */

@@ -28,6 +28,6 @@ export async function claimFlowRow(table: FlowTable, shopId: string, id: bigint,
 }
 
 /** Marks the outcome of a claimed send; 'failed' releases the claim for a retry. */
-export async function markFlowRow(table: FlowTable, shopId: string, id: bigint, status: "sent" | "failed"): Promise<void> {
+export async function markFlowRow(table: FlowTable, shopId: string, id: bigint, status: "sent" | "failed" | "skipped"): Promise<void> {
   await pool.query(`UPDATE "${table}" SET "flowStatus" = $3 WHERE id = $1 AND "shopId" = $2 AND "flowStatus" = 'sending'`, [id.toString(), shopId, status]);
 }

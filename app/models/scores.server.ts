@@ -24,6 +24,7 @@ function countedOrdersSql(columns: string, customerId: bigint | undefined): stri
   return `select ${columns}
           from "Order" o join "Customer" c on c."shopId" = o."shopId" and c.id = o."customerId"
           where o."shopId" = $1 and not o.test and o."cancelledAt" is null and c."deletedAt" is null
+            and c."optedOut" is not true
             ${customerId === undefined ? "" : `and o."customerId" = $2`}
           order by o."customerId", o."processedAt", o.id`;
 }

@@ -46,6 +46,6 @@ export async function claimTransitionForFlow(shopId: string, transitionId: bigin
 }
 
 /** Marks the outcome of a claimed send; 'failed' releases the claim for a retry. */
-export async function markTransitionFlow(shopId: string, transitionId: bigint, status: "sent" | "failed"): Promise<void> {
+export async function markTransitionFlow(shopId: string, transitionId: bigint, status: "sent" | "failed" | "skipped"): Promise<void> {
   await markFlowRow("SegmentTransition", shopId, transitionId, status);
 }

@@ -6,14 +6,14 @@ import { prisma } from "../db.server";
 import { resolveSettings, type ShopSettingsValues } from "../domain/shop-settings";
 
 /** The settings on the settings page (the Flow flag is set by Flow's lifecycle callback, not here). */
-export type EditableSettings = Omit<ShopSettingsValues, "flowTriggerEnabled">;
+export type EditableSettings = Omit<ShopSettingsValues, "flowTriggerEnabled" | "optOutTag"> & { optOutTag?: string };
 
 /** A shop's settings with defaults for what is not stored; null when the shop is not installed. */
 export async function loadSettings(shopDomain: string): Promise<EditableSettings | null> {
   const shop = await prisma.shop.findUnique({ where: { domain: shopDomain }, select: { settings: true } });
   if (!shop) return null;
-  const { churnHorizonDays, tagPrefix, holdoutPercent, writeBackEnabled, segmentMap, traitTagPrefix, enabledTraits } = resolveSettings(shop.settings);
-  return { churnHorizonDays, tagPrefix, holdoutPercent, writeBackEnabled, segmentMap, traitTagPrefix, enabledTraits };
+  const { churnHorizonDays, tagPrefix, holdoutPercent, writeBackEnabled, segmentMap, traitTagPrefix, enabledTraits, optOutTag } = resolveSettings(shop.settings);
+  return { churnHorizonDays, tagPrefix, holdoutPercent, writeBackEnabled, segmentMap, traitTagPrefix, enabledTraits, optOutTag };
 }
 
 /** Writes already-validated settings. False when the shop is not installed (nothing written). */
@@ -27,6 +27,7 @@ export async function saveSettings(shopDomain: string, values: EditableSettings)
     writeBackEnabled: values.writeBackEnabled,
     traitTagPrefix: values.traitTagPrefix,
     enabledTraits: [...values.enabledTraits],
+    ...(values.optOutTag !== undefined ? { optOutTag: values.optOutTag } : {}),
     segmentMap: { grid: values.segmentMap.grid } as unknown as Prisma.InputJsonValue,
   };
   await prisma.shopSettings.upsert({ where: { shopId: shop.id }, create: { shopId: shop.id, ...data }, update: data });

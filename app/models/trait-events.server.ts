@@ -42,6 +42,6 @@ export async function claimTraitEventForFlow(shopId: string, eventId: bigint, no
   return { claimed: true, event: { customerId, trait: rows[0].trait, score: await flowScoreOf(shopId, customerId) } };
 }
 
-export async function markTraitEventFlow(shopId: string, eventId: bigint, status: "sent" | "failed"): Promise<void> {
+export async function markTraitEventFlow(shopId: string, eventId: bigint, status: "sent" | "failed" | "skipped"): Promise<void> {
   await markFlowRow("TraitEvent", shopId, eventId, status);
 }

@@ -38,7 +38,7 @@ export const ORDERS_BULK_QUERY = `{
 
 export const CUSTOMERS_BULK_QUERY = `{
   customers {
-    edges { node { id createdAt updatedAt } }
+    edges { node { id createdAt updatedAt tags } }
   }
 }`;
 

@@ -31,7 +31,7 @@ const ORDERS_UPDATED_QUERY = `#graphql
 const CUSTOMERS_UPDATED_QUERY = `#graphql
   query RfmCustomersUpdated($query: String!, $after: String) {
     customers(first: 250, after: $after, query: $query, sortKey: UPDATED_AT) {
-      nodes { id createdAt updatedAt }
+      nodes { id createdAt updatedAt tags }
       pageInfo { hasNextPage endCursor }
     }
   }`;

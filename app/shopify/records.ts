@@ -64,10 +64,11 @@ export function lineItemFromLine(line: LineItemLine): BulkLineItem | null {
   };
 }
 
-export function customerFromNode(node: { id: string; createdAt?: string | null; updatedAt?: string | null }): CustomerRecord {
+export function customerFromNode(node: { id: string; createdAt?: string | null; updatedAt?: string | null; tags?: readonly string[] | null }): CustomerRecord {
   return {
     id: legacyId(node.id),
     createdAt: node.createdAt ? new Date(node.createdAt) : null,
     updatedAt: node.updatedAt ? new Date(node.updatedAt) : null,
+    tags: node.tags ?? null,
   };
 }

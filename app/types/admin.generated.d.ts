@@ -36,6 +36,13 @@ export type RfmBulkMutationMutationVariables = AdminTypes.Exact<{
 
 export type RfmBulkMutationMutation = { bulkOperationRunMutation?: AdminTypes.Maybe<{ bulkOperation?: AdminTypes.Maybe<Pick<AdminTypes.BulkOperation, 'id' | 'status'>>, userErrors: Array<Pick<AdminTypes.BulkMutationUserError, 'field' | 'message' | 'code'>> }> };
 
+export type RfmCustomerTagsQueryVariables = AdminTypes.Exact<{
+  id: AdminTypes.Scalars['ID']['input'];
+}>;
+
+
+export type RfmCustomerTagsQuery = { customer?: AdminTypes.Maybe<Pick<AdminTypes.Customer, 'id' | 'tags'>> };
+
 export type RfmFlowTriggerMutationVariables = AdminTypes.Exact<{
   handle: AdminTypes.Scalars['String']['input'];
   payload: AdminTypes.Scalars['JSON']['input'];
@@ -94,7 +101,7 @@ export type RfmCustomersUpdatedQueryVariables = AdminTypes.Exact<{
 }>;
 
 
-export type RfmCustomersUpdatedQuery = { customers: { nodes: Array<Pick<AdminTypes.Customer, 'id' | 'createdAt' | 'updatedAt'>>, pageInfo: Pick<AdminTypes.PageInfo, 'hasNextPage' | 'endCursor'> } };
+export type RfmCustomersUpdatedQuery = { customers: { nodes: Array<Pick<AdminTypes.Customer, 'id' | 'createdAt' | 'updatedAt' | 'tags'>>, pageInfo: Pick<AdminTypes.PageInfo, 'hasNextPage' | 'endCursor'> } };
 
 export type RfmProductTypesQueryVariables = AdminTypes.Exact<{
   ids: Array<AdminTypes.Scalars['ID']['input']> | AdminTypes.Scalars['ID']['input'];
@@ -169,10 +176,11 @@ export type RfmBulkMetafieldsDeleteMutation = { metafieldsDelete?: AdminTypes.Ma
 
 interface GeneratedQueryTypes {
   "#graphql\n  query RfmBulkOperation($id: ID!) {\n    bulkOperation(id: $id) { id status errorCode objectCount url partialDataUrl }\n  }": {return: RfmBulkOperationQuery, variables: RfmBulkOperationQueryVariables},
+  "#graphql\n  query RfmCustomerTags($id: ID!) {\n    customer(id: $id) { id tags }\n  }": {return: RfmCustomerTagsQuery, variables: RfmCustomerTagsQueryVariables},
   "#graphql\n  query RfmDefinitions($after: String, $namespace: String) {\n    metafieldDefinitions(first: 50, after: $after, ownerType: CUSTOMER, namespace: $namespace) {\n      nodes { id key type { name } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }": {return: RfmDefinitionsQuery, variables: RfmDefinitionsQueryVariables},
   "#graphql\n  query RfmOrder($id: ID!) { order(id: $id) { ...RfmOrderFields } }\n  #graphql\n  fragment RfmOrderFields on Order {\n    id createdAt updatedAt processedAt cancelledAt test currencyCode presentmentCurrencyCode\n    customer { id }\n    totalPriceSet { shopMoney { amount currencyCode } }\n    currentTotalPriceSet { shopMoney { amount currencyCode } }\n    discountCodes\n  }": {return: RfmOrderQuery, variables: RfmOrderQueryVariables},
   "#graphql\n  query RfmOrdersUpdated($query: String!, $after: String) {\n    orders(first: 100, after: $after, query: $query, sortKey: UPDATED_AT) {\n      nodes { ...RfmOrderFields }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n  #graphql\n  fragment RfmOrderFields on Order {\n    id createdAt updatedAt processedAt cancelledAt test currencyCode presentmentCurrencyCode\n    customer { id }\n    totalPriceSet { shopMoney { amount currencyCode } }\n    currentTotalPriceSet { shopMoney { amount currencyCode } }\n    discountCodes\n  }": {return: RfmOrdersUpdatedQuery, variables: RfmOrdersUpdatedQueryVariables},
-  "#graphql\n  query RfmCustomersUpdated($query: String!, $after: String) {\n    customers(first: 250, after: $after, query: $query, sortKey: UPDATED_AT) {\n      nodes { id createdAt updatedAt }\n      pageInfo { hasNextPage endCursor }\n    }\n  }": {return: RfmCustomersUpdatedQuery, variables: RfmCustomersUpdatedQueryVariables},
+  "#graphql\n  query RfmCustomersUpdated($query: String!, $after: String) {\n    customers(first: 250, after: $after, query: $query, sortKey: UPDATED_AT) {\n      nodes { id createdAt updatedAt tags }\n      pageInfo { hasNextPage endCursor }\n    }\n  }": {return: RfmCustomersUpdatedQuery, variables: RfmCustomersUpdatedQueryVariables},
   "#graphql\n  query RfmProductTypes($ids: [ID!]!) {\n    nodes(ids: $ids) { ... on Product { id productType } }\n  }": {return: RfmProductTypesQuery, variables: RfmProductTypesQueryVariables},
   "#graphql\n  query RfmSegments($after: String) {\n    segments(first: 250, after: $after) { nodes { id name query } pageInfo { hasNextPage endCursor } }\n  }": {return: RfmSegmentsQuery, variables: RfmSegmentsQueryVariables},
 }

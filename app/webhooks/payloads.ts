@@ -42,7 +42,8 @@ export const refundPayload = z.object({
     .default([]),
 });
 
-export const customerPayload = z.object({ id, created_at: timestamp.nullish(), updated_at: timestamp.nullish() });
+/** Tags are read for the opt-out flag only (a comma-separated string in the REST payload). */
+export const customerPayload = z.object({ id, created_at: timestamp.nullish(), updated_at: timestamp.nullish(), tags: z.string().nullish() });
 export const customerDeletePayload = z.object({ id });
 export const appUninstalledPayload = z.object({ id: id.nullish(), myshopify_domain: z.string().nullish() });
 export const bulkOperationFinishPayload = z.object({
@@ -67,6 +68,15 @@ export const customersRedactPayload = z.object({
   orders_to_redact: z.array(id).default([]),
 });
 export const shopRedactPayload = z.object({ shop_id: id, shop_domain: z.string() });
+/**
+ * customer.tags_added / customer.tags_removed (since 2025-01 customer payloads carry no tags):
+ * only the customer is read; its current tags are then asked of the Admin API.
+ */
+export const customerTagsPayload = z.object({
+  customerId: z.union([z.string().regex(/^(gid:\/\/shopify\/Customer\/)?\d+$/), z.number().int().positive()]),
+  /** The tags that changed, when the payload lists them. */
+  tags: z.array(z.string()).nullish(),
+});
 
 export const PAYLOAD_SCHEMAS = {
   "orders/create": orderPayload,
@@ -81,6 +91,8 @@ export const PAYLOAD_SCHEMAS = {
   "customers/data_request": customersDataRequestPayload,
   "customers/redact": customersRedactPayload,
   "shop/redact": shopRedactPayload,
+  "customer.tags_added": customerTagsPayload,
+  "customer.tags_removed": customerTagsPayload,
 } as const;
 
 export type WebhookTopic = keyof typeof PAYLOAD_SCHEMAS;
@@ -90,12 +102,12 @@ export type CustomerPayload = z.infer<typeof customerPayload>;
 
 /** "ORDERS_CREATE" (what @shopify/shopify-api reports) or "orders/create" → "orders/create". */
 const CANONICAL_TOPICS = new Map(
-  Object.keys(PAYLOAD_SCHEMAS).map((topic) => [topic.replace("/", "_"), topic as WebhookTopic]),
+  Object.keys(PAYLOAD_SCHEMAS).map((topic) => [topic.replace(/[/.]/, "_"), topic as WebhookTopic]),
 );
 
 export function canonicalTopic(topic: string): string {
   const lower = topic.toLowerCase();
-  return CANONICAL_TOPICS.get(lower.replace("/", "_")) ?? lower;
+  return CANONICAL_TOPICS.get(lower.replace(/[/.]/, "_")) ?? lower;
 }
 
 export type ParsedPayload =

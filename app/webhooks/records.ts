@@ -47,5 +47,6 @@ export function customerFromPayload(payload: CustomerPayload): CustomerRecord {
     id: BigInt(payload.id),
     createdAt: payload.created_at ? new Date(payload.created_at) : null,
     updatedAt: payload.updated_at ? new Date(payload.updated_at) : null,
+    tags: typeof payload.tags === "string" ? payload.tags.split(",").map((t) => t.trim()).filter(Boolean) : null,
   };
 }

@@ -160,9 +160,24 @@ export function updateCustomer(
   patch: { tags?: string[]; at?: Date | string | number } = {},
 ): { customer: SimCustomer; webhooks: PendingWebhook[] } {
   const c = getCustomer(shop, customerId);
+  const before = c.tags;
   if (patch.tags) c.tags = normalizeTags(patch.tags);
   c.updatedAt = after(c.updatedAt, toMs(patch.at, ctx));
-  return { customer: c, webhooks: out(shop, [{ topic: "customers/update", payload: customerPayload(shop, c) }]) };
+  // Since 2025-01 customer payloads carry no tags: tag changes are also announced on their own.
+  const lower = (tags: readonly string[]) => new Set(tags.map((t) => t.toLowerCase()));
+  const had = lower(before);
+  const has = lower(c.tags);
+  const added = c.tags.filter((t) => !had.has(t.toLowerCase()));
+  const removed = before.filter((t) => !has.has(t.toLowerCase()));
+  const gid = `gid://shopify/Customer/${c.id}`;
+  return {
+    customer: c,
+    webhooks: out(shop, [
+      { topic: "customers/update", payload: customerPayload(shop, c) },
+      ...(added.length ? [{ topic: "customer.tags_added", payload: { customerId: gid, tags: added, occurredAt: c.updatedAt } }] : []),
+      ...(removed.length ? [{ topic: "customer.tags_removed", payload: { customerId: gid, tags: removed, occurredAt: c.updatedAt } }] : []),
+    ]),
+  };
 }
 
 export function deleteCustomer(

@@ -6,11 +6,13 @@ import { fetchOrder } from "../../shopify/orders.server";
 import { gidOf } from "../../shopify/gid";
 import { productTypes } from "../../shopify/products.server";
 import { grantsScope } from "../../domain/access-scopes";
-import { productIdsOf, productTypeSpend, type OrderRecord } from "../../domain/order-record";
+import { productIdsOf, productTypeSpend, type CustomerRecord, type OrderRecord } from "../../domain/order-record";
+import { fetchCustomerTags } from "../../shopify/customers.server";
+import { resolveSettings } from "../../domain/shop-settings";
 import { customerFromPayload, lineItemSpendsFromPayload, orderFromPayload } from "../../webhooks/records";
 import { customerOfOrder, upsertOrders } from "../../models/orders.server";
 import { loadProductTypes, upsertProductTypes } from "../../models/product-types.server";
-import { ensureCustomersExist, markCustomerDeleted, redactCustomer, upsertCustomers } from "../../models/customers.server";
+import { customerOptedOut, ensureCustomersExist, markCustomerDeleted, redactCustomer, upsertCustomers } from "../../models/customers.server";
 import { markShopUninstalled, redactShop } from "../../models/shop-lifecycle.server";
 import { findShopByDomain } from "../../models/shops.server";
 import { findWebhookEvent, markEventFinished, recordEventFailure } from "../../models/webhook-events.server";
@@ -19,6 +21,7 @@ import {
   customerDeletePayload,
   customerPayload,
   customersRedactPayload,
+  customerTagsPayload,
   orderPayload,
   refundPayload,
   type OrderPayload,
@@ -75,6 +78,18 @@ async function typedOrder(shop: { id: string; domain: string; grantedScopes: str
   return { ...orderFromPayload(payload), productTypeSpend: productTypeSpend(lines, types) };
 }
 
+/**
+ * Upserts a customer; when its tags change the opt-out flag, the rescore takes effect at once:
+ * it drops (or restores) the score, and its write-back removes (or adds) the app's tags and metafields.
+ */
+async function applyCustomer(shop: { id: string; domain: string }, record: CustomerRecord): Promise<{ optOutChanged: boolean }> {
+  const wasOptedOut = await customerOptedOut(shop.id, record.id);
+  await upsertCustomers(shop.id, [record]);
+  const optOutChanged = (await customerOptedOut(shop.id, record.id)) !== wasOptedOut;
+  if (optOutChanged) await rescore(shop.domain, [record.id]);
+  return { optOutChanged };
+}
+
 async function applyEvent(shopDomain: string, topic: string, payload: unknown): Promise<unknown> {
   if (topic === "shop/redact") return redactShop(shopDomain);
   const shop = await findShopByDomain(shopDomain);
@@ -99,8 +114,18 @@ async function applyEvent(shopDomain: string, topic: string, payload: unknown): 
     case "customers/create":
     case "customers/update": {
       const customer = customerPayload.parse(payload);
-      await upsertCustomers(shop.id, [customerFromPayload(customer)]);
-      return { customer: customer.id };
+      return { customer: customer.id, ...(await applyCustomer(shop, customerFromPayload(customer))) };
+    }
+    case "customer.tags_added":
+    case "customer.tags_removed": {
+      const { customerId, tags: changed } = customerTagsPayload.parse(payload);
+      const id = BigInt(String(customerId).replace(/^gid:\/\/shopify\/Customer\//, ""));
+      // Every tag the app writes is announced too: only a change of the opt-out tag matters.
+      const optOutTag = resolveSettings(shop.settings).optOutTag.toLowerCase();
+      if (changed && !changed.some((t) => t.trim().toLowerCase() === optOutTag)) return { skipped: "not the opt-out tag" };
+      const tags = await fetchCustomerTags(await adminClientFor(shop.domain), id);
+      if (tags === null) return { skipped: "customer not found" };
+      return { customer: id.toString(), ...(await applyCustomer(shop, { id, createdAt: null, updatedAt: null, tags })) };
     }
     case "customers/delete": {
       const { id } = customerDeletePayload.parse(payload);

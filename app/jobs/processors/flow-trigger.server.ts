@@ -18,7 +18,7 @@ import {
 } from "../../shopify/flow.server";
 import type { JobPayloads } from "../../queue.server";
 
-export type FireOutcome = "sent" | "already-sent" | "in-flight" | "disabled" | "failed" | "not-found";
+export type FireOutcome = "sent" | "already-sent" | "in-flight" | "disabled" | "failed" | "not-found" | "not-scored";
 
 type Fired<P> = { outcome: FireOutcome; payload?: P; error?: string };
 
@@ -52,6 +52,8 @@ export async function fireSegmentChanged(shopDomain: string, transitionId: strin
   const id = BigInt(transitionId);
   const claim = await claimTransitionForFlow(shop.id, id);
   if (!claim.claimed) return { outcome: claim.reason };
+  // No longer scored (opted out of profiling, deleted, redacted): never in a Flow payload.
+  if (!claim.transition.score) return markTransitionFlow(shop.id, id, "skipped").then(() => ({ outcome: "not-scored" as const }));
   const payload = segmentChangedPayload(claim.transition, claim.transition.score);
   return sendClaimed(shop.domain, FLOW_TRIGGER_HANDLE, payload, (s) => markTransitionFlow(shop.id, id, s), opts.client);
 }
@@ -63,6 +65,7 @@ export async function fireTraitGained(shopDomain: string, eventId: string | bigi
   const id = BigInt(eventId);
   const claim = await claimTraitEventForFlow(shop.id, id);
   if (!claim.claimed) return { outcome: claim.reason };
+  if (!claim.event.score) return markTraitEventFlow(shop.id, id, "skipped").then(() => ({ outcome: "not-scored" as const }));
   const payload = traitGainedPayload(claim.event, claim.event.score);
   return sendClaimed(shop.domain, TRAIT_TRIGGER_HANDLE, payload, (s) => markTraitEventFlow(shop.id, id, s), opts.client);
 }

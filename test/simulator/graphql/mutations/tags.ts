@@ -10,9 +10,16 @@ function normalizeTags(tags: string[]): string[] {
   return tags.flatMap((t) => t.split(",")).map((t) => t.trim()).filter(Boolean);
 }
 
-/** Shopify announces every tag change with customers/update. */
-function customerUpdatedWebhook(env: Env, c: SimCustomer) {
+/**
+ * Shopify announces every tag change with customers/update, and (since 2025-01, when customer
+ * payloads lost their tags) with customer.tags_added / customer.tags_removed naming the customer
+ * and the tags that changed.
+ */
+function tagWebhooks(env: Env, c: SimCustomer, added: string[], removed: string[]) {
+  const at = env.state.ctx.now().toISOString();
   env.state.ctx.emitWebhook(env.shop.domain, "customers/update", customerPayload(env.shop, c));
+  if (added.length) env.state.ctx.emitWebhook(env.shop.domain, "customer.tags_added", { customerId: `gid://shopify/Customer/${c.id}`, tags: added, occurredAt: at });
+  if (removed.length) env.state.ctx.emitWebhook(env.shop.domain, "customer.tags_removed", { customerId: `gid://shopify/Customer/${c.id}`, tags: removed, occurredAt: at });
 }
 
 export function tagsMutation(env: Env, args: { id: string; tags: string[] }, add: boolean) {
@@ -23,6 +30,7 @@ export function tagsMutation(env: Env, args: { id: string; tags: string[] }, add
   const tooLong = tags.find((t) => t.length > 255);
   if (tooLong) return { node: null, userErrors: [{ field: ["tags"], message: "Tags is too long (maximum is 255 characters)" }] };
   const before = c.tags.join("\u0000");
+  const had = new Set(c.tags.map((t) => t.toLowerCase()));
   c.tags = [...c.tags]; // the generator may share one frozen empty array
   if (add) {
     const lower = new Set(c.tags.map((t) => t.toLowerCase()));
@@ -38,7 +46,13 @@ export function tagsMutation(env: Env, args: { id: string; tags: string[] }, add
   c.tags.sort((a, b) => a.localeCompare(b));
   if (c.tags.join("\u0000") !== before) {
     c.updatedAt = env.state.ctx.now().toISOString();
-    customerUpdatedWebhook(env, c);
+    const has = new Set(c.tags.map((t) => t.toLowerCase()));
+    tagWebhooks(
+      env,
+      c,
+      c.tags.filter((t) => !had.has(t.toLowerCase())),
+      before ? before.split("\u0000").filter((t) => !has.has(t.toLowerCase())) : [],
+    );
   }
   return { node: customerView(env, c), userErrors: [] };
 }
