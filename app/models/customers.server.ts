@@ -36,6 +36,12 @@ export async function upsertCustomers(shopId: string, customers: CustomerRecord[
   return result.rowCount ?? 0;
 }
 
+/** The tags the app last wrote on the customer (Customer.appTags). */
+export async function customerAppTags(shopId: string, id: bigint): Promise<string[]> {
+  const { rows } = await pool.query<{ appTags: string[] }>(`select "appTags" from "Customer" where "shopId" = $1 and id = $2`, [shopId, id.toString()]);
+  return rows[0]?.appTags ?? [];
+}
+
 /** Whether the merchant opted the customer out of profiling (false when unknown). */
 export async function customerOptedOut(shopId: string, id: bigint): Promise<boolean> {
   const { rows } = await pool.query<{ optedOut: boolean | null }>(`select "optedOut" from "Customer" where "shopId" = $1 and id = $2`, [shopId, id.toString()]);
@@ -68,6 +74,7 @@ export async function redactCustomer(shopId: string, id: bigint, orderIds: bigin
   await prisma.$transaction([
     prisma.segmentTransition.deleteMany({ where: { shopId, customerId: id } }),
     prisma.traitEvent.deleteMany({ where: { shopId, customerId: id } }),
+    prisma.dataRequest.deleteMany({ where: { shopId, customerId: id } }),
     prisma.customerScore.deleteMany({ where: { shopId, customerId: id } }),
     prisma.order.deleteMany({ where: { shopId, OR: [{ customerId: id }, { id: { in: orderIds } }] } }),
     prisma.customer.upsert({

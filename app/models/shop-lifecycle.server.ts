@@ -18,6 +18,7 @@ export async function redactShop(domain: string): Promise<{ redacted: string }> 
       ? [
           prisma.segmentTransition.deleteMany({ where: { shopId: shop.id } }),
           prisma.traitEvent.deleteMany({ where: { shopId: shop.id } }),
+          prisma.dataRequest.deleteMany({ where: { shopId: shop.id } }),
           prisma.segmentSnapshot.deleteMany({ where: { shopId: shop.id } }),
           prisma.refund.deleteMany({ where: { shopId: shop.id } }),
           prisma.bulkLineItemStage.deleteMany({ where: { shopId: shop.id } }),

@@ -8,18 +8,22 @@ import { productTypes } from "../../shopify/products.server";
 import { grantsScope } from "../../domain/access-scopes";
 import { productIdsOf, productTypeSpend, type CustomerRecord, type OrderRecord } from "../../domain/order-record";
 import { fetchCustomerTags } from "../../shopify/customers.server";
+import { sendWritesPerCall } from "../../shopify/writeback.server";
+import { planCustomerWrite } from "../../domain/writeback-plan";
 import { resolveSettings } from "../../domain/shop-settings";
 import { customerFromPayload, lineItemSpendsFromPayload, orderFromPayload } from "../../webhooks/records";
 import { customerOfOrder, upsertOrders } from "../../models/orders.server";
 import { loadProductTypes, upsertProductTypes } from "../../models/product-types.server";
-import { customerOptedOut, ensureCustomersExist, markCustomerDeleted, redactCustomer, upsertCustomers } from "../../models/customers.server";
+import { customerAppTags, customerOptedOut, ensureCustomersExist, markCustomerDeleted, redactCustomer, upsertCustomers } from "../../models/customers.server";
 import { markShopUninstalled, redactShop } from "../../models/shop-lifecycle.server";
 import { findShopByDomain } from "../../models/shops.server";
+import { recordDataRequest } from "../../models/data-requests.server";
 import { findWebhookEvent, markEventFinished, recordEventFailure } from "../../models/webhook-events.server";
 import {
   bulkOperationFinishPayload,
   customerDeletePayload,
   customerPayload,
+  customersDataRequestPayload,
   customersRedactPayload,
   customerTagsPayload,
   orderPayload,
@@ -78,6 +82,17 @@ async function typedOrder(shop: { id: string; domain: string; grantedScopes: str
   return { ...orderFromPayload(payload), productTypeSpend: productTypeSpend(lines, types) };
 }
 
+/** Removes the app's tags and every app metafield from one customer in Shopify; a customer Shopify no longer has counts as done. */
+async function removeAppWritesFromShopify(shopDomain: string, customerId: bigint, appTags: string[]): Promise<boolean> {
+  if (appTags.length === 0) return false;
+  const plan = planCustomerWrite(null, { appTags, writtenHash: null });
+  const write = { customerId: customerId.toString(), tagsToRemove: plan.tagsToRemove, tagsToAdd: [], metafields: [], metafieldDeletes: plan.metafieldDeletes };
+  const report = await sendWritesPerCall(await adminClientFor(shopDomain), [write], { onAccepted: async () => undefined });
+  const real = report.errors.filter((e) => !/does not exist/i.test(e));
+  if (real.length) throw new Error(`customers/redact: could not remove the app's tags and metafields: ${real.join("; ")}`);
+  return true;
+}
+
 /**
  * Upserts a customer; when its tags change the opt-out flag, the rescore takes effect at once:
  * it drops (or restores) the score, and its write-back removes (or adds) the app's tags and metafields.
@@ -134,13 +149,20 @@ async function applyEvent(shopDomain: string, topic: string, payload: unknown): 
     }
     case "customers/redact": {
       const request = customersRedactPayload.parse(payload);
-      await redactCustomer(shop.id, BigInt(request.customer.id), request.orders_to_redact.map((o) => BigInt(o)));
-      return { redacted: request.customer.id };
+      const id = BigInt(request.customer.id);
+      // First the app's tags and metafields on the customer in Shopify (if it still exists there),
+      // then everything stored; a failure to reach Shopify retries the whole event.
+      const removed = await removeAppWritesFromShopify(shop.domain, id, await customerAppTags(shop.id, id));
+      await redactCustomer(shop.id, id, request.orders_to_redact.map((o) => BigInt(o)));
+      return { redacted: request.customer.id, removedFromShopify: removed };
     }
-    case "customers/data_request":
-      // The app stores no personal data (ids, dates and totals only); the
-      // request is recorded as this event and needs no further action.
-      return { dataRequest: "recorded" };
+    case "customers/data_request": {
+      // Everything held on the customer (ids, scores, traits, transitions, order totals; no
+      // personal data), kept for the merchant to download from the app.
+      const request = customersDataRequestPayload.parse(payload);
+      const requestId = request.data_request?.id !== undefined ? String(request.data_request.id) : null;
+      return { dataRequest: await recordDataRequest(shop, BigInt(request.customer.id), requestId) };
+    }
     case "app/uninstalled":
       return markShopUninstalled(shop.domain);
     case "bulk_operations/finish": {
