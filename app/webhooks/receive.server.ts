@@ -13,7 +13,7 @@ import { canonicalTopic, parseWebhookPayload } from "./payloads";
 export const MAX_WEBHOOK_BODY_BYTES = 2 * 1024 * 1024;
 
 /** The body, read only up to the limit (null when it is larger: declared or counted). */
-async function readBounded(request: Request, limit: number): Promise<Uint8Array | null> {
+async function readBounded(request: Request, limit: number): Promise<Uint8Array<ArrayBuffer> | null> {
   const declared = request.headers.get("content-length");
   if (declared !== null && Number(declared) > limit) return null;
   if (!request.body) return new Uint8Array(0);
