@@ -1,4 +1,4 @@
-import { lazy, Suspense, useEffect, useState } from "react";
+import { lazy, memo, Suspense, useEffect, useState } from "react";
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { isRouteErrorResponse, useLoaderData, useNavigation, useRouteError } from "@remix-run/react";
 import { boundary } from "@shopify/shopify-app-remix/server";
@@ -61,7 +61,7 @@ const cell: React.CSSProperties = {
   fontVariantNumeric: "tabular-nums",
   whiteSpace: "nowrap",
 };
-const header: React.CSSProperties = { ...cell, fontWeight: "var(--p-font-weight-semibold)" as React.CSSProperties["fontWeight"], whiteSpace: "normal", verticalAlign: "bottom", minWidth: "4.5rem" };
+const header: React.CSSProperties = { ...cell, fontWeight: "var(--p-font-weight-semibold)" as React.CSSProperties["fontWeight"], whiteSpace: "normal", verticalAlign: "bottom", minWidth: "4rem" };
 
 /** The from → to matrix: a plain table (Polaris's DataTable cannot shade a cell), Polaris tokens for the look. */
 function Matrix({ matrix }: { matrix: Data["matrix"] }) {
@@ -154,13 +154,72 @@ function SizesCard({ sizes, days }: { sizes: Data["sizes"]; days: number }) {
   );
 }
 
+/** Everything below the window choice; memoized so that the loading state of a window switch re-renders only the wrapper (INP). */
+const MigrationContent = memo(function MigrationContent({ d }: { d: Data }) {
+  const noMovesEver = d.matrix.total === 0 && d.lastMoveAt === null;
+  return (
+    <BlockStack gap="400">
+      {noMovesEver ? (
+        <Card>
+          <BlockStack gap="200">
+            <Text as="h2" variant="headingMd">No moves yet</Text>
+            <Text as="p">
+              A move is a customer changing segment between two scorings; a customer&apos;s first score is not one. Moves appear here after the
+              next recompute (nightly) or as orders come in.
+            </Text>
+          </BlockStack>
+        </Card>
+      ) : (
+        <>
+          <Card>
+            <BlockStack gap="200">
+              <Text as="h2" variant="headingMd">What happened</Text>
+              {d.story.map((s, i) => (
+                <Text key={i} as="p">{s}</Text>
+              ))}
+              {d.matrix.total === 0 && d.lastMoveAt ? (
+                <Text as="p" tone="subdued">The last move was {formatDateTime(d.lastMoveAt)}; a longer window shows it.</Text>
+              ) : null}
+            </BlockStack>
+          </Card>
+          {d.matrix.total > 0 ? (
+            <Card>
+              <BlockStack gap="300">
+                <Text as="h2" variant="headingMd">From → to, last {d.days} days</Text>
+                <Matrix matrix={d.matrix} />
+              </BlockStack>
+            </Card>
+          ) : null}
+        </>
+      )}
+      <SizesCard sizes={d.sizes} days={d.days} />
+      {d.matrix.total > 0 ? (
+        <Card padding="0">
+          <BlockStack gap="200">
+            <Box paddingBlockStart="400" paddingInline="400">
+              <Text as="h2" variant="headingMd">Inflow, outflow and net, last {d.days} days</Text>
+            </Box>
+            <DataTable
+              columnContentTypes={["text", "numeric", "numeric", "numeric"]}
+              headings={["Segment", "Moved in", "Moved out", "Net"]}
+              rows={d.flows.map((f) => [f.name, formatCount(f.inflow), formatCount(f.outflow), formatSignedCount(f.net)])}
+              totals={["", formatCount(d.matrix.total), formatCount(d.matrix.total), "0"]}
+              showTotalsInFooter
+            />
+          </BlockStack>
+        </Card>
+      ) : null}
+    </BlockStack>
+  );
+});
+
 export default function Migration() {
   const d = useLoaderData<typeof loader>();
   const navigation = useNavigation();
   const loading = navigation.state === "loading" && navigation.location.pathname === PATH;
-  const noMovesEver = d.matrix.total === 0 && d.lastMoveAt === null;
   return (
     <Page
+      fullWidth
       title="Segment migration"
       subtitle={d.lastScoredAt ? `Scores as of ${formatDateTime(d.lastScoredAt)}` : undefined}
       backAction={{ content: "Segments", url: "/app" }}
@@ -176,58 +235,7 @@ export default function Migration() {
         </Layout.Section>
         <Layout.Section>
           <div aria-busy={loading} style={{ opacity: loading ? 0.5 : 1, transition: "opacity 150ms" }}>
-            <BlockStack gap="400">
-              {noMovesEver ? (
-                <Card>
-                  <BlockStack gap="200">
-                    <Text as="h2" variant="headingMd">No moves yet</Text>
-                    <Text as="p">
-                      A move is a customer changing segment between two scorings; a customer&apos;s first score is not one. Moves appear here after the
-                      next recompute (nightly) or as orders come in.
-                    </Text>
-                  </BlockStack>
-                </Card>
-              ) : (
-                <>
-                  <Card>
-                    <BlockStack gap="200">
-                      <Text as="h2" variant="headingMd">What happened</Text>
-                      {d.story.map((s, i) => (
-                        <Text key={i} as="p">{s}</Text>
-                      ))}
-                      {d.matrix.total === 0 && d.lastMoveAt ? (
-                        <Text as="p" tone="subdued">The last move was {formatDateTime(d.lastMoveAt)}; a longer window shows it.</Text>
-                      ) : null}
-                    </BlockStack>
-                  </Card>
-                  {d.matrix.total > 0 ? (
-                    <Card>
-                      <BlockStack gap="300">
-                        <Text as="h2" variant="headingMd">From → to, last {d.days} days</Text>
-                        <Matrix matrix={d.matrix} />
-                      </BlockStack>
-                    </Card>
-                  ) : null}
-                </>
-              )}
-              <SizesCard sizes={d.sizes} days={d.days} />
-              {d.matrix.total > 0 ? (
-                <Card padding="0">
-                  <BlockStack gap="200">
-                    <Box paddingBlockStart="400" paddingInline="400">
-                      <Text as="h2" variant="headingMd">Inflow, outflow and net, last {d.days} days</Text>
-                    </Box>
-                    <DataTable
-                      columnContentTypes={["text", "numeric", "numeric", "numeric"]}
-                      headings={["Segment", "Moved in", "Moved out", "Net"]}
-                      rows={d.flows.map((f) => [f.name, formatCount(f.inflow), formatCount(f.outflow), formatSignedCount(f.net)])}
-                      totals={["", formatCount(d.matrix.total), formatCount(d.matrix.total), "0"]}
-                      showTotalsInFooter
-                    />
-                  </BlockStack>
-                </Card>
-              ) : null}
-            </BlockStack>
+            <MigrationContent d={d} />
           </div>
         </Layout.Section>
       </Layout>
