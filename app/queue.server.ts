@@ -181,6 +181,27 @@ export function getQueue(name: QueueName): Queue {
   return queue;
 }
 
+/** Whether Redis answers a PING within the producers' timeout (readiness checks). */
+export async function redisReachable(): Promise<boolean> {
+  try {
+    getQueue(QUEUES.system); // opens the producer connection
+    const connection = producerConnection!;
+    if (connection.status !== "ready") {
+      // No offline queue: wait (bounded) for the connection before asking.
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error("timeout")), 2000);
+        connection.once("ready", () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+    return (await connection.ping()) === "PONG";
+  } catch {
+    return false;
+  }
+}
+
 const PRODUCER_DEADLINE_MS = 2500;
 
 /**
