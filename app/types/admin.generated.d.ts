@@ -36,6 +36,16 @@ export type RfmBulkMutationMutationVariables = AdminTypes.Exact<{
 
 export type RfmBulkMutationMutation = { bulkOperationRunMutation?: AdminTypes.Maybe<{ bulkOperation?: AdminTypes.Maybe<Pick<AdminTypes.BulkOperation, 'id' | 'status'>>, userErrors: Array<Pick<AdminTypes.BulkMutationUserError, 'field' | 'message' | 'code'>> }> };
 
+export type RfmCustomerRfmGroupsQueryVariables = AdminTypes.Exact<{
+  ids: Array<AdminTypes.Scalars['ID']['input']> | AdminTypes.Scalars['ID']['input'];
+}>;
+
+
+export type RfmCustomerRfmGroupsQuery = { nodes: Array<AdminTypes.Maybe<(
+    Pick<AdminTypes.Customer, 'id'>
+    & { statistics: Pick<AdminTypes.CustomerStatistics, 'rfmGroup'> }
+  )>> };
+
 export type RfmCustomerTagsQueryVariables = AdminTypes.Exact<{
   id: AdminTypes.Scalars['ID']['input'];
 }>;
@@ -176,6 +186,7 @@ export type RfmBulkMetafieldsDeleteMutation = { metafieldsDelete?: AdminTypes.Ma
 
 interface GeneratedQueryTypes {
   "#graphql\n  query RfmBulkOperation($id: ID!) {\n    bulkOperation(id: $id) { id status errorCode objectCount url partialDataUrl }\n  }": {return: RfmBulkOperationQuery, variables: RfmBulkOperationQueryVariables},
+  "#graphql\n  query RfmCustomerRfmGroups($ids: [ID!]!) {\n    nodes(ids: $ids) { ... on Customer { id statistics { rfmGroup } } }\n  }": {return: RfmCustomerRfmGroupsQuery, variables: RfmCustomerRfmGroupsQueryVariables},
   "#graphql\n  query RfmCustomerTags($id: ID!) {\n    customer(id: $id) { id tags }\n  }": {return: RfmCustomerTagsQuery, variables: RfmCustomerTagsQueryVariables},
   "#graphql\n  query RfmDefinitions($after: String, $namespace: String) {\n    metafieldDefinitions(first: 50, after: $after, ownerType: CUSTOMER, namespace: $namespace) {\n      nodes { id key type { name } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }": {return: RfmDefinitionsQuery, variables: RfmDefinitionsQueryVariables},
   "#graphql\n  query RfmOrder($id: ID!) { order(id: $id) { ...RfmOrderFields } }\n  #graphql\n  fragment RfmOrderFields on Order {\n    id createdAt updatedAt processedAt cancelledAt test currencyCode presentmentCurrencyCode\n    customer { id }\n    totalPriceSet { shopMoney { amount currencyCode } }\n    currentTotalPriceSet { shopMoney { amount currencyCode } }\n    discountCodes\n  }": {return: RfmOrderQuery, variables: RfmOrderQueryVariables},
