@@ -63,19 +63,23 @@ export interface SegmentIndex {
 export async function loadSegmentIndex(shopDomain: string): Promise<SegmentIndex> {
   const shop = await prisma.shop.findUnique({ where: { domain: shopDomain }, select: { id: true, modelState: true, lastScoredAt: true } });
   if (!shop) return { installed: false, scoredCustomers: 0, lastScoredAt: null, segments: [], traits: [], discovered: null };
-  const [bySegment, byTrait, byCluster] = await Promise.all([
-    pool.query<{ k: string; n: number }>(`SELECT segment AS k, count(*)::int AS n FROM "CustomerScore" WHERE "shopId" = $1 GROUP BY segment`, [shop.id]),
-    pool.query<{ k: string; n: number }>(`SELECT t AS k, count(*)::int AS n FROM "CustomerScore", unnest(traits) AS t WHERE "shopId" = $1 GROUP BY t`, [shop.id]),
-    pool.query<{ k: number; n: number }>(
-      `SELECT "clusterId" AS k, count(*)::int AS n FROM "CustomerScore" WHERE "shopId" = $1 AND "clusterId" IS NOT NULL GROUP BY "clusterId"`,
-      [shop.id],
-    ),
-  ]);
-  const counts = <K>(rows: { k: K; n: number }[]) => new Map(rows.map((r) => [r.k, r.n]));
-  const segmentCounts = counts(bySegment.rows);
-  const traitCounts = counts(byTrait.rows);
-  const clusterCounts = counts(byCluster.rows);
-  const scored = bySegment.rows.reduce((sum, r) => sum + r.n, 0);
+  // One pass over the shop's scores: customers per (segment, discovered segment, set of traits),
+  // a few thousand groups at most, summed per segment, trait and discovered segment here.
+  const { rows } = await pool.query<{ segment: string; cluster: number | null; traits: string[]; n: number }>(
+    `SELECT segment, "clusterId" AS cluster, traits, count(*)::int AS n FROM "CustomerScore" WHERE "shopId" = $1 GROUP BY segment, "clusterId", traits`,
+    [shop.id],
+  );
+  const segmentCounts = new Map<string, number>();
+  const traitCounts = new Map<string, number>();
+  const clusterCounts = new Map<number, number>();
+  const add = <K>(map: Map<K, number>, key: K, n: number) => map.set(key, (map.get(key) ?? 0) + n);
+  let scored = 0;
+  for (const r of rows) {
+    scored += r.n;
+    add(segmentCounts, r.segment, r.n);
+    if (r.cluster !== null) add(clusterCounts, r.cluster, r.n);
+    for (const t of r.traits) add(traitCounts, t, r.n);
+  }
   const size = (key: string, name: string, description: string | null, customers: number): GroupSize => ({
     key,
     name,
