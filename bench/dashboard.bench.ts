@@ -16,7 +16,9 @@
 //    pages, a discovered segment). Wall time to the last byte of the body.
 // 3. The CSV export of the 200,000-customer segment through its resource route, the body read
 //    chunk by chunk: rows per second, and the web process's peak RSS (sampled from /proc every
-//    10 ms) above its level before the export.
+//    10 ms) above its level before the export, in a fresh web process; then again by a client
+//    that reads nothing until the server has had time to produce the whole file (a slow
+//    network), which shows whether the server holds back or buffers what the client has not taken.
 //
 // Flags: --customers N (200000)  --export-customers N (200000)  --iterations N per page (40)
 //        --reuse (keep rfm_bench_dashboard when it already holds this data)
@@ -230,6 +232,8 @@ interface ExportRun {
   rssBeforeMb: number;
   rssPeakMb: number;
   growthMb: number;
+  /** RSS growth (MB) when each further tenth of the rows had been read: flat when the export streams. */
+  growthByTenth: number[];
 }
 
 /**
@@ -252,6 +256,7 @@ async function exportOnce(appUrl: string, webPid: number, sessionToken: string, 
   let lines = 0;
   let chunks = 0;
   let firstChunkMs = 0;
+  const growthByTenth: number[] = [];
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
@@ -260,16 +265,17 @@ async function exportOnce(appUrl: string, webPid: number, sessionToken: string, 
     bytes += value.byteLength;
     for (let i = 0; i < value.length; i++) if (value[i] === 10) lines++;
     sample();
+    while (lines >= ((growthByTenth.length + 1) * EXPORT_CUSTOMERS) / 10) growthByTenth.push((rssMb(webPid) ?? 0) - rssBeforeMb);
   }
   const seconds = (performance.now() - t0 - pauseMs) / 1000;
   clearInterval(sampler);
   sample();
-  return { rows: lines - 1, fileMb: bytes / 2 ** 20, chunks, seconds, firstChunkMs, rssBeforeMb, rssPeakMb, growthMb: rssPeakMb - rssBeforeMb };
+  return { rows: lines - 1, fileMb: bytes / 2 ** 20, chunks, seconds, firstChunkMs, rssBeforeMb, rssPeakMb, growthMb: rssPeakMb - rssBeforeMb, growthByTenth };
 }
 
 const describeExport = (e: ExportRun) =>
   `${e.rows.toLocaleString("en")} rows (${e.fileMb.toFixed(1)} MB, ${e.chunks} chunks) in ${e.seconds.toFixed(2)} s of reading = ${Math.round(e.rows / e.seconds).toLocaleString("en")} rows/s; ` +
-  `web process RSS ${e.rssBeforeMb.toFixed(0)} MB before, peak ${e.rssPeakMb.toFixed(0)} MB (+${e.growthMb.toFixed(1)} MB)`;
+  `web process RSS ${e.rssBeforeMb.toFixed(0)} MB before, peak ${e.rssPeakMb.toFixed(0)} MB (+${e.growthMb.toFixed(1)} MB; after each tenth read: ${e.growthByTenth.map((g) => `+${g.toFixed(0)}`).join(" ")} MB)`;
 
 // ------------------------------------------------------------------ main ----
 
@@ -304,7 +310,8 @@ runMain(async () => {
   const appUrl = `http://127.0.0.1:${appPort}`;
   const { url: simUrl } = await startSimulatorProcess({ appUrl, maxOldSpaceMb: 512 });
   for (const domain of [SHOP, EXPORT_SHOP]) await simJson(simUrl, "POST", "/_sim/shops", { domain, name: domain.split(".")[0], plan: "advanced" });
-  const web = await startWeb(appEnv({ databaseUrl, queuePrefix: PREFIX, appUrl, simUrl }), appPort);
+  const webEnv = appEnv({ databaseUrl, queuePrefix: PREFIX, appUrl, simUrl });
+  let web = await startWeb(webEnv, appPort);
   // No worker: the install's initial-sync waits in the queue (cleared at the end) and nothing rescores the seeded data.
   for (const domain of [SHOP, EXPORT_SHOP]) await installApp({ simUrl, appUrl, shop: domain });
   const setup = dbClient(databaseUrl);
@@ -401,10 +408,20 @@ runMain(async () => {
   // The export: the 200,000-customer segment, read chunk by chunk as a browser would; then
   // again by a client that reads nothing until the server has had time to produce it all.
   log(`exporting ${EXPORT_SEGMENT} of the export shop (${EXPORT_CUSTOMERS.toLocaleString("en")} customers) through /app/segments/${EXPORT_SEGMENT}/csv…`);
-  const reading = await exportOnce(appUrl, web.pid, await token(EXPORT_SHOP), 0);
+  // Each export in a fresh web process (after one small export), so its RSS before is a
+  // baseline that no earlier request has raised.
+  const freshWeb = async () => {
+    await web.stop();
+    web = await startWeb(webEnv, appPort);
+    const warm = await fetch(`${appUrl}/app/segments/champions/csv`, { headers: { authorization: `Bearer ${await token(EXPORT_SHOP)}`, "user-agent": BROWSER_UA } });
+    if (warm.status !== 200) throw new Error(`warm-up export: HTTP ${warm.status}`);
+    await warm.arrayBuffer();
+    return web.pid;
+  };
+  const reading = await exportOnce(appUrl, await freshWeb(), await token(EXPORT_SHOP), 0);
   log(`  reading client: ${describeExport(reading)}`);
   const pauseMs = Math.round(reading.seconds * 1500 + 1000);
-  const paused = await exportOnce(appUrl, web.pid, await token(EXPORT_SHOP), pauseMs);
+  const paused = await exportOnce(appUrl, await freshWeb(), await token(EXPORT_SHOP), pauseMs);
   log(`  client paused ${(pauseMs / 1000).toFixed(1)} s before reading: ${describeExport(paused)}`);
 
   await stopAll();
