@@ -7,6 +7,7 @@ import { addDocumentResponseHeaders } from "./shopify.server";
 import { env } from "./env.server";
 
 const STREAM_TIMEOUT_MS = 5000;
+const SHOPIFY_APP_BRIDGE = "https://cdn.shopify.com/shopifycloud/app-bridge.js";
 
 export default async function handleRequest(
   request: Request,
@@ -19,6 +20,11 @@ export default async function handleRequest(
   const csp = responseHeaders.get("Content-Security-Policy");
   if (env.SHOPIFY_SIMULATOR_URL && csp?.includes("frame-ancestors")) {
     responseHeaders.set("Content-Security-Policy", csp.replace("frame-ancestors", `frame-ancestors ${new URL(env.SHOPIFY_SIMULATOR_URL).origin}`));
+  }
+  // ...and App Bridge comes from the simulator (root.tsx): preload that copy, not Shopify's CDN one the library names.
+  const link = responseHeaders.get("Link");
+  if (env.SHOPIFY_SIMULATOR_URL && link?.includes(SHOPIFY_APP_BRIDGE)) {
+    responseHeaders.set("Link", link.replace(SHOPIFY_APP_BRIDGE, `${env.SHOPIFY_SIMULATOR_URL}/cdn/app-bridge.js`));
   }
   const userAgent = request.headers.get("user-agent");
   const readyEvent = userAgent && isbot(userAgent) ? "onAllReady" : "onShellReady";

@@ -1,13 +1,22 @@
 import type { ReactNode } from "react";
-import { Links, Meta, Outlet, Scripts, ScrollRestoration, isRouteErrorResponse, useRouteError } from "@remix-run/react";
+import { Links, Meta, Outlet, Scripts, ScrollRestoration, isRouteErrorResponse, useRouteError, useRouteLoaderData } from "@remix-run/react";
 
-// The document around every page, and around the error page below.
+// The document around every page, and around the error page below. Inside the
+// embedded app (routes/app and below) App Bridge is the first script of the
+// head, with the app's API key, as Shopify asks (before any other script).
 export function Layout({ children }: { children: ReactNode }) {
+  const embedded = useRouteLoaderData("routes/app") as { apiKey: string; appBridgeUrl: string } | undefined;
   return (
     <html lang="en">
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width,initial-scale=1" />
+        {embedded ? (
+          <>
+            <meta name="shopify-api-key" content={embedded.apiKey} />
+            <script src={embedded.appBridgeUrl} data-api-key={embedded.apiKey} />
+          </>
+        ) : null}
         <link rel="preconnect" href="https://cdn.shopify.com/" />
         <Meta />
         <Links />

@@ -73,6 +73,28 @@ describe("first embedded load (routes/app document)", () => {
   });
 });
 
+describe("App Bridge and the admin navigation (routes/app layout)", () => {
+  it("loads App Bridge first in the head, once, and declares the navigation as ui-nav-menu", async () => {
+    const html = await (await app.handle(new Request(await app.documentUrl(SHOP, "/app")))).text();
+    const head = html.slice(html.indexOf("<head>"), html.indexOf("</head>"));
+    const bridge = `<script src="${app.sim.url}/cdn/app-bridge.js" data-api-key="${app.apiKey}"></script>`;
+    expect(head).toContain(`<meta name="shopify-api-key" content="${app.apiKey}"/>`);
+    // The first script of the document, and the only App Bridge tag.
+    expect(head.indexOf("<script")).toBe(head.indexOf(bridge));
+    expect(html.match(/<script[^>]*app-bridge\.js/g)).toHaveLength(1);
+    const menu = /<ui-nav-menu>([\s\S]*?)<\/ui-nav-menu>/.exec(html)?.[1] ?? "";
+    const links = [...menu.matchAll(/<a ([^>]*)>([^<]*)<\/a>/g)].map((m) => [/href="([^"]*)"/.exec(m[1])?.[1], m[2], /rel="home"/.test(m[1])]);
+    expect(links).toEqual([
+      ["/app", "Overview", true],
+      ["/app/migration", "Migration", false],
+      ["/app/segments", "Segments", false],
+      ["/app/model", "Model quality", false],
+      ["/app/lift", "Holdout lift", false],
+      ["/app/settings", "Settings", false],
+    ]);
+  });
+});
+
 describe("routes/app loader", () => {
   it("returns the API key and the simulator's App Bridge URL to a fetch with a valid session token", async () => {
     const response = await app.loaderData(SHOP, "/app", "routes/app");

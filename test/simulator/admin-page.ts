@@ -11,12 +11,44 @@
 // sessionStorage. Like the real App Bridge it also adds
 // `Authorization: Bearer <idToken>` to the app's same-origin fetch() calls and
 // handles the `shopify-reload` bounce (navigates there with a fresh id_token).
+//
+// Navigation (`ui-nav-menu`, and `s-app-nav` with `a` or `s-link` children), as
+// Shopify documents it: the menu is declared inside the app and shown by the
+// admin, not by the app. The stand-in hides the element in the app, reads its
+// links (label, href, `rel="home"`) and posts them to the admin page, which
+// renders them in its sidebar under the app's name (the `rel="home"` link is
+// not listed: the app's name links to it). Clicking an item there asks the app
+// to navigate: the stand-in dispatches a click on the app's own link, so a
+// client-side router (Remix's <Link>) handles it without a reload; when nothing
+// handles it, the admin reloads the app at that path, freshly signed. The app
+// reports its location on every history change, and the admin highlights the
+// matching item and keeps its own URL in step ({admin}/apps/{apiKey}{path}).
+// The messages between the two frames are the simulator's own (Shopify's
+// protocol is internal): {source: "sim-app-bridge", type: "nav-menu" | "location"
+// | "redirect"} up, {source: "sim-admin", type: "navigate", href} down.
 import { randomBytes } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { signQuery, signSessionToken } from "./auth";
 import type { ServerState } from "./state";
 
 function esc(s: string) {
   return s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+}
+
+/** A value as a JavaScript literal that is safe inside an inline <script>. */
+function jsLiteral(v: unknown): string {
+  return JSON.stringify(v).replace(/</g, "\\u003c").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+}
+
+const APP_TOML = resolve(dirname(fileURLToPath(import.meta.url)), "../../shopify.app.toml");
+
+/** The app's name as the admin shows it: `name` in shopify.app.toml. */
+function appName(tomlPath = APP_TOML): string {
+  if (!existsSync(tomlPath)) return "App";
+  const m = /^name\s*=\s*"((?:[^"\\]|\\.)*)"/m.exec(readFileSync(tomlPath, "utf8"));
+  return m ? m[1] : "App";
 }
 
 export async function embeddedAppUrl(state: ServerState, shop: string, subPath: string, extraQuery: URLSearchParams): Promise<string> {
@@ -38,15 +70,121 @@ export async function embeddedAppUrl(state: ServerState, shop: string, subPath: 
   return `${appUrl.replace(/\/$/, "")}${subPath || ""}?${q.toString()}`;
 }
 
+// The admin's styles: a top bar, the sidebar with the app's navigation, the app's frame.
+const ADMIN_CSS = `html,body{margin:0;height:100%;font-family:-apple-system,BlinkMacSystemFont,"San Francisco","Segoe UI",Roboto,"Helvetica Neue",sans-serif;font-size:13px;background:#f1f1f1;color:#303030}
+header{height:56px;box-sizing:border-box;background:#1a1a1a;color:#e3e3e3;display:flex;align-items:center;padding:0 16px;gap:12px}
+header{position:relative}header .brand{font-weight:650;color:#fff}
+#admin-loading{position:absolute;left:0;right:0;bottom:0;height:3px;overflow:hidden}#admin-loading::after{content:"";position:absolute;top:0;bottom:0;width:30%;background:#36a3ff;animation:admin-loading 1s ease-in-out infinite}
+@keyframes admin-loading{from{left:-30%}to{left:100%}}header .shop{margin-left:auto}header .sim{opacity:.6}
+.shell{display:flex;height:calc(100% - 56px)}
+nav#admin-nav{width:240px;flex:none;box-sizing:border-box;padding:12px 8px;background:#ebebeb;overflow-y:auto}
+nav#admin-nav ul{list-style:none;margin:0;padding:0}
+nav#admin-nav li>a,nav#admin-nav li>span{display:flex;align-items:center;min-height:28px;padding:0 8px;border-radius:8px;color:#303030;text-decoration:none;font-weight:550}
+nav#admin-nav li>span{color:#616161;cursor:default}
+nav#admin-nav a:hover{background:#f7f7f7}
+nav#admin-nav .section{margin:16px 8px 4px;color:#616161;font-size:12px;font-weight:550}
+nav#admin-nav .app>a{gap:8px}
+nav#admin-nav .app>a .icon{width:20px;height:20px;border-radius:5px;background:#29845a;color:#fff;display:inline-flex;align-items:center;justify-content:center;font-size:11px;font-weight:700}
+nav#admin-nav ul.app-menu a{padding-left:36px;font-weight:450}
+nav#admin-nav a[aria-current="page"]{background:#fafafa;font-weight:650;color:#303030}
+main{flex:1;min-width:0}
+iframe{border:0;width:100%;height:100%;display:block;background:#f1f1f1}`;
+
+// The admin's side of the navigation (see the top of this file).
+function adminScript(o: { base: string; appOrigin: string }): string {
+  return `(function () {
+  var BASE = ${jsLiteral(o.base)};
+  var APP_ORIGIN = ${jsLiteral(o.appOrigin)};
+  var frame = document.getElementById('app-iframe');
+  var home = document.getElementById('app-home');
+  var menu = document.getElementById('app-menu');
+  var items = [];
+  var homeHref = '/';
+  var current = null;
+  function send(msg) {
+    msg.source = 'sim-admin';
+    if (frame.contentWindow) frame.contentWindow.postMessage(msg, APP_ORIGIN);
+  }
+  function matches(path, href) {
+    var p = path.split('?')[0].replace(/\\/+$/, '') || '/';
+    var h = href.split('?')[0].replace(/\\/+$/, '') || '/';
+    return p === h || (h !== '/' && p.indexOf(h + '/') === 0);
+  }
+  function highlight() {
+    var best = null;
+    var links = menu.querySelectorAll('a');
+    for (var i = 0; i < links.length; i++) {
+      var h = links[i].getAttribute('data-href');
+      if (current !== null && matches(current, h) && (!best || h.length > best.getAttribute('data-href').length)) best = links[i];
+    }
+    for (var j = 0; j < links.length; j++) links[j].removeAttribute('aria-current');
+    home.removeAttribute('aria-current');
+    if (best) best.setAttribute('aria-current', 'page');
+    else if (current !== null && matches(current, homeHref)) home.setAttribute('aria-current', 'page');
+  }
+  function render(list) {
+    items = list.filter(function (it) { return it && typeof it.href === 'string' && it.href.charAt(0) === '/' && it.href.charAt(1) !== '/'; });
+    var h = items.filter(function (it) { return it.home; })[0];
+    homeHref = h ? h.href : '/';
+    home.href = BASE + homeHref;
+    home.setAttribute('data-href', homeHref);
+    menu.textContent = '';
+    items.filter(function (it) { return !it.home; }).forEach(function (it) {
+      var li = document.createElement('li');
+      var a = document.createElement('a');
+      a.href = BASE + it.href;
+      a.setAttribute('data-href', it.href);
+      a.textContent = it.label;
+      li.appendChild(a);
+      menu.appendChild(li);
+    });
+    highlight();
+  }
+  function go(event) {
+    var a = event.target.closest && event.target.closest('a[data-href]');
+    if (!a || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+    event.preventDefault();
+    send({ type: 'navigate', href: a.getAttribute('data-href') });
+  }
+  menu.addEventListener('click', go);
+  home.addEventListener('click', go);
+  window.addEventListener('message', function (event) {
+    if (event.source !== frame.contentWindow || event.origin !== APP_ORIGIN) return;
+    var d = event.data;
+    if (!d || d.source !== 'sim-app-bridge') return;
+    if (d.type === 'nav-menu' && Array.isArray(d.items)) render(d.items);
+    else if (d.type === 'loading') document.getElementById('admin-loading').hidden = !d.on;
+    else if (d.type === 'location' && typeof d.path === 'string') {
+      current = d.path;
+      highlight();
+      try { history.replaceState(null, '', BASE + (d.path.charAt(0) === '/' ? d.path : '/' + d.path)); } catch (e) {}
+    } else if (d.type === 'redirect' && typeof d.path === 'string' && d.path.charAt(0) === '/' && d.path.charAt(1) !== '/') {
+      window.location.assign(BASE + d.path);
+    }
+  });
+})();`;
+}
+
 export async function adminPage(state: ServerState, shop: string, subPath: string, query: URLSearchParams): Promise<string> {
   const src = await embeddedAppUrl(state, shop, subPath, query);
   const s = state.ctx.shops.get(shop);
+  const base = `/store/${encodeURIComponent(shop)}/admin/apps/${encodeURIComponent(state.ctx.config.apiKey)}`;
+  const name = appName();
+  const initials = name.replace(/[^A-Za-z0-9 ]/g, "").split(/\s+/).filter(Boolean).slice(0, 2).map((w) => w[0]!.toUpperCase()).join("") || "A";
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${esc(s?.name ?? shop)} · Shopify admin (simulator)</title>
-<style>html,body{margin:0;height:100%;font-family:system-ui,sans-serif}header{height:48px;background:#1a1a1a;color:#fff;display:flex;align-items:center;padding:0 16px;gap:12px}
-iframe{border:0;width:100%;height:calc(100% - 48px);display:block}</style></head>
-<body><header><strong>Shopify admin</strong><span>${esc(shop)}</span><span style="opacity:.6">(local simulator)</span></header>
-<iframe id="app-iframe" name="app-iframe" title="app" src="${esc(src)}" allow="clipboard-write"></iframe>
+<html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>${esc(name)} · ${esc(s?.name ?? shop)} · Shopify admin (simulator)</title>
+<style>${ADMIN_CSS}</style></head>
+<body><header><div id="admin-loading" role="progressbar" aria-label="Loading" hidden></div><span class="brand">Shopify admin</span><span class="sim">(local simulator)</span><span class="shop">${esc(s?.name ?? shop)} · ${esc(shop)}</span></header>
+<div class="shell">
+<nav id="admin-nav" aria-label="Admin navigation">
+<ul><li><span>Home</span></li><li><span>Orders</span></li><li><span>Products</span></li><li><span>Customers</span></li><li><span>Analytics</span></li></ul>
+<div class="section">Apps</div>
+<ul><li class="app"><a id="app-home" href="${esc(base)}/" data-href="/"><span class="icon" aria-hidden="true">${esc(initials)}</span><span class="name">${esc(name)}</span></a>
+<ul id="app-menu" class="app-menu" aria-label="${esc(name)}"></ul></li></ul>
+</nav>
+<main><iframe id="app-iframe" name="app-iframe" title="${esc(name)}" src="${esc(src)}" allow="clipboard-write"></iframe></main>
+</div>
+<script>${adminScript({ base, appOrigin: new URL(src).origin })}</script>
 </body></html>`;
 }
 
@@ -91,13 +229,92 @@ export function appBridgeScript(baseUrl: string): string {
     environment: { embedded: window.top !== window, mobile: false, pos: false },
     idToken: idToken,
     toast: { show: function (msg, opts) { toasts.push({ message: msg, opts: opts }); console.log('[toast]', msg); return 'toast-' + toasts.length; }, hide: function () {} },
-    loading: function () {},
+    loading: function (on) { toAdmin({ type: 'loading', on: on !== false }); },
     modal: { show: function () { return Promise.resolve(); }, hide: function () { return Promise.resolve(); } },
     saveBar: { show: function () { return Promise.resolve(); }, hide: function () { return Promise.resolve(); } },
     resourcePicker: function () { return Promise.resolve(undefined); },
     user: function () { return Promise.resolve({}); },
     __toasts: toasts
   };
+  // Navigation: hide the declared menu in the app and report it (and the
+  // app's location) to the admin page, which renders it (see the top of admin-page.ts).
+  var NAV = 'ui-nav-menu, s-app-nav';
+  var EMBED_PARAMS = ['embedded', 'shop', 'host', 'id_token', 'session', 'locale', 'timestamp', 'hmac'];
+  function toAdmin(msg) {
+    msg.source = 'sim-app-bridge';
+    if (window.parent !== window) window.parent.postMessage(msg, SIM);
+  }
+  // The elements get a shadow root without a slot, so their links are not
+  // shown in the app; nothing is added to the document (which React hydrates).
+  try {
+    ['ui-nav-menu', 's-app-nav'].forEach(function (tag) {
+      if (!window.customElements || customElements.get(tag)) return;
+      customElements.define(tag, class extends HTMLElement {
+        constructor() {
+          super();
+          this.attachShadow({ mode: 'open' }).innerHTML = '<style>:host { display: none !important; }</style>';
+        }
+      });
+    });
+  } catch (e) {}
+  function navLinks() {
+    var menu = document.querySelector(NAV);
+    return menu ? Array.prototype.slice.call(menu.querySelectorAll('a, s-link')) : [];
+  }
+  var lastNav = null;
+  function reportNav() {
+    if (!document.querySelector(NAV)) return;
+    var items = navLinks().filter(function (a) { return a.getAttribute('href'); }).map(function (a) {
+      return { href: a.getAttribute('href'), label: (a.textContent || '').trim(), home: a.getAttribute('rel') === 'home' };
+    });
+    var json = JSON.stringify(items);
+    if (json === lastNav) return;
+    lastNav = json;
+    toAdmin({ type: 'nav-menu', items: items });
+  }
+  var lastPath = null;
+  function reportLocation() {
+    var q = new URLSearchParams(window.location.search);
+    EMBED_PARAMS.forEach(function (k) { q.delete(k); });
+    var rest = q.toString();
+    var path = window.location.pathname + (rest ? '?' + rest : '');
+    if (path === lastPath) return;
+    lastPath = path;
+    toAdmin({ type: 'location', path: path });
+  }
+  ['pushState', 'replaceState'].forEach(function (name) {
+    var orig = history[name];
+    history[name] = function () { var r = orig.apply(this, arguments); reportLocation(); return r; };
+  });
+  window.addEventListener('popstate', reportLocation);
+  var pending = false;
+  new MutationObserver(function () {
+    if (pending) return;
+    pending = true;
+    setTimeout(function () { pending = false; reportNav(); }, 0);
+  }).observe(document.documentElement, { childList: true, subtree: true, characterData: true, attributes: true, attributeFilter: ['href', 'rel'] });
+  function ready() { reportNav(); reportLocation(); }
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', ready); else ready();
+  // The admin asks for a navigation: click the app's own link, as App Bridge
+  // does, so its router handles it; unhandled, the admin reloads the app there.
+  window.addEventListener('message', function (event) {
+    if (event.source !== window.parent || !event.data || event.data.source !== 'sim-admin' || event.data.type !== 'navigate') return;
+    var href = String(event.data.href || '');
+    var link = navLinks().filter(function (a) { return a.getAttribute('href') === href; })[0];
+    if (!link) return toAdmin({ type: 'redirect', path: href });
+    if (link.tagName === 'S-LINK') return link.dispatchEvent(new CustomEvent('shopify:navigate', { bubbles: true }));
+    var click = new MouseEvent('click', { bubbles: true, cancelable: true, view: window, button: 0 });
+    var after = function (e) {
+      if (e !== click) return;
+      window.removeEventListener('click', after);
+      if (!click.defaultPrevented) {
+        click.preventDefault();
+        toAdmin({ type: 'redirect', path: href });
+      }
+    };
+    window.addEventListener('click', after);
+    link.dispatchEvent(click);
+  });
   var reload = params.get('shopify-reload');
   if (reload) {
     idToken().then(function (tok) {
