@@ -16,6 +16,8 @@ export interface SegmentSize {
   share: number;
   /** Total spent (net of refunds), shop currency minor units, as a decimal string (exact). */
   monetaryMinor: string;
+  /** monetaryMinor / all scored customers' total spent, 0..1 (0 when nobody spent anything). */
+  revenueShare: number;
   avgChurnProbability: number;
   /** Sum of predicted 12-month values, shop currency major units. */
   predictedClv12m: number;
@@ -77,6 +79,59 @@ export interface SyncView {
 
 export const MIGRATION_WINDOW_DAYS = 30;
 const RECENT_TRANSITIONS = 25;
+/** "Moved this week": customers who changed segment in the last 7 days. */
+export const MOVED_WINDOW_DAYS = 7;
+/** A customer counts towards the revenue at risk from this churn probability up. */
+export const AT_RISK_CHURN = 0.5;
+
+/** The overview's headline numbers. */
+export interface Headline {
+  scoredCustomers: number;
+  /** Sum of the predicted 12-month value of customers with churn probability ≥ AT_RISK_CHURN, shop currency units. */
+  revenueAtRisk: number;
+  atRiskCustomers: number;
+  championsCustomers: number;
+  /** Champions' total spent (net of refunds), minor units as a decimal string. */
+  championsMonetaryMinor: string;
+  /** All scored customers' total spent, minor units as a decimal string. */
+  totalMonetaryMinor: string;
+  /** championsMonetaryMinor / totalMonetaryMinor, 0..1 (0 when nobody spent anything). */
+  championsRevenueShare: number;
+  /** Distinct customers with a segment change (not a first score) in the last MOVED_WINDOW_DAYS days. */
+  movedThisWeek: number;
+  movedWindowDays: number;
+}
+
+const EMPTY_HEADLINE: Headline = {
+  scoredCustomers: 0,
+  revenueAtRisk: 0,
+  atRiskCustomers: 0,
+  championsCustomers: 0,
+  championsMonetaryMinor: "0",
+  totalMonetaryMinor: "0",
+  championsRevenueShare: 0,
+  movedThisWeek: 0,
+  movedWindowDays: MOVED_WINDOW_DAYS,
+};
+
+/** Value at risk and the customers who moved this week, for one shop. */
+async function headlineFigures(shopId: string, now: Date): Promise<{ revenueAtRisk: number; atRiskCustomers: number; movedThisWeek: number }> {
+  const since = new Date(now.getTime() - MOVED_WINDOW_DAYS * 86_400_000);
+  const [risk, moved] = await Promise.all([
+    pool.query<{ customers: number; value: number | null }>(
+      `SELECT count(*)::int AS customers, sum("predictedClv12m")::float8 AS value
+         FROM "CustomerScore" WHERE "shopId" = $1 AND "churnProbability" >= $2`,
+      [shopId, AT_RISK_CHURN],
+    ),
+    pool.query<{ customers: number }>(
+      `SELECT count(DISTINCT "customerId")::int AS customers
+         FROM "SegmentTransition"
+        WHERE "shopId" = $1 AND "fromSegment" IS NOT NULL AND at > $2 AND at <= $3`,
+      [shopId, since, now],
+    ),
+  ]);
+  return { revenueAtRisk: risk.rows[0]?.value ?? 0, atRiskCustomers: risk.rows[0]?.customers ?? 0, movedThisWeek: moved.rows[0]?.customers ?? 0 };
+}
 
 /** Progress and ETA of a sync from its counters (linear in rows so far). */
 export function syncProgress(
@@ -203,10 +258,11 @@ export async function loadDashboard(shopDomain: string, now: Date = new Date()) 
       recentTransitions: [] as RecentTransition[],
       traits: [] as TraitSize[],
       discovered: null as ReturnType<typeof discoveredView>,
+      headline: EMPTY_HEADLINE,
     };
   }
   const since = new Date(now.getTime() - MIGRATION_WINDOW_DAYS * 86_400_000);
-  const [grouped, holdout, migration, recent] = await Promise.all([
+  const [grouped, holdout, migration, recent, figures] = await Promise.all([
     prisma.customerScore.groupBy({
       by: ["segment"],
       where: { shopId: shop.id },
@@ -226,8 +282,12 @@ export async function loadDashboard(shopDomain: string, now: Date = new Date()) 
       take: RECENT_TRANSITIONS,
       select: { id: true, customerId: true, fromSegment: true, toSegment: true, at: true },
     }),
+    headlineFigures(shop.id, now),
   ]);
   const scored = grouped.reduce((sum, g) => sum + g._count._all, 0);
+  const totalMinor = grouped.reduce((sum, g) => sum + (g._sum.monetaryMinor ?? 0n), 0n);
+  // Shares of exact minor-unit totals (bigint) as a fraction.
+  const shareOf = (minor: bigint) => (totalMinor > 0n ? Number(minor) / Number(totalMinor) : 0);
   const segments: SegmentSize[] = grouped
     .map((g) => ({
       segment: g.segment,
@@ -235,6 +295,7 @@ export async function loadDashboard(shopDomain: string, now: Date = new Date()) 
       customers: g._count._all,
       share: scored ? g._count._all / scored : 0,
       monetaryMinor: (g._sum.monetaryMinor ?? 0n).toString(),
+      revenueShare: shareOf(g._sum.monetaryMinor ?? 0n),
       avgChurnProbability: g._avg.churnProbability ?? 0,
       predictedClv12m: g._sum.predictedClv12m ?? 0,
     }))
@@ -259,7 +320,20 @@ export async function loadDashboard(shopDomain: string, now: Date = new Date()) 
     startedAt: shop.syncStartedAt?.toISOString() ?? null,
     completedAt: shop.syncCompletedAt?.toISOString() ?? null,
   };
+  const champions = grouped.find((g) => g.segment === "champions");
+  const headline: Headline = {
+    scoredCustomers: scored,
+    revenueAtRisk: figures.revenueAtRisk,
+    atRiskCustomers: figures.atRiskCustomers,
+    championsCustomers: champions?._count._all ?? 0,
+    championsMonetaryMinor: (champions?._sum.monetaryMinor ?? 0n).toString(),
+    totalMonetaryMinor: totalMinor.toString(),
+    championsRevenueShare: shareOf(champions?._sum.monetaryMinor ?? 0n),
+    movedThisWeek: figures.movedThisWeek,
+    movedWindowDays: MOVED_WINDOW_DAYS,
+  };
   return {
+    headline,
     shop: {
       currency: shop.currency,
       historyLimited: shop.historyLimited,

@@ -1,5 +1,6 @@
+import { lazy, Suspense, useEffect, useState, type ReactNode } from "react";
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { isRouteErrorResponse, useLoaderData, useRouteError } from "@remix-run/react";
 import {
   Badge,
   Banner,
@@ -9,12 +10,17 @@ import {
   InlineGrid,
   InlineStack,
   Layout,
+  Link,
   Page,
   ProgressBar,
+  SkeletonBodyText,
   Text,
 } from "@shopify/polaris";
+import { boundary } from "@shopify/shopify-app-remix/server";
+import vizStyles from "@shopify/polaris-viz/build/esm/styles.css?url";
 import { authenticate } from "../shopify.server";
 import { loadDashboard } from "../models/dashboard.server";
+import { modelAccuracySentence } from "../domain/model-summary";
 import { TRAIT_LABELS } from "../domain/trait-labels";
 import type { WritableTrait } from "../domain/settings";
 import {
@@ -28,10 +34,16 @@ import {
   formatShortDateTime,
 } from "../domain/format";
 
+export const links = () => [{ rel: "stylesheet", href: vizStyles }];
+
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   return loadDashboard(session.shop);
 };
+
+const CHART_HEIGHT = 360;
+// Loaded in the browser only: polaris-viz reads `window` while it renders.
+const SegmentShareChart = lazy(() => import("../components/segment-share-chart"));
 
 type Data = ReturnType<typeof useLoaderData<typeof loader>>;
 
@@ -68,121 +80,125 @@ function SyncCard({ sync }: { sync: NonNullable<Data["sync"]> }) {
   );
 }
 
-function ModelCard({ model, holdout, scored }: { model: Data["model"]; holdout: number; scored: number }) {
-  if (!model) {
-    return (
-      <Card>
+/** One headline figure: a label, the number, and what it counts. */
+function Metric({ label, value, children }: { label: string; value: string; children: ReactNode }) {
+  return (
+    <Card>
+      <div role="group" aria-label={label}>
         <BlockStack gap="200">
-          <Text as="h2" variant="headingMd">Model</Text>
-          <Text as="p" tone="subdued">Not scored yet: scores appear once the order history is synced.</Text>
+          <Text as="h2" variant="headingSm" tone="subdued">{label}</Text>
+          <Text as="p" variant="heading2xl">{value}</Text>
+          <Text as="p" variant="bodySm" tone="subdued">{children}</Text>
         </BlockStack>
-      </Card>
-    );
-  }
+      </div>
+    </Card>
+  );
+}
+
+function Headline({ h, currency, holdout }: { h: Data["headline"]; currency: string; holdout: number }) {
+  const championsCustomerShare = h.scoredCustomers ? h.championsCustomers / h.scoredCustomers : 0;
+  return (
+    <InlineGrid columns={{ xs: 1, sm: 2, lg: 4 }} gap="400">
+      <Metric label="Customers scored" value={formatCount(h.scoredCustomers)}>
+        {`${formatCount(holdout)} of them in the holdout group, left out of campaigns.`}
+      </Metric>
+      <Metric label="Revenue at risk" value={formatMoney(h.revenueAtRisk, currency)}>
+        {`Predicted 12-month value of the ${formatCount(h.atRiskCustomers)} ${h.atRiskCustomers === 1 ? "customer" : "customers"} with a churn probability of 50 % or more.`}
+      </Metric>
+      <Metric label="Champions' share of revenue" value={formatPercent(h.championsRevenueShare, 1)}>
+        {`${formatMoneyMinor(h.championsMonetaryMinor, currency)} of ${formatMoneyMinor(h.totalMonetaryMinor, currency)} spent, by ${formatCount(h.championsCustomers)} Champions (${formatPercent(championsCustomerShare, 1)} of customers).`}
+      </Metric>
+      <Metric label="Moved this week" value={formatCount(h.movedThisWeek)}>
+        {`Customers who changed segment in the last ${h.movedWindowDays} days. `}
+        <Link url="/app/migration">See the migration</Link>
+      </Metric>
+    </InlineGrid>
+  );
+}
+
+function ModelCard({ model }: { model: Data["model"] }) {
   return (
     <Card>
       <BlockStack gap="300">
         <InlineStack gap="200" blockAlign="center">
           <Text as="h2" variant="headingMd">Model in use</Text>
-          <Badge tone={model.kind === "bgnbd" ? "success" : "attention"}>
-            {model.kind === "bgnbd" ? "BG/NBD + Gamma-Gamma" : "Heuristic (simple rule)"}
-          </Badge>
+          {model ? (
+            <Badge tone={model.kind === "bgnbd" ? "success" : "attention"}>
+              {model.kind === "bgnbd" ? "BG/NBD + Gamma-Gamma" : "Heuristic (simple rule)"}
+            </Badge>
+          ) : null}
         </InlineStack>
-        {model.fallbackReason ? (
-          <Text as="p">Why the simple rule: {model.fallbackReason}.</Text>
-        ) : null}
-        <Text as="p" tone="subdued">
-          Fitted {formatDateTime(model.fittedAt)} on {formatCount(model.customers)} customers
-          ({formatCount(model.repeatCustomers)} repeat buyers); churn horizon {model.horizonDays} days.
-        </Text>
-        {model.bgnbd ? (
-          <Text as="p" tone="subdued">
-            BG/NBD (days): r {formatFixed(model.bgnbd.r, 4)}, α {formatFixed(model.bgnbd.alpha, 3)}, a {formatFixed(model.bgnbd.a, 4)}, b {formatFixed(model.bgnbd.b, 4)}
-          </Text>
-        ) : null}
-        {model.kind === "heuristic" ? (
-          <Text as="p" tone="subdued">Typical gap between a repeat buyer's orders: {Math.round(model.typicalGapDays)} days.</Text>
-        ) : null}
-        <Text as="p" tone="subdued">
-          Spend:{" "}
-          {model.gammaGamma
-            ? `Gamma-Gamma p ${formatFixed(model.gammaGamma.p, 3)}, q ${formatFixed(model.gammaGamma.q, 3)}, γ ${formatFixed(model.gammaGamma.gamma, 2)}`
-            : "each customer's own average order value"}
-        </Text>
-        <Text as="p">
-          Holdout group: {formatCount(holdout)} customers{scored ? ` (${formatPercent(holdout / scored, 1)} of scored)` : ""}, left out of
-          campaigns so their effect can be measured.
-        </Text>
+        {model ? (
+          <>
+            <Text as="p">{modelAccuracySentence(model)}</Text>
+            {model.fallbackReason ? <Text as="p" tone="subdued">Predicted value uses the simple rule: {model.fallbackReason}.</Text> : null}
+            <Text as="p" tone="subdued">
+              {`Fitted ${formatDateTime(model.fittedAt)} on ${formatCount(model.customers)} customers (${formatCount(model.repeatCustomers)} repeat buyers); churn horizon ${model.horizonDays} days. `}
+              <Link url="/app/model">See the model quality</Link>
+            </Text>
+          </>
+        ) : (
+          <Text as="p" tone="subdued">Not scored yet: scores appear once the order history is synced.</Text>
+        )}
       </BlockStack>
     </Card>
   );
 }
 
-const CHURN_MODEL_NAMES: Record<string, string> = {
-  bgnbd: "BG/NBD",
-  supervised: "Supervised (trained on this shop's history)",
-  heuristic: "Simple rule (days since last order vs. typical gap)",
-  recency: "Days since last order (baseline)",
-};
-
-const metric = (value: number | null, digits = 3) => (value === null ? "–" : formatFixed(value, digits));
-
-function ChurnChampionTable({ churn }: { churn: NonNullable<NonNullable<Data["model"]>["churn"]> }) {
+/** The segment sizes as a chart (browser only) over the same rows as the table. */
+function SegmentChart({ segments }: { segments: Data["segments"] }) {
+  const [inBrowser, setInBrowser] = useState(false);
+  useEffect(() => setInBrowser(true), []);
+  const placeholder = (
+    <div style={{ height: CHART_HEIGHT }} aria-busy="true" aria-label="Loading the chart">
+      <SkeletonBodyText lines={10} />
+    </div>
+  );
+  if (!inBrowser) return placeholder;
   return (
-    <>
-      <Text as="p">
-        Churn probability comes from <b>{CHURN_MODEL_NAMES[churn.model] ?? churn.model}</b>, the model that predicted best on this shop&apos;s own recent
-        past: {churn.reason}.{churn.note ? ` ${churn.note}` : ""}
-      </Text>
-      <DataTable
-        columnContentTypes={["text", "numeric", "numeric", "numeric", "numeric"]}
-        headings={[`Model (checked on a ${churn.windowDays}-day window it never saw)`, "AUC ↑", "Log-loss ↓", "Brier ↓", "Calibration error ↓"]}
-        rows={churn.backtest.map((m) => [
-          `${CHURN_MODEL_NAMES[m.model] ?? m.model}${m.model === churn.model ? " (in use)" : ""}`,
-          metric(m.auc),
-          metric(m.logLoss),
-          metric(m.brier),
-          metric(m.ece),
-        ])}
-      />
-    </>
+    <Suspense fallback={placeholder}>
+      <SegmentShareChart segments={segments.map((s) => ({ name: s.name, customerShare: s.share, revenueShare: s.revenueShare }))} height={CHART_HEIGHT} />
+    </Suspense>
   );
 }
 
-function AccuracyCard({ model }: { model: NonNullable<Data["model"]> }) {
-  const a = model.accuracy;
+function SegmentsCard({ segments, currency }: { segments: Data["segments"]; currency: string }) {
+  const totals = segments.reduce(
+    (t, s) => ({ customers: t.customers + s.customers, minor: t.minor + Number(s.monetaryMinor), clv: t.clv + s.predictedClv12m }),
+    { customers: 0, minor: 0, clv: 0 },
+  );
   return (
-    <Card>
-      <BlockStack gap="300">
-        <Text as="h2" variant="headingMd">Measured accuracy</Text>
-        {model.churn ? <ChurnChampionTable churn={model.churn} /> : null}
-        {!a ? (
-          <Text as="p" tone="subdued">Not measured: {model.accuracyReason ?? "no result yet"}.</Text>
-        ) : (
-          <>
-            <Text as="p" tone="subdued">
-              Fitted on orders before {a.cutoff.slice(0, 10)} and checked against the {a.horizonDays} days since: {formatCount(a.customers)} customers,{" "}
-              {formatCount(a.churned)} ({formatPercent(a.churned / a.customers)}) made no purchase.
-              {a.model !== model.kind ? ` The check used the ${a.model} model (${a.fallbackReason ?? "enough data then"}).` : ""}
-            </Text>
-            <DataTable
-              columnContentTypes={["text", "numeric", "numeric"]}
-              headings={["Measure", "Model", "Baseline"]}
-              rows={[
-                [
-                  "Churn ranking, AUC (higher is better; baseline: days since last order)",
-                  a.churnAuc === null ? "–" : formatFixed(a.churnAuc, 3),
-                  a.recencyAuc === null ? "–" : formatFixed(a.recencyAuc, 3),
-                ],
-                [
-                  "Purchases per customer, mean abs. error (lower is better; baseline: same rate as before)",
-                  formatFixed(a.expectedPurchasesMae, 3),
-                  formatFixed(a.baselineMae, 3),
-                ],
-                [`Purchases in the window, total (actual: ${formatCount(a.actualPurchasesTotal)})`, formatFixed(a.expectedPurchasesTotal, 0), formatFixed(a.baselinePurchasesTotal, 0)],
-              ]}
-            />
-          </>
+    <Card padding="0">
+      <BlockStack gap="200">
+        <div style={{ padding: "var(--p-space-400) var(--p-space-400) 0" }}>
+          <BlockStack gap="200">
+            <Text as="h2" variant="headingMd">Segments</Text>
+            {segments.length === 0 ? (
+              <Text as="p" tone="subdued">No customer is scored yet: the segments appear with the first scores.</Text>
+            ) : (
+              <>
+                <Text as="p" tone="subdued">Each segment&apos;s share of the scored customers and of what they spent.</Text>
+                <SegmentChart segments={segments} />
+              </>
+            )}
+          </BlockStack>
+        </div>
+        {segments.length === 0 ? null : (
+          <DataTable
+            columnContentTypes={["text", "numeric", "numeric", "numeric", "numeric", "numeric", "numeric"]}
+            headings={["Segment", "Customers", "Share", "Total spent", "Revenue share", "Avg. churn probability", "Predicted 12-month value"]}
+            rows={segments.map((s) => [
+              <Link key={s.segment} url={`/app/segments/${s.segment}`} removeUnderline>{s.name}</Link>,
+              formatCount(s.customers),
+              formatPercent(s.share, 1),
+              formatMoneyMinor(s.monetaryMinor, currency),
+              formatPercent(s.revenueShare, 1),
+              formatPercent(s.avgChurnProbability),
+              formatMoney(s.predictedClv12m, currency),
+            ])}
+            totals={["", formatCount(totals.customers), formatPercent(1), formatMoneyMinor(totals.minor, currency), formatPercent(1), "", formatMoney(totals.clv, currency)]}
+            showTotalsInFooter
+          />
         )}
       </BlockStack>
     </Card>
@@ -198,14 +214,23 @@ function TraitsCard({ traits, scored }: { traits: Data["traits"]; scored: number
         {traits.length === 0 ? (
           <Text as="p" tone="subdued">{scored ? "No customer carries a trait yet." : "Traits appear with the first scores."}</Text>
         ) : (
-          <DataTable
-            columnContentTypes={["text", "text", "numeric", "numeric"]}
-            headings={["Trait", "Definition", "Customers", "Share"]}
-            rows={traits.map((t) => {
+          <BlockStack gap="300">
+            {traits.map((t) => {
               const label = TRAIT_LABELS[t.trait as WritableTrait];
-              return [label?.name ?? t.trait, label?.definition ?? "", formatCount(t.customers), formatPercent(t.share, 1)];
+              return (
+                <InlineGrid key={t.trait} columns="1fr auto" gap="400">
+                  <BlockStack gap="050">
+                    <Link url={`/app/segments/trait:${t.trait}`} removeUnderline>{label?.name ?? t.trait}</Link>
+                    <Text as="p" variant="bodySm" tone="subdued">{label?.definition ?? ""}</Text>
+                  </BlockStack>
+                  <BlockStack inlineAlign="end" gap="050">
+                    <Text as="p" numeric>{formatCount(t.customers)}</Text>
+                    <Text as="p" variant="bodySm" tone="subdued" numeric>{formatPercent(t.share, 1)}</Text>
+                  </BlockStack>
+                </InlineGrid>
+              );
             })}
-          />
+          </BlockStack>
         )}
       </BlockStack>
     </Card>
@@ -227,7 +252,7 @@ function DiscoveredCard({ discovered, currency }: { discovered: NonNullable<Data
             <DataTable
               columnContentTypes={["text", "numeric", "numeric", "numeric"]}
               headings={["What sets them apart", "Customers", "Share", "Spent per customer"]}
-              rows={discovered.segments.map((s) => [s.label, formatCount(s.customers), formatPercent(s.share, 1), formatMoneyMinor(s.spendPerCustomerMinor, currency)])}
+              rows={discovered.segments.map((s) => [<Link key={s.id} url={`/app/segments/cluster:${s.id}`} removeUnderline>{s.label}</Link>, formatCount(s.customers), formatPercent(s.share, 1), formatMoneyMinor(s.spendPerCustomerMinor, currency)])}
             />
           </>
         )}
@@ -236,14 +261,13 @@ function DiscoveredCard({ discovered, currency }: { discovered: NonNullable<Data
   );
 }
 
+const TOP_MOVES = 8;
+
 export default function Dashboard() {
   const data = useLoaderData<typeof loader>();
   const { shop, sync, model, segments, migrations, recentTransitions } = data;
   const currency = shop?.currency ?? "USD";
-  const totals = segments.reduce(
-    (t, s) => ({ customers: t.customers + s.customers, minor: t.minor + Number(s.monetaryMinor), clv: t.clv + s.predictedClv12m }),
-    { customers: 0, minor: 0, clv: 0 },
-  );
+  const syncing = sync && sync.status !== "completed";
   return (
     <Page title="Customer segments" subtitle={shop?.lastScoredAt ? `Scores as of ${formatDateTime(shop.lastScoredAt)}` : undefined}>
       <Layout>
@@ -259,63 +283,34 @@ export default function Dashboard() {
             <Banner tone="info" title="Installing">The app is being set up for this shop.</Banner>
           </Layout.Section>
         ) : null}
-        <Layout.Section>
-          <InlineGrid columns={{ xs: 1, md: 2 }} gap="400">
-            {sync ? <SyncCard sync={sync} /> : null}
-            <ModelCard model={model} holdout={data.holdoutCustomers} scored={data.scoredCustomers} />
-          </InlineGrid>
-        </Layout.Section>
-        <Layout.Section>
-          <Card padding="0">
-            <BlockStack gap="200">
-              <div style={{ padding: "var(--p-space-400) var(--p-space-400) 0" }}>
-                <Text as="h2" variant="headingMd">Segments</Text>
-              </div>
-              <DataTable
-                columnContentTypes={["text", "numeric", "numeric", "numeric", "numeric", "numeric"]}
-                headings={["Segment", "Customers", "Share", "Total spent", "Avg. churn probability", "Predicted 12-month value"]}
-                rows={segments.map((s) => [
-                  s.name,
-                  formatCount(s.customers),
-                  formatPercent(s.share, 1),
-                  formatMoneyMinor(s.monetaryMinor, currency),
-                  formatPercent(s.avgChurnProbability),
-                  formatMoney(s.predictedClv12m, currency),
-                ])}
-                totals={["", formatCount(totals.customers), formatPercent(1), formatMoneyMinor(totals.minor, currency), "", formatMoney(totals.clv, currency)]}
-                showTotalsInFooter
-              />
-            </BlockStack>
-          </Card>
-        </Layout.Section>
-        <Layout.Section>
-          <InlineGrid columns={{ xs: 1, md: 2 }} gap="400">
-            <TraitsCard traits={data.traits} scored={data.scoredCustomers} />
-            {data.discovered ? <DiscoveredCard discovered={data.discovered} currency={currency} /> : null}
-          </InlineGrid>
-        </Layout.Section>
-        {model ? (
+        {sync && (syncing || data.scoredCustomers === 0) ? (
           <Layout.Section>
-            <AccuracyCard model={model} />
+            <SyncCard sync={sync} />
           </Layout.Section>
         ) : null}
-        <Layout.Section variant="oneHalf">
-          <Card>
-            <BlockStack gap="300">
-              <Text as="h2" variant="headingMd">Moves between segments, last {data.migrationWindowDays} days</Text>
-              {migrations.length === 0 ? (
-                <Text as="p" tone="subdued">No customer changed segment in this period (first scores are not counted).</Text>
-              ) : (
-                <DataTable
-                  columnContentTypes={["text", "text", "numeric"]}
-                  headings={["From", "To", "Customers"]}
-                  rows={migrations.map((m) => [m.fromName, m.toName, formatCount(m.customers)])}
-                />
-              )}
-            </BlockStack>
-          </Card>
+        {data.scoredCustomers > 0 ? (
+          <Layout.Section>
+            <Headline h={data.headline} currency={currency} holdout={data.holdoutCustomers} />
+          </Layout.Section>
+        ) : null}
+        <Layout.Section>
+          <SegmentsCard segments={segments} currency={currency} />
         </Layout.Section>
-        <Layout.Section variant="oneHalf">
+        <Layout.Section>
+          <InlineGrid columns={{ xs: 1, md: 2 }} gap="400">
+            <ModelCard model={model} />
+            {sync && !syncing && data.scoredCustomers > 0 ? <SyncCard sync={sync} /> : null}
+          </InlineGrid>
+        </Layout.Section>
+        <Layout.Section>
+          <TraitsCard traits={data.traits} scored={data.scoredCustomers} />
+        </Layout.Section>
+        {data.discovered ? (
+          <Layout.Section>
+            <DiscoveredCard discovered={data.discovered} currency={currency} />
+          </Layout.Section>
+        ) : null}
+        <Layout.Section>
           <Card>
             <BlockStack gap="300">
               <Text as="h2" variant="headingMd">Recent moves</Text>
@@ -327,7 +322,7 @@ export default function Dashboard() {
                   headings={["Customer", "Move", "When (UTC)"]}
                   increasedTableDensity
                   rows={recentTransitions.map((t) => [
-                    <Link key={t.id} to={`/app/customers/${t.customerId}`}>{t.customerId}</Link>,
+                    <Link key={t.id} url={`/app/customers/${t.customerId}`} removeUnderline>{t.customerId}</Link>,
                     `${t.fromName} → ${t.toName}`,
                     formatShortDateTime(t.at),
                   ])}
@@ -335,6 +330,43 @@ export default function Dashboard() {
               )}
             </BlockStack>
           </Card>
+        </Layout.Section>
+        <Layout.Section variant="oneThird">
+          <Card>
+            <BlockStack gap="300">
+              <Text as="h2" variant="headingMd">Biggest moves, last {data.migrationWindowDays} days</Text>
+              {migrations.length === 0 ? (
+                <Text as="p" tone="subdued">No customer changed segment in this period (first scores are not counted).</Text>
+              ) : (
+                <DataTable
+                  columnContentTypes={["text", "numeric"]}
+                  headings={["Move", "Customers"]}
+                  rows={migrations.slice(0, TOP_MOVES).map((m) => [`${m.fromName} → ${m.toName}`, formatCount(m.customers)])}
+                />
+              )}
+              <Text as="p" tone="subdued">
+                <Link url="/app/migration">See every move, over 7, 30 or 90 days</Link>
+              </Text>
+            </BlockStack>
+          </Card>
+        </Layout.Section>
+      </Layout>
+    </Page>
+  );
+}
+
+// A failure while loading the overview: said in the page, with a way to retry.
+// Shopify's own responses (a session to renew, a bounce page) go to the library's boundary.
+export function ErrorBoundary() {
+  const error = useRouteError();
+  if (isRouteErrorResponse(error)) return boundary.error(error);
+  return (
+    <Page title="Customer segments">
+      <Layout>
+        <Layout.Section>
+          <Banner tone="critical" title="The overview could not be loaded" action={{ content: "Try again", url: "/app" }}>
+            <p>Something went wrong while reading this shop&apos;s scores. Try again in a moment.</p>
+          </Banner>
         </Layout.Section>
       </Layout>
     </Page>

@@ -1,7 +1,9 @@
 // routes/app._index (the dashboard) through Remix's request handler, with an
 // authenticated embedded request: its loader data is this shop's rows, and the
 // page renders them in the shop's currency.
+import { Prisma } from "@prisma/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { allowConsole } from "../support/console";
 import { forgedSessionToken, renderedText, startRemixApp, type RemixApp } from "../support/remix-app";
 import { removeShops, seedScores } from "../support/score-seed";
 import { createRng } from "../support/random";
@@ -76,6 +78,24 @@ describe("dashboard loader", () => {
       ["1000", "champions"],
     ]);
     expect(d.model).toBeNull();
+    // Headline: 1002 (churn 0.8, predicted 55.50) is the only one at risk; Champions spent 30.00 of 100.00;
+    // 1000 and 1002 moved in the last 7 days (1000's first score 40 days ago is not a move).
+    expect(d.headline).toEqual({
+      scoredCustomers: 4,
+      revenueAtRisk: 55.5,
+      atRiskCustomers: 1,
+      championsCustomers: 2,
+      championsMonetaryMinor: "3000",
+      totalMonetaryMinor: "10000",
+      championsRevenueShare: 0.3,
+      movedThisWeek: 2,
+      movedWindowDays: 7,
+    });
+    expect(d.segments.map((s: { segment: string; revenueShare: number }) => [s.segment, s.revenueShare])).toEqual([
+      ["champions", 0.3],
+      ["at_risk", 0.3],
+      ["hibernating", 0.4],
+    ]);
   });
 
   it("the session token decides the shop: another shop's token sees only its own rows", async () => {
@@ -104,9 +124,53 @@ describe("dashboard page", () => {
     expect(html).toContain(">€100.00<");
     expect(html).toContain("250 of 1,000 records (25 %), about 3 min left");
     expect(html).toContain("Not scored yet");
+    // The headline figures, each in its labelled group.
+    const metric = (label: string) => new RegExp(`aria-label="${label.replace("'", "&#x27;")}"[\\s\\S]*?<p[^>]*>([^<]*)</p>`).exec(html)?.[1];
+    expect(metric("Customers scored")).toBe("4");
+    expect(metric("Revenue at risk")).toBe("€55.50");
+    expect(metric("Champions' share of revenue")).toBe("30.0 %");
+    expect(metric("Moved this week")).toBe("2");
+    expect(html).toContain("Predicted 12-month value of the 1 customer with a churn probability of 50 % or more.");
+    // Revenue share per segment: Champions 30.0 %, Hibernating 40.0 %.
+    expect(html).toContain(">40.0 %<");
+    // The chart is drawn in the browser: the server sends its placeholder, of the chart's height.
+    expect(html).toMatch(/<div style="height:360px" aria-busy="true" aria-label="Loading the chart">/);
   });
 
-  it("names the churn champion and shows every challenger's out-of-time figures", async () => {
+  it("with no score yet: the sync's progress and an empty segments card, no headline", async () => {
+    const EMPTY = `routes-dash-empty-${process.pid}.myshopify.com`;
+    app.addShop(EMPTY);
+    try {
+      // The first load installs the shop (the layout's and the page's loaders run side by side, so
+      // the page may still say "Installing"); the next one sees the pending sync.
+      expect((await app.handle(new Request(await app.documentUrl(EMPTY, "/app")))).status).toBe(200);
+      const html = renderedText(await (await app.handle(new Request(await app.documentUrl(EMPTY, "/app")))).text());
+      expect(html).toContain("Order history sync");
+      expect(html).toContain("No customer is scored yet: the segments appear with the first scores.");
+      expect(html).toContain("Not scored yet: scores appear once the order history is synced.");
+      expect(html).not.toContain('aria-label="Revenue at risk"');
+    } finally {
+      await removeShops(db.prisma, [EMPTY]);
+    }
+  });
+
+  it("a failure while rendering shows the page's own error state, not a blank page", async () => {
+    allowConsole(/backtest\.find is not a function/, "error");
+    const shop = await db.prisma.shop.findUniqueOrThrow({ where: { domain: SHOP } });
+    const saved = shop.modelState;
+    await db.prisma.shop.update({ where: { id: shop.id }, data: { modelState: { model: "bgnbd", asOf: "2026-12-01T00:00:00Z", churn: { backtest: 5 } } } });
+    try {
+      const response = await app.handle(new Request(await app.documentUrl(SHOP, "/app")));
+      expect(response.status).toBe(500);
+      const html = renderedText(await response.text());
+      expect(html).toContain("The overview could not be loaded");
+      expect(html).toContain("Try again");
+    } finally {
+      await db.prisma.shop.update({ where: { id: shop.id }, data: { modelState: saved ?? Prisma.DbNull } });
+    }
+  });
+
+  it("names the churn champion and its measured accuracy in one sentence", async () => {
     // A model state as the recompute stores it: a population of regular 30-day buyers, some of
     // whom stopped, scored with the champion chosen by the shop's own backtest.
     const rng = createRng("dashboard-champion");
@@ -130,11 +194,14 @@ describe("dashboard page", () => {
       data: { modelState: JSON.parse(JSON.stringify({ ...result.state, churn, accuracy: null, accuracyReason: "not measured in this test" })), modelKind: result.state.model },
     });
     const html = renderedText(await (await app.handle(new Request(await app.documentUrl(SHOP, "/app")))).text());
-    expect(html).toContain("Log-loss");
-    expect(html).toContain(`${churn.windowDays}-day window it never saw`);
-    const inUse = { bgnbd: "BG/NBD", supervised: "Supervised (trained on this shop&#x27;s history)", heuristic: "Simple rule" }[result.state.churnModel!];
-    expect(html).toMatch(new RegExp(`${inUse.replace(/[()]/g, "\\$&")}[^<]*\\(in use\\)`));
-    for (const m of churn.backtest) if (m.auc !== null) expect(html).toContain(`>${m.auc.toFixed(3)}<`);
+    const own = churn.backtest.find((m) => m.model === churn.champion)!;
+    const recency = churn.backtest.find((m) => m.model === "recency")!;
+    const name = { bgnbd: "BG/NBD", supervised: "a model trained on this shop&#x27;s history", heuristic: "a simple rule" }[churn.champion];
+    expect(html).toContain(`Churn probabilities come from ${name}`);
+    expect(html).toContain(`over the last ${churn.windowDays} days, which it had not seen`);
+    expect(html).toContain(`with an AUC of ${own.auc!.toFixed(3)} (0.5 is guessing, 1 is perfect; days since the last order alone: ${recency.auc!.toFixed(3)})`);
+    expect(html).toContain(`off by ${(own.ece! * 100).toFixed(1)} percentage points on average`);
+    expect(html).toContain('href="/app/model"');
   });
 
   it("renders yen without decimals", async () => {
