@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useState, type ReactNode } from "react";
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, isRouteErrorResponse, useLoaderData, useNavigate, useNavigation, useRouteError } from "@remix-run/react";
 import {
@@ -41,23 +41,36 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
 
 const traitName = (t: string) => TRAIT_LABELS[t as WritableTrait]?.name ?? t;
 
-/** Columns of the table; the sortable ones carry their sort key. */
-const COLUMNS: { title: string; sort?: SortKey; numeric?: boolean }[] = [
-  { title: "Customer" },
-  { title: "Segment" },
-  { title: "R", sort: "r", numeric: true },
-  { title: "F", sort: "f", numeric: true },
-  { title: "M", sort: "m", numeric: true },
-  { title: "Churn", sort: "churn", numeric: true },
-  { title: "Predicted 12-month value", sort: "clv", numeric: true },
-  { title: "Total spent", sort: "spent", numeric: true },
-  { title: "Days since last order", sort: "recency", numeric: true },
-  { title: "Traits" },
-  { title: "Holdout" },
-  { title: "Shopify" },
-];
+type Customer = ReturnType<typeof useLoaderData<typeof loader>>["page"]["customers"][number];
 
-const HEADINGS = COLUMNS.map((c) => ({ title: c.title, alignment: c.numeric ? ("end" as const) : ("start" as const) }));
+const num = (text: string | number) => (
+  <Text as="span" alignment="end" numeric>
+    {text}
+  </Text>
+);
+
+/** Columns of the table (the sortable ones carry their sort key) and how each cell shows a customer. */
+const COLUMNS: { title: string; sort?: SortKey; numeric?: boolean; groupsOnly?: boolean; cell: (c: Customer, currency: string) => ReactNode }[] = [
+  { title: "Customer", cell: (c) => <Link to={`/app/customers/${c.customerId}`}>{c.customerId}</Link> },
+  { title: "Segment", groupsOnly: true, cell: (c) => c.segmentName },
+  { title: "R", sort: "r", numeric: true, cell: (c) => num(c.r) },
+  { title: "F", sort: "f", numeric: true, cell: (c) => num(c.f) },
+  { title: "M", sort: "m", numeric: true, cell: (c) => num(c.m) },
+  { title: "Churn", sort: "churn", numeric: true, cell: (c) => num(formatPercent(c.churnProbability)) },
+  { title: "Predicted 12-month value", sort: "clv", numeric: true, cell: (c, currency) => num(formatMoney(c.predictedClv12m, currency)) },
+  { title: "Total spent", sort: "spent", numeric: true, cell: (c, currency) => num(formatMoneyMinor(c.monetaryMinor, currency)) },
+  { title: "Days since last order", sort: "recency", numeric: true, cell: (c) => num(formatCount(c.recencyDays)) },
+  { title: "Traits", cell: (c) => (c.traits.length ? c.traits.map(traitName).join(", ") : "—") },
+  { title: "Holdout", cell: (c) => (c.holdout ? <Badge tone="info">Holdout</Badge> : "—") },
+  {
+    title: "Shopify",
+    cell: (c) => (
+      <a href={`shopify:admin/customers/${c.customerId}`} target="_top" rel="noreferrer">
+        Open in Shopify
+      </a>
+    ),
+  },
+];
 
 /** Fetches the export with the page's session (App Bridge adds it to fetch) and saves it as a file. */
 async function downloadCsv(url: string): Promise<void> {
@@ -83,7 +96,10 @@ export default function SegmentPage() {
   const base = `/app/segments/${group.key}`;
   const go = (q: Partial<ListQuery>) => navigate(`${base}${listSearch({ ...query, ...q })}`);
   const filtered = query.churn !== null || query.trait !== null;
-  const sortIndex = COLUMNS.findIndex((c) => c.sort === query.sort);
+  // An RFM segment's page leaves out the Segment column: every row would say the same.
+  const columns = COLUMNS.filter((c) => !c.groupsOnly || group.kind !== "segment");
+  const headings = columns.map((c) => ({ title: c.title, alignment: c.numeric ? ("end" as const) : ("start" as const) }));
+  const sortIndex = columns.findIndex((c) => c.sort === query.sort);
   const exportCsv = () => {
     setExporting(true);
     setExportError(null);
@@ -149,12 +165,12 @@ export default function SegmentPage() {
               selectable={false}
               loading={loading}
               emptyState={emptyState}
-              headings={[HEADINGS[0], ...HEADINGS.slice(1)]}
-              sortable={COLUMNS.map((c) => c.sort !== undefined)}
+              headings={[headings[0], ...headings.slice(1)]}
+              sortable={columns.map((c) => c.sort !== undefined)}
               sortColumnIndex={sortIndex}
               sortDirection={query.dir === "asc" ? "ascending" : "descending"}
               onSort={(index, direction) => {
-                const sort = COLUMNS[index].sort;
+                const sort = columns[index].sort;
                 if (sort && (SORT_KEYS as readonly string[]).includes(sort)) go({ sort, dir: direction === "ascending" ? "asc" : "desc", after: null, before: null });
               }}
               pagination={{
@@ -166,36 +182,9 @@ export default function SegmentPage() {
             >
               {page.customers.map((c, i) => (
                 <IndexTable.Row id={c.customerId} key={c.customerId} position={i}>
-                  <IndexTable.Cell>
-                    <Link to={`/app/customers/${c.customerId}`}>{c.customerId}</Link>
-                  </IndexTable.Cell>
-                  <IndexTable.Cell>{c.segmentName}</IndexTable.Cell>
-                  <IndexTable.Cell>
-                    <Text as="span" alignment="end" numeric>{c.r}</Text>
-                  </IndexTable.Cell>
-                  <IndexTable.Cell>
-                    <Text as="span" alignment="end" numeric>{c.f}</Text>
-                  </IndexTable.Cell>
-                  <IndexTable.Cell>
-                    <Text as="span" alignment="end" numeric>{c.m}</Text>
-                  </IndexTable.Cell>
-                  <IndexTable.Cell>
-                    <Text as="span" alignment="end" numeric>{formatPercent(c.churnProbability)}</Text>
-                  </IndexTable.Cell>
-                  <IndexTable.Cell>
-                    <Text as="span" alignment="end" numeric>{formatMoney(c.predictedClv12m, currency)}</Text>
-                  </IndexTable.Cell>
-                  <IndexTable.Cell>
-                    <Text as="span" alignment="end" numeric>{formatMoneyMinor(c.monetaryMinor, currency)}</Text>
-                  </IndexTable.Cell>
-                  <IndexTable.Cell>
-                    <Text as="span" alignment="end" numeric>{formatCount(c.recencyDays)}</Text>
-                  </IndexTable.Cell>
-                  <IndexTable.Cell>{c.traits.length ? c.traits.map(traitName).join(", ") : "—"}</IndexTable.Cell>
-                  <IndexTable.Cell>{c.holdout ? <Badge tone="info">Holdout</Badge> : "—"}</IndexTable.Cell>
-                  <IndexTable.Cell>
-                    <a href={`shopify:admin/customers/${c.customerId}`} target="_top" rel="noreferrer">Open in Shopify</a>
-                  </IndexTable.Cell>
+                  {columns.map((col) => (
+                    <IndexTable.Cell key={col.title}>{col.cell(c, currency)}</IndexTable.Cell>
+                  ))}
                 </IndexTable.Row>
               ))}
             </IndexTable>
