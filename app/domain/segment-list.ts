@@ -35,16 +35,6 @@ export const SORT_KEYS = ["r", "f", "m", "churn", "clv", "spent", "recency"] as 
 export type SortKey = (typeof SORT_KEYS)[number];
 export type SortDirection = "asc" | "desc";
 
-export const SORT_LABELS: Record<SortKey, string> = {
-  r: "R",
-  f: "F",
-  m: "M",
-  churn: "Churn probability",
-  clv: "Predicted 12-month value",
-  spent: "Total spent",
-  recency: "Days since last order",
-};
-
 /** Whole numbers (r, f, m, recency in days, spent in minor units) or floats (churn, clv). */
 export const SORT_VALUE_KIND: Record<SortKey, "int" | "float"> = {
   r: "int",
