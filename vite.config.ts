@@ -5,6 +5,8 @@ export default defineConfig({
   server: { port: Number(process.env.PORT || 3000) },
   plugins: [
     remix({
+      // The browser tests build into a directory of their own (test/support/browser.ts).
+      buildDirectory: process.env.REMIX_BUILD_DIRECTORY || "build",
       ignoredRouteFiles: ["**/.*", "**/*.test.ts"],
       future: {
         v3_fetcherPersist: true,

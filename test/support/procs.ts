@@ -162,13 +162,16 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
-/** `npm run build` when build/server/index.js is missing or older than app/ sources. */
-export function ensureBuild(): void {
-  const out = join(ROOT, "build/server/index.js");
+/**
+ * `npm run build` when {buildDir}/server/index.js is missing or older than app/ sources.
+ * `buildDir` (default build/) is relative to the repository (vite.config.ts reads REMIX_BUILD_DIRECTORY).
+ */
+export function ensureBuild(buildDir = "build"): void {
+  const out = join(ROOT, buildDir, "server/index.js");
   const sources = Math.max(newestMtime(join(ROOT, "app")), ...["vite.config.ts", "package.json"].map((f) => (existsSync(join(ROOT, f)) ? statSync(join(ROOT, f)).mtimeMs : 0)));
   if (existsSync(out) && statSync(out).mtimeMs >= sources) return;
   log(existsSync(out) ? "web build is stale, running npm run build…" : "no web build, running npm run build…");
-  const r = spawnSync("npm", ["run", "build"], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], encoding: "utf8" });
+  const r = spawnSync("npm", ["run", "build"], { cwd: ROOT, env: { ...process.env, REMIX_BUILD_DIRECTORY: buildDir }, stdio: ["ignore", "pipe", "pipe"], encoding: "utf8" });
   if (r.status !== 0) throw new Error(`npm run build failed:\n${r.stdout}\n${r.stderr}`);
   log("build done");
 }
@@ -210,7 +213,7 @@ export function dbClient(url: string): pg.Pool {
 
 /** Deletes every key under a BullMQ prefix of our own (never a shared one). */
 export async function clearQueuePrefix(prefix: string): Promise<void> {
-  if (!prefix.startsWith("bench-") && !prefix.startsWith("demo-")) throw new Error(`refusing to clear prefix ${prefix}`);
+  if (!["bench-", "demo-", "browser-"].some((p) => prefix.startsWith(p))) throw new Error(`refusing to clear prefix ${prefix}`);
   const { Redis } = await import("ioredis");
   const redis = new Redis(REDIS_URL);
   try {
@@ -238,6 +241,8 @@ export function appEnv(o: { databaseUrl: string; queuePrefix: string; appUrl: st
     SHOPIFY_APP_URL: o.appUrl,
     SHOPIFY_SIMULATOR_URL: o.simUrl,
     QUEUE_PREFIX: o.queuePrefix,
+    // Production refuses the public development key (app/env.server.ts): a fixed key of these local runs.
+    TOKEN_ENCRYPTION_KEYS: process.env.TOKEN_ENCRYPTION_KEYS ?? `local-run:${Buffer.alloc(32, 11).toString("base64")}`,
   };
 }
 
@@ -258,9 +263,9 @@ export async function startSimulatorProcess(o: { appUrl: string; port?: number; 
   return { url, child };
 }
 
-export async function startWeb(env: Record<string, string>, port: number): Promise<Child> {
+export async function startWeb(env: Record<string, string>, port: number, buildDir = "build"): Promise<Child> {
   const prof = process.env.BENCH_WEB_CPU_PROF_DIR ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_WEB_CPU_PROF_DIR}`] : [];
-  const child = spawnNode("web", [...prof, join(ROOT, "node_modules/@remix-run/serve/dist/cli.js"), "./build/server/index.js"], { ...env, PORT: String(port), HOST: "127.0.0.1" });
+  const child = spawnNode("web", [...prof, join(ROOT, "node_modules/@remix-run/serve/dist/cli.js"), `./${buildDir}/server/index.js`], { ...env, PORT: String(port), HOST: "127.0.0.1" });
   await waitForHttp(`http://127.0.0.1:${port}/`, child, 60_000);
   return child;
 }
