@@ -1,6 +1,7 @@
 import type { HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
-import { useEffect } from "react";
-import { Link, Outlet, useLoaderData, useNavigation, useRouteError } from "@remix-run/react";
+import { useEffect, type ReactNode } from "react";
+import { Link, Outlet, isRouteErrorResponse, useLoaderData, useNavigation, useRouteError, useRouteLoaderData } from "@remix-run/react";
+import { Banner, Layout, Page } from "@shopify/polaris";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { AppProvider } from "@shopify/shopify-app-remix/react";
 import { NavMenu, useAppBridge } from "@shopify/app-bridge-react";
@@ -43,8 +44,7 @@ function AdminLoadingBar() {
   return null;
 }
 
-export default function App() {
-  const { apiKey } = useLoaderData<typeof loader>();
+function Shell({ apiKey, children }: { apiKey: string; children: ReactNode }) {
   // isEmbeddedApp={false}: App Bridge's script tag is already in the head (root.tsx);
   // this only stops AppProvider from adding a second one in the body.
   return (
@@ -57,13 +57,44 @@ export default function App() {
         ))}
       </NavMenu>
       <AdminLoadingBar />
-      <Outlet />
+      {children}
     </AppProvider>
   );
 }
 
+export default function App() {
+  const { apiKey } = useLoaderData<typeof loader>();
+  return (
+    <Shell apiKey={apiKey}>
+      <Outlet />
+    </Shell>
+  );
+}
+
+// What boundary.error does, except that it tells Remix's error responses by their class name,
+// which the client bundle's minifier renames: in the browser a thrown Response (a 404, say) was
+// rethrown, so the page hydrated into the root error page. isRouteErrorResponse works in both.
+// A page's 404 (an unknown customer or segment) keeps the app's frame: navigation and a Polaris page.
 export function ErrorBoundary() {
-  return boundary.error(useRouteError());
+  const error = useRouteError();
+  const shell = useRouteLoaderData<typeof loader>("routes/app");
+  if (isRouteErrorResponse(error) && error.status === 404 && shell) {
+    return (
+      <Shell apiKey={shell.apiKey}>
+        <Page title="Not found" backAction={{ content: "Overview", url: "/app" }}>
+          <Layout>
+            <Layout.Section>
+              <Banner tone="warning" title={typeof error.data === "string" && error.data ? error.data : "There is nothing at this address"} action={{ content: "Back to the overview", url: "/app" }}>
+                <p>It may have been removed, or the link is out of date.</p>
+              </Banner>
+            </Layout.Section>
+          </Layout>
+        </Page>
+      </Shell>
+    );
+  }
+  if (isRouteErrorResponse(error)) return <div dangerouslySetInnerHTML={{ __html: typeof error.data === "string" && error.data ? error.data : "Handling response" }} />;
+  return boundary.error(error);
 }
 
 export const headers: HeadersFunction = (headersArgs) => boundary.headers(headersArgs);

@@ -196,6 +196,23 @@ describe("customer page (/app/customers/:id)", () => {
       await frame.getByRole("heading", { level: 1, name: "Customer segments" }).waitFor();
     });
   });
+
+  it("a customer who is not in this shop: a Not found page inside the app's frame (404), in the browser as on the server", async () => {
+    await page.goto(stack.adminUrl("/app/customers/999999999"), { waitUntil: "load" });
+    const frame = page.frame({ name: "app-iframe" })!;
+    await frame.waitForFunction(() => Boolean((window as unknown as { __remixRouter?: unknown }).__remixRouter), undefined, { timeout: 30_000 });
+    await frame.getByRole("heading", { level: 1, name: "Not found" }).waitFor();
+    expect(await frame.getByText("Customer not found in this shop").count()).toBe(1);
+    // The app's frame stays: the admin still lists the app's pages.
+    expect(await page.locator("#app-menu a").count()).toBe(5);
+    await page.waitForLoadState("networkidle");
+    // The document's own 404 is the one expected error; hydration must not fail on it.
+    const unexpected = browser.errors.filter((e) => !(e.includes("/app/customers/999999999?") && /status of 404 \(Not Found\)/.test(e)));
+    await screenshot(page, "05-customer-not-found");
+    expect(await frame.getByText("Something went wrong").count()).toBe(0);
+    browser.errors.length = 0;
+    expect(unexpected).toEqual([]);
+  });
 });
 
 describe("settings (/app/settings)", () => {
