@@ -42,7 +42,10 @@ describe("first embedded load (routes/app document)", () => {
 
     const session = await db.prisma.session.findUniqueOrThrow({ where: { id: `offline_${SHOP}` } });
     expect(session).toMatchObject({ shop: SHOP, isOnline: false });
-    expect(session.accessToken).toMatch(/^shpat_/);
+    // Stored encrypted (ADR 0012); the app's session storage gives back the shpat_ token.
+    expect(session.accessToken).toMatch(/^enc:v1:/);
+    const sessions = await app.import<typeof import("../../app/models/sessions.server")>("models/sessions.server.ts");
+    expect((await sessions.prismaSessionStorage().loadSession(`offline_${SHOP}`))!.accessToken).toMatch(/^shpat_/);
     const shop = await db.prisma.shop.findUniqueOrThrow({ where: { domain: SHOP }, include: { settings: true } });
     expect(shop).toMatchObject({ grantedScopes: "read_customers,write_customers,read_orders,read_all_orders,read_products", historyLimited: false, uninstalledAt: null });
     expect(shop.settings).toMatchObject({ churnHorizonDays: 90, tagPrefix: "rfm:", holdoutPercent: 10, writeBackEnabled: true });
