@@ -14,15 +14,16 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const parsed = parseListQuery(new URL(request.url).searchParams);
   if (!parsed.ok) return new Response(parsed.error, { status: 400 });
   const batches = readSegmentExport(found, parsed.query);
+  // The first batch is read before the response starts: a database that fails now answers 500;
+  // a failure later can only cut the download short.
+  const first = await batches.next();
   const encoder = new TextEncoder();
-  let started = false;
   const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(encoder.encode(segmentExportHeader() + (first.done ? "" : first.value.map(segmentExportRecord).join(""))));
+      if (first.done) controller.close();
+    },
     async pull(controller) {
-      if (!started) {
-        started = true;
-        controller.enqueue(encoder.encode(segmentExportHeader()));
-        return;
-      }
       const next = await batches.next();
       if (next.done) controller.close();
       else controller.enqueue(encoder.encode(next.value.map(segmentExportRecord).join("")));
