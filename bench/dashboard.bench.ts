@@ -70,7 +70,7 @@ const WITH_PROPOSED_INDEX = process.argv.includes("--proposed-index");
  * its counts, the trait and discovered-segment pages and the segment index become index-only
  * scans of the shop's entries instead of passes over its wide score rows (explanations).
  */
-const PROPOSED_INDEX = `CREATE INDEX IF NOT EXISTS bench_proposed_segment_page ON "CustomerScore"
+const PROPOSED_INDEX = `CREATE INDEX IF NOT EXISTS "CustomerScore_segment_page_idx" ON "CustomerScore"
   ("shopId", segment, "churnProbability", "predictedClv12m", "monetaryMinor", "recencyDays", r, f, m, holdout, "clusterId", "customerId", traits)`;
 const NOW = new Date();
 const DAY_MS = 86_400_000;

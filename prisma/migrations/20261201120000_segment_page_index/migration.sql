@@ -1,0 +1,1 @@
+CREATE INDEX IF NOT EXISTS "CustomerScore_segment_page_idx" ON "CustomerScore" ("shopId", segment, "churnProbability", "predictedClv12m", "monetaryMinor", "recencyDays", r, f, m, holdout, "clusterId", "customerId", traits);
