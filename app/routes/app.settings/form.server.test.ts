@@ -38,6 +38,14 @@ describe("parseSettingsForm", () => {
     expect(parsed.ok && parsed.values.writeBackEnabled).toBe(false);
   });
 
+  it("a checked checkbox counts whatever its value, as browsers submit it (Polaris renders value=\"\")", () => {
+    const data = new FormData();
+    for (const [k, v] of Object.entries(form({ writeBackEnabled: "", [traitField("discount_seeker")]: "", [traitField("recovered")]: "false" }))) if (v !== undefined) data.set(k, v);
+    const parsed = parseSettingsForm(data);
+    expect(parsed.ok && parsed.values.writeBackEnabled).toBe(true);
+    expect(parsed.ok && parsed.values.enabledTraits).toEqual(["discount_seeker"]);
+  });
+
   it("keys each error by its field", () => {
     expect(errorsOf(form({ tagPrefix: "rfm tag!", [cellField(5, 1)]: "vip", churnHorizonDays: "3", holdoutPercent: "" }))).toEqual({
       tagPrefix: "Tag prefix may contain only letters, digits, -, _ and :",

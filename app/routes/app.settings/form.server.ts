@@ -47,10 +47,11 @@ export function parseSettingsForm(input: FormData | Record<string, string | unde
     churnHorizonDays: form.churnHorizonDays,
     tagPrefix: form.tagPrefix,
     holdoutPercent: form.holdoutPercent,
-    // An unchecked checkbox is absent from the form.
-    writeBackEnabled: form.writeBackEnabled === "on" || form.writeBackEnabled === "true",
+    // An unchecked checkbox is absent from the form; a checked one is present, whatever its value
+    // (a checkbox rendered with an empty value attribute submits "").
+    writeBackEnabled: checked(form.writeBackEnabled),
     traitTagPrefix: form.traitTagPrefix,
-    enabledTraits: WRITABLE_TRAITS.filter((t) => form[traitField(t)] === "on" || form[traitField(t)] === "true"),
+    enabledTraits: WRITABLE_TRAITS.filter((t) => checked(form[traitField(t)])),
   });
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
@@ -81,6 +82,11 @@ export function parseSettingsForm(input: FormData | Record<string, string | unde
   }
   if (Object.keys(errors).length > 0 || !parsed.success || !segmentMap) return { ok: false, errors };
   return { ok: true, values: { ...parsed.data, segmentMap } };
+}
+
+/** A checkbox field: checked when present, unless it says "false" (or "off"). */
+function checked(value: string | undefined): boolean {
+  return value !== undefined && value !== "false" && value !== "off";
 }
 
 /** FormData as a plain record of its string fields (files are ignored). */
