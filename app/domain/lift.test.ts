@@ -146,6 +146,16 @@ describe("compareGroups and liftSentences", () => {
     expect(revenue).toMatch(/^Revenue per customer: \$20\.00 treated, \$19\.00 holdout; difference \+\$1\.00 \(95 % CI −\$\d+\.\d\d to \+\$\d+\.\d\d\), not distinguishable from zero/);
   });
 
+  it("says so when nobody in either group spent anything (no variation, no interval)", () => {
+    const nobody = { customers: 40, buyers: 0, revenueMinor: 0, revenueVariance: 0 };
+    const c = compareGroups(nobody, { ...nobody, customers: 35 });
+    expect(c.revenuePerCustomer).toMatchObject({ estimate: 0, low: 0, high: 0, distinguishable: false });
+    // Newcombe (e)-like: 0/40 − 0/35 still has an interval, Wilson's upper limits of each.
+    expect(c.repeatRate!.low).toBeCloseTo(-wilsonInterval(0, 35).high, 12);
+    expect(c.repeatRate!.high).toBeCloseTo(wilsonInterval(0, 40).high, 12);
+    expect(liftSentences(c, "EUR")[1]).toBe("Revenue per customer: €0.00 treated, €0.00 holdout, the same for every customer within each group, so there is no interval to give.");
+  });
+
   it(`needs ${MIN_GROUP_CUSTOMERS} customers in each group`, () => {
     const big = { customers: 500, buyers: 100, revenueMinor: 1_000_000, revenueVariance: 1e6 };
     const small = { customers: MIN_GROUP_CUSTOMERS - 1, buyers: 5, revenueMinor: 10_000, revenueVariance: 1e6 };

@@ -232,7 +232,9 @@ export function liftSentences(c: LiftComparison, currency: string): string[] {
   return [
     `Repeat-purchase rate: ${formatPercent(c.treated.repeatRate, 1)} of treated customers and ${formatPercent(c.holdout.repeatRate, 1)} of the holdout bought again; ` +
       `difference ${points(r.estimate)} (95 % CI ${points(r.low)} to ${points(r.high)}), ${verdict(r)}.`,
-    `Revenue per customer: ${formatMoneyMinor(c.treated.revenuePerCustomerMinor, currency)} treated, ${formatMoneyMinor(c.holdout.revenuePerCustomerMinor, currency)} holdout; ` +
-      `difference ${money(v.estimate, currency)} (95 % CI ${money(v.low, currency)} to ${money(v.high, currency)}), ${verdict(v)}.`,
+    v.low === v.high
+      ? `Revenue per customer: ${formatMoneyMinor(c.treated.revenuePerCustomerMinor, currency)} treated, ${formatMoneyMinor(c.holdout.revenuePerCustomerMinor, currency)} holdout, the same for every customer within each group, so there is no interval to give.`
+      : `Revenue per customer: ${formatMoneyMinor(c.treated.revenuePerCustomerMinor, currency)} treated, ${formatMoneyMinor(c.holdout.revenuePerCustomerMinor, currency)} holdout; ` +
+        `difference ${money(v.estimate, currency)} (95 % CI ${money(v.low, currency)} to ${money(v.high, currency)}), ${verdict(v)}.`,
   ];
 }

@@ -21,6 +21,8 @@ export interface LiftReport {
   /** Earliest and latest first score among the compared customers (ISO), null with none. */
   assignedFrom: string | null;
   assignedTo: string | null;
+  /** Whole days from the earliest first score to `now`, null with none. */
+  daysSinceFirstAssignment: number | null;
   /** All segments first, then each segment in the app's order (segments with nobody assigned left out). */
   rows: LiftRow[];
 }
@@ -69,7 +71,7 @@ const GROUPS_SQL = `
 const EMPTY: GroupOutcome = { customers: 0, buyers: 0, revenueMinor: 0, revenueVariance: 0 };
 
 /** The shop's holdout report, or null when the shop is not installed. */
-export async function loadLiftReport(shopDomain: string): Promise<LiftReport | null> {
+export async function loadLiftReport(shopDomain: string, now: Date = new Date()): Promise<LiftReport | null> {
   const shop = await prisma.shop.findUnique({ where: { domain: shopDomain }, select: { id: true, currency: true, settings: true } });
   if (!shop) return null;
   const { rows } = await pool.query<GroupRow>(GROUPS_SQL, [shop.id]);
@@ -101,6 +103,7 @@ export async function loadLiftReport(shopDomain: string): Promise<LiftReport | n
     holdoutPercent: resolveSettings(shop.settings).holdoutPercent,
     assignedFrom: from?.toISOString() ?? null,
     assignedTo: to?.toISOString() ?? null,
+    daysSinceFirstAssignment: from ? Math.floor((now.getTime() - from.getTime()) / 86_400_000) : null,
     rows: [row(null, "All segments"), ...segments.map((s) => row(s, SEGMENT_NAMES[s as SegmentKey] ?? s))].filter((r): r is LiftRow => r !== null),
   };
 }

@@ -32,8 +32,7 @@ function tableRow(r: Row, currency: string) {
   const rev = c.revenuePerCustomer;
   return [
     r.name,
-    formatCount(c.treated.customers),
-    formatCount(c.holdout.customers),
+    `${formatCount(c.treated.customers)} / ${formatCount(c.holdout.customers)}`,
     `${formatPercent(c.treated.repeatRate, 1)} / ${formatPercent(c.holdout.repeatRate, 1)}`,
     rate ? (
       <BlockStack key="rate" gap="100" inlineAlign="end">
@@ -44,11 +43,13 @@ function tableRow(r: Row, currency: string) {
       "too few to tell"
     ),
     `${formatMoneyMinor(c.treated.revenuePerCustomerMinor, currency)} / ${formatMoneyMinor(c.holdout.revenuePerCustomerMinor, currency)}`,
-    rev ? (
+    rev && rev.low !== rev.high ? (
       <BlockStack key="rev" gap="100" inlineAlign="end">
         <span>{`${signedMoney(rev.estimate, currency)} (${signedMoney(rev.low, currency)} to ${signedMoney(rev.high, currency)})`}</span>
         <Verdict distinguishable={rev.distinguishable} />
       </BlockStack>
+    ) : rev ? (
+      "no variation"
     ) : (
       "too few to tell"
     ),
@@ -115,6 +116,11 @@ export default function Lift() {
                 </Card>
               ) : (
                 <>
+                  {d.daysSinceFirstAssignment !== null && d.daysSinceFirstAssignment < 30 ? (
+                    <Banner tone="info" title="Early days">
+                      <p>{`The first scores are ${d.daysSinceFirstAssignment === 0 ? "from today" : `${formatCount(d.daysSinceFirstAssignment)} day${d.daysSinceFirstAssignment === 1 ? "" : "s"} old`}: few customers have had time to order again, so expect wide intervals for now.`}</p>
+                    </Banner>
+                  ) : null}
                   <Card>
                     <BlockStack gap="200">
                       <Text as="h2" variant="headingMd">All segments</Text>
@@ -129,11 +135,10 @@ export default function Lift() {
                         <Text as="h2" variant="headingMd">By segment at first score</Text>
                       </Box>
                       <DataTable
-                        columnContentTypes={["text", "numeric", "numeric", "numeric", "numeric", "numeric", "numeric"]}
+                        columnContentTypes={["text", "numeric", "numeric", "numeric", "numeric", "numeric"]}
                         headings={[
                           "Segment",
-                          "Treated",
-                          "Holdout",
+                          "Customers (treated / holdout)",
                           "Bought again (treated / holdout)",
                           "Difference, points (95 % CI)",
                           "Revenue per customer (treated / holdout)",

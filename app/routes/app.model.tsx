@@ -108,7 +108,7 @@ function CalibrationCard({ calibration }: { calibration: NonNullable<Data["calib
       <BlockStack gap="300">
         <Text as="h2" variant="headingMd">Calibration by decile</Text>
         <Text as="p">
-          {`Customers ranked by predicted churn probability and split into ten equal groups (1 = least likely to churn). For each, ${calibration.name}'s average predicted probability ${where}, next to the share who did not order. Bars of equal height mean the probabilities can be taken at face value.`}
+          {`Customers ranked by predicted churn probability and split into ten equal groups (1 = least likely to churn). For each group, the average probability that ${calibration.name} predicted ${where}, next to the share who did not order. Bars of equal height mean the probabilities can be taken at face value.`}
         </Text>
         {inBrowser ? (
           <Suspense fallback={placeholder}>

@@ -91,8 +91,8 @@ beforeAll(async () => {
   const other = await db.prisma.shop.update({ where: { domain: OTHER }, data: { currency: "JPY" } });
   await db.prisma.shopSettings.update({ where: { shopId: other.id }, data: { holdoutPercent: 0 } });
   await seedScores(db.prisma, other.id, [{ id: 1, segment: "at_risk" }, { id: 101, segment: "at_risk", holdout: true }], [
-    { customerId: 1, from: null, to: "at_risk", daysAgo: 30 },
-    { customerId: 101, from: null, to: "at_risk", daysAgo: 30 },
+    { customerId: 1, from: null, to: "at_risk", daysAgo: 3 },
+    { customerId: 101, from: null, to: "at_risk", daysAgo: 3 },
   ], now);
   await seedOrders(other.id, [{ customerId: 101, daysAgo: 2, totalMinor: 77_700 }]);
 });
@@ -119,6 +119,7 @@ describe("lift loader", () => {
     // First scores: 30 days ago for all (customer 2's later one is not its assignment).
     expect(Math.abs(Date.parse(d.assignedFrom) - (now.getTime() - 30 * DAY))).toBeLessThan(1000);
     expect(d.assignedTo).toBe(d.assignedFrom);
+    expect(d.daysSinceFirstAssignment).toBe(30);
 
     const atRisk = d.rows.find((r: Row) => r.segment === "at_risk")!.comparison;
     expect(atRisk.treated).toEqual({ customers: 70, buyers: 56, repeatRate: 0.8, revenuePerCustomerMinor: 8000 });
@@ -159,7 +160,7 @@ describe("lift loader", () => {
       ["at_risk", 1, 1, 1],
     ]);
     const empty = await (await app.loaderData(EMPTY, "/app/lift", ROUTE)).json();
-    expect(empty).toMatchObject({ rows: [], assignedFrom: null, assignedTo: null });
+    expect(empty).toMatchObject({ rows: [], assignedFrom: null, assignedTo: null, daysSinceFirstAssignment: null });
   });
 
   it("answers 401 to a forged session token", async () => {
@@ -182,6 +183,7 @@ describe("lift page", () => {
     expect(html).toContain("A stable random 10 % of customers is the holdout group");
     expect(html).toContain("fewer than 30 customers gives &quot;too few to tell&quot;");
     expect(html).not.toContain("The holdout group is off");
+    expect(html).not.toContain("Early days");
   });
 
   it("an empty shop gets the empty state; a 0 % holdout says it is off", async () => {
@@ -190,6 +192,7 @@ describe("lift page", () => {
     const off = renderedText(await (await app.handle(new Request(await app.documentUrl(OTHER, "/app/lift")))).text());
     expect(off).toContain("The holdout group is off");
     expect(off).toContain("Too few customers to tell: 1 treated and 1 in the holdout (each group needs 30).");
+    expect(off).toContain("The first scores are 3 days old: few customers have had time to order again");
   });
 
   it("a shop whose row is gone gets the page's error state", async () => {
