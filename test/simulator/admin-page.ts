@@ -25,7 +25,17 @@
 // matching item and keeps its own URL in step ({admin}/apps/{apiKey}{path}).
 // The messages between the two frames are the simulator's own (Shopify's
 // protocol is internal): {source: "sim-app-bridge", type: "nav-menu" | "location"
-// | "redirect"} up, {source: "sim-admin", type: "navigate", href} down.
+// | "redirect" | "save-bar"} up, {source: "sim-admin", type: "navigate", href} and
+// {source: "sim-admin", type: "save-bar-action", id, action} down.
+//
+// Contextual save bar (`ui-save-bar`, as App Bridge documents it): the element is
+// declared inside the app with a Save button (`variant="primary"`) and a Discard
+// button, and never shows there; `show()`, `hide()`, `toggle()` and `showing` on
+// the element, and `shopify.saveBar.show(id)` / `hide(id)` / `toggle(id)` /
+// `leaveConfirmation()`, control it. The stand-in reports the bar (shown or not,
+// its buttons' labels and disabled/loading state) to the admin page, which shows
+// "Unsaved changes" with Discard and Save above the app's frame; clicking one there
+// clicks the app's own button, so the app's handler runs.
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
@@ -87,8 +97,14 @@ nav#admin-nav .app>a{gap:8px}
 nav#admin-nav .app>a .icon{width:20px;height:20px;border-radius:5px;background:#29845a;color:#fff;display:inline-flex;align-items:center;justify-content:center;font-size:11px;font-weight:700}
 nav#admin-nav ul.app-menu a{padding-left:36px;font-weight:450}
 nav#admin-nav a[aria-current="page"]{background:#fafafa;font-weight:650;color:#303030}
-main{flex:1;min-width:0}
-iframe{border:0;width:100%;height:100%;display:block;background:#f1f1f1}`;
+main{flex:1;min-width:0;display:flex;flex-direction:column}
+#admin-save-bar{flex:none;display:flex;align-items:center;gap:8px;padding:8px 16px;background:#1a1a1a;color:#fff;font-weight:550}
+#admin-save-bar[hidden]{display:none}
+#admin-save-bar .grow{flex:1}
+#admin-save-bar button{font:inherit;border-radius:8px;padding:6px 12px;border:1px solid #616161;background:#303030;color:#fff;cursor:pointer}
+#admin-save-bar button[data-action="save"]{background:#fff;color:#303030;border-color:#fff}
+#admin-save-bar button:disabled{opacity:.5;cursor:default}
+iframe{border:0;width:100%;flex:1;min-height:0;display:block;background:#f1f1f1}`;
 
 // The admin's side of the navigation (see the top of this file).
 function adminScript(o: { base: string; appOrigin: string }): string {
@@ -148,11 +164,30 @@ function adminScript(o: { base: string; appOrigin: string }): string {
   }
   menu.addEventListener('click', go);
   home.addEventListener('click', go);
+  var bar = document.getElementById('admin-save-bar');
+  var barId = null;
+  function renderSaveBar(d) {
+    if (!d.visible) { if (barId === d.id || barId === null) { bar.hidden = true; barId = null; } return; }
+    barId = d.id;
+    [['save', d.save], ['discard', d.discard]].forEach(function (pair) {
+      var b = bar.querySelector('button[data-action="' + pair[0] + '"]');
+      var o = pair[1] || {};
+      b.textContent = o.loading ? (pair[0] === 'save' ? 'Saving…' : 'Discarding…') : (o.label || (pair[0] === 'save' ? 'Save' : 'Discard'));
+      b.disabled = Boolean(o.disabled || o.loading);
+    });
+    bar.hidden = false;
+  }
+  bar.addEventListener('click', function (event) {
+    var b = event.target.closest && event.target.closest('button[data-action]');
+    if (!b || b.disabled || barId === null) return;
+    send({ type: 'save-bar-action', id: barId, action: b.getAttribute('data-action') });
+  });
   window.addEventListener('message', function (event) {
     if (event.source !== frame.contentWindow || event.origin !== APP_ORIGIN) return;
     var d = event.data;
     if (!d || d.source !== 'sim-app-bridge') return;
     if (d.type === 'nav-menu' && Array.isArray(d.items)) render(d.items);
+    else if (d.type === 'save-bar' && typeof d.id === 'string') renderSaveBar(d);
     else if (d.type === 'loading') document.getElementById('admin-loading').hidden = !d.on;
     else if (d.type === 'location' && typeof d.path === 'string') {
       current = d.path;
@@ -182,7 +217,7 @@ export async function adminPage(state: ServerState, shop: string, subPath: strin
 <ul><li class="app"><a id="app-home" href="${esc(base)}/" data-href="/"><span class="icon" aria-hidden="true">${esc(initials)}</span><span class="name">${esc(name)}</span></a>
 <ul id="app-menu" class="app-menu" aria-label="${esc(name)}"></ul></li></ul>
 </nav>
-<main><iframe id="app-iframe" name="app-iframe" title="${esc(name)}" src="${esc(src)}" allow="clipboard-write"></iframe></main>
+<main><div id="admin-save-bar" role="region" aria-label="Unsaved changes" hidden><span class="grow">Unsaved changes</span><button type="button" data-action="discard">Discard</button><button type="button" data-action="save">Save</button></div><iframe id="app-iframe" name="app-iframe" title="${esc(name)}" src="${esc(src)}" allow="clipboard-write"></iframe></main>
 </div>
 <script>${adminScript({ base, appOrigin: new URL(src).origin })}</script>
 </body></html>`;
@@ -231,7 +266,12 @@ export function appBridgeScript(baseUrl: string): string {
     toast: { show: function (msg, opts) { toasts.push({ message: msg, opts: opts }); console.log('[toast]', msg); return 'toast-' + toasts.length; }, hide: function () {} },
     loading: function (on) { toAdmin({ type: 'loading', on: on !== false }); },
     modal: { show: function () { return Promise.resolve(); }, hide: function () { return Promise.resolve(); } },
-    saveBar: { show: function () { return Promise.resolve(); }, hide: function () { return Promise.resolve(); } },
+    saveBar: {
+      show: function (id) { var b = saveBarById(id); if (b) b.show(); return Promise.resolve(); },
+      hide: function (id) { var b = saveBarById(id); if (b) b.hide(); return Promise.resolve(); },
+      toggle: function (id) { var b = saveBarById(id); if (b) b.toggle(); return Promise.resolve(); },
+      leaveConfirmation: function () { return Promise.resolve(); }
+    },
     resourcePicker: function () { return Promise.resolve(undefined); },
     user: function () { return Promise.resolve({}); },
     __toasts: toasts
@@ -257,6 +297,53 @@ export function appBridgeScript(baseUrl: string): string {
       });
     });
   } catch (e) {}
+  // The contextual save bar (see the top of admin-page.ts).
+  function saveBarById(id) {
+    var el = id ? document.getElementById(id) : document.querySelector('ui-save-bar');
+    return el && el.tagName === 'UI-SAVE-BAR' && typeof el.show === 'function' ? el : null;
+  }
+  function saveBarButtons(el) {
+    var buttons = Array.prototype.slice.call(el.querySelectorAll('button'));
+    var describe = function (b) { return b ? { label: (b.textContent || '').trim(), disabled: b.disabled, loading: b.hasAttribute('loading') && b.getAttribute('loading') !== 'false' } : null; };
+    return {
+      save: buttons.filter(function (b) { return b.getAttribute('variant') === 'primary'; })[0] || null,
+      discard: buttons.filter(function (b) { return b.getAttribute('variant') !== 'primary'; })[0] || null,
+      describe: describe
+    };
+  }
+  try {
+    if (window.customElements && !customElements.get('ui-save-bar')) {
+      customElements.define('ui-save-bar', class extends HTMLElement {
+        constructor() {
+          super();
+          this._showing = false;
+          this.attachShadow({ mode: 'open' }).innerHTML = '<style>:host { display: none !important; }</style>';
+          var self = this;
+          this._observer = new MutationObserver(function () { if (self._showing) self._report(); });
+        }
+        connectedCallback() { this._observer.observe(this, { childList: true, subtree: true, attributes: true, characterData: true }); }
+        disconnectedCallback() { this._observer.disconnect(); if (this._showing) { this._showing = false; this._report(); } }
+        get showing() { return this._showing; }
+        get discardConfirmation() { return this.hasAttribute('discardConfirmation'); }
+        set discardConfirmation(v) { if (v) this.setAttribute('discardConfirmation', ''); else this.removeAttribute('discardConfirmation'); }
+        show() { if (!this._showing) { this._showing = true; this._report(); this.dispatchEvent(new CustomEvent('show')); } return Promise.resolve(); }
+        hide() { if (this._showing) { this._showing = false; this._report(); this.dispatchEvent(new CustomEvent('hide')); } return Promise.resolve(); }
+        toggle() { return this._showing ? this.hide() : this.show(); }
+        _report() {
+          var b = saveBarButtons(this);
+          toAdmin({ type: 'save-bar', id: this.id || '', visible: this._showing, save: b.describe(b.save), discard: b.describe(b.discard) });
+        }
+      });
+    }
+  } catch (e) {}
+  window.addEventListener('message', function (event) {
+    var d = event.data;
+    if (event.source !== window.parent || !d || d.source !== 'sim-admin' || d.type !== 'save-bar-action') return;
+    var el = saveBarById(String(d.id || ''));
+    if (!el || !el.showing) return;
+    var b = saveBarButtons(el)[d.action === 'save' ? 'save' : 'discard'];
+    if (b && !b.disabled) b.click();
+  });
   function navLinks() {
     var menu = document.querySelector(NAV);
     return menu ? Array.prototype.slice.call(menu.querySelectorAll('a, s-link')) : [];
