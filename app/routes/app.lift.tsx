@@ -1,6 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { isRouteErrorResponse, Link, useLoaderData, useNavigation, useRouteError } from "@remix-run/react";
-import { boundary } from "@shopify/shopify-app-remix/server";
 import { Badge, Banner, BlockStack, Box, Card, DataTable, Layout, Page, Text } from "@shopify/polaris";
 import { authenticate } from "../shopify.server";
 import { loadLiftReport } from "../models/lift.server";
@@ -172,11 +171,12 @@ export default function Lift() {
   );
 }
 
-// A failure while loading: said in the page, with a way to retry. Shopify's own responses
-// (a session to renew, a bounce page) go to the library's boundary.
+// A failure while loading: said in the page, with a way to retry.
 export function ErrorBoundary() {
   const error = useRouteError();
-  if (isRouteErrorResponse(error) && error.status !== 404) return boundary.error(error);
+  // Shopify's auth responses (as the app layout's boundary shows them; boundary.error tells them by a
+  // class name the client build minifies away).
+  if (isRouteErrorResponse(error) && error.status !== 404) return <div dangerouslySetInnerHTML={{ __html: typeof error.data === "string" && error.data ? error.data : "Handling response" }} />;
   const notInstalled = isRouteErrorResponse(error);
   return (
     <Page title="Holdout lift" backAction={{ content: "Segments", url: "/app" }}>

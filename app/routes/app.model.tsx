@@ -1,7 +1,6 @@
 import { lazy, Suspense, useEffect, useState } from "react";
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { isRouteErrorResponse, Link, useLoaderData, useNavigation, useRouteError } from "@remix-run/react";
-import { boundary } from "@shopify/shopify-app-remix/server";
 import { Badge, Banner, BlockStack, Box, Card, DataTable, InlineStack, Layout, Page, SkeletonBodyText, Text } from "@shopify/polaris";
 import vizStyles from "@shopify/polaris-viz/build/esm/styles.css?url";
 import { authenticate } from "../shopify.server";
@@ -292,11 +291,12 @@ export default function ModelQuality() {
   );
 }
 
-// A failure while loading: said in the page, with a way to retry. Shopify's own responses
-// (a session to renew, a bounce page) go to the library's boundary.
+// A failure while loading: said in the page, with a way to retry.
 export function ErrorBoundary() {
   const error = useRouteError();
-  if (isRouteErrorResponse(error) && error.status !== 404) return boundary.error(error);
+  // Shopify's auth responses (as the app layout's boundary shows them; boundary.error tells them by a
+  // class name the client build minifies away).
+  if (isRouteErrorResponse(error) && error.status !== 404) return <div dangerouslySetInnerHTML={{ __html: typeof error.data === "string" && error.data ? error.data : "Handling response" }} />;
   const notInstalled = isRouteErrorResponse(error);
   return (
     <Page title="Model quality" backAction={{ content: "Segments", url: "/app" }}>
