@@ -29,6 +29,7 @@ describe("loadSettings", () => {
       segmentMap: DEFAULT_SEGMENT_MAP,
       traitTagPrefix: "trait:",
       enabledTraits: ["category_specialist", "discount_seeker", "due_to_reorder", "high_potential_first_timer", "one_and_done", "recovered", "vip_at_risk"],
+      optOutTag: "no-profiling",
     });
   });
 
@@ -41,7 +42,7 @@ describe("saveSettings", () => {
   it("writes the values and loadSettings reads them back", async () => {
     const grid = DEFAULT_SEGMENT_MAP.grid.map((row) => [...row]);
     grid[4][0] = "champions";
-    const values: EditableSettings = { churnHorizonDays: 60, tagPrefix: "seg-", holdoutPercent: 5, writeBackEnabled: false, segmentMap: parseSegmentMap({ grid }), traitTagPrefix: "b-", enabledTraits: ["recovered", "vip_at_risk"] };
+    const values: EditableSettings = { churnHorizonDays: 60, tagPrefix: "seg-", holdoutPercent: 5, writeBackEnabled: false, segmentMap: parseSegmentMap({ grid }), traitTagPrefix: "b-", enabledTraits: ["recovered", "vip_at_risk"], optOutTag: "private" };
     expect(await saveSettings(SHOP_SAVED, values)).toBe(true);
     const row = await prisma.shopSettings.findUniqueOrThrow({ where: { shopId: savedShopId } });
     expect(row).toMatchObject({ churnHorizonDays: 60, tagPrefix: "seg-", holdoutPercent: 5, writeBackEnabled: false, flowTriggerEnabled: false });

@@ -68,6 +68,15 @@ describe("parseSettingsForm", () => {
     expect(errorsOf(form({ churnHorizonDays: undefined }))).toEqual({ churnHorizonDays: "Churn horizon is required" });
   });
 
+  it("reads the opt-out tag when the form has it, and refuses a list", () => {
+    const parsed = parseSettingsForm(form({ optOutTag: "  do-not-profile " }));
+    expect(parsed.ok && parsed.values.optOutTag).toBe("do-not-profile");
+    const absent = parseSettingsForm(form());
+    expect(absent.ok && absent.values.optOutTag).toBeUndefined();
+    expect(errorsOf(form({ optOutTag: "a, b" }))).toEqual({ optOutTag: "Opt-out tag is one tag: no commas" });
+    expect(errorsOf(form({ optOutTag: " " }))).toEqual({ optOutTag: "Opt-out tag is required" });
+  });
+
   it("reads the trait switches and checks the trait tag prefix", () => {
     const parsed = parseSettingsForm(form({ [traitField("vip_at_risk")]: "on", [traitField("no_such_trait")]: "on" }));
     expect(parsed.ok && parsed.values.enabledTraits).toEqual(["discount_seeker", "recovered", "vip_at_risk"]);

@@ -35,6 +35,14 @@ export const settingsFormSchema = z.object({
   writeBackEnabled: z.boolean(),
   traitTagPrefix: prefixField("Trait tag prefix"),
   enabledTraits: z.array(z.enum(WRITABLE_TRAITS)),
+  /** Absent from a form that does not show it: the stored tag stays. */
+  optOutTag: z
+    .string()
+    .trim()
+    .min(1, "Opt-out tag is required")
+    .max(255, "Opt-out tag must be at most 255 characters")
+    .refine((t) => !t.includes(","), "Opt-out tag is one tag: no commas")
+    .optional(),
 });
 
 export type ParsedSettingsForm = { ok: true; values: EditableSettings } | { ok: false; errors: SettingsErrors };
@@ -52,6 +60,7 @@ export function parseSettingsForm(input: FormData | Record<string, string | unde
     writeBackEnabled: checked(form.writeBackEnabled),
     traitTagPrefix: form.traitTagPrefix,
     enabledTraits: WRITABLE_TRAITS.filter((t) => checked(form[traitField(t)])),
+    optOutTag: form.optOutTag,
   });
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {

@@ -69,6 +69,7 @@ interface Draft {
   writeBack: boolean;
   traitPrefix: string;
   traits: string[];
+  optOut: string;
   grid: string[][];
 }
 
@@ -79,6 +80,7 @@ const draftOf = (s: Loaded): Draft => ({
   writeBack: s.writeBackEnabled,
   traitPrefix: s.traitTagPrefix,
   traits: WRITABLE_TRAITS.filter((t) => s.enabledTraits.includes(t)),
+  optOut: s.optOutTag ?? SETTINGS_DEFAULTS.optOutTag,
   grid: s.segmentMap.grid.map((row) => [...row]),
 });
 
@@ -280,6 +282,15 @@ export default function Settings() {
                     checked={draft.writeBack}
                     onChange={set("writeBack")}
                     error={errors.writeBackEnabled}
+                  />
+                  <TextField
+                    label="Profiling opt-out tag"
+                    name="optOutTag"
+                    value={draft.optOut}
+                    onChange={set("optOut")}
+                    autoComplete="off"
+                    error={errors.optOutTag}
+                    helpText="Customers with this tag are not scored and carry none of the app's tags, metafields or segments; the change takes effect within seconds of tagging."
                   />
                 </FormLayout>
               </Card>
