@@ -5,6 +5,7 @@
 // the same height, and the decile table beside it carries the same numbers. The legend is
 // drawn here rather than by polaris-viz: its own legend is measured before it is laid out in
 // the embedded page, and the chart's first frame then has a negative height (console errors).
+import { ChartLegend } from "./chart-legend";
 import { BarChart, PolarisVizProvider } from "@shopify/polaris-viz";
 
 export interface CalibrationChartProps {
@@ -39,14 +40,7 @@ export default function CalibrationChart({ deciles, height }: CalibrationChartPr
           tooltipOptions={{ titleFormatter: (v) => `Group ${v}`, valueFormatter: (v) => (v === null || v === undefined ? "" : `${Number(v).toFixed(1)} %`) }}
         />
       </div>
-      <div style={{ height: LEGEND_HEIGHT, display: "flex", gap: "var(--p-space-400)", justifyContent: "center", alignItems: "flex-end", fontSize: "var(--p-font-size-300)" }}>
-        {SERIES.map((s) => (
-          <span key={s.name} style={{ display: "inline-flex", alignItems: "center", gap: "var(--p-space-150)" }}>
-            <span aria-hidden="true" style={{ width: 10, height: 10, borderRadius: 2, background: s.color, display: "inline-block" }} />
-            {s.name}
-          </span>
-        ))}
-      </div>
+      <ChartLegend items={SERIES} height={LEGEND_HEIGHT} align="center" />
     </PolarisVizProvider>
   );
 }

@@ -7,7 +7,8 @@
 // legend is measured after a first layout that can give the chart a negative
 // height for a frame (Chromium logs "<svg> attribute height: A negative value
 // is not valid"), and the two series fit in one line anyway.
-import { BlockStack, InlineStack, Text } from "@shopify/polaris";
+import { BlockStack } from "@shopify/polaris";
+import { ChartLegend } from "./chart-legend";
 import { PolarisVizProvider, SimpleBarChart } from "@shopify/polaris-viz";
 
 export interface SegmentShareChartProps {
@@ -39,16 +40,7 @@ export default function SegmentShareChart({ segments, height }: SegmentShareChar
           <SimpleBarChart data={data} theme="Light" isAnimated={false} showLegend={false} xAxisOptions={{ labelFormatter: percent }} />
         </PolarisVizProvider>
       </div>
-      <div style={{ height: LEGEND_HEIGHT, display: "flex", alignItems: "flex-end", justifyContent: "flex-end" }}>
-        <InlineStack gap="400" align="end">
-          {SERIES.map((s) => (
-            <InlineStack key={s.name} gap="100" blockAlign="center">
-              <span aria-hidden="true" style={{ width: 10, height: 10, borderRadius: "50%", background: s.color, display: "inline-block" }} />
-              <Text as="span" variant="bodySm" tone="subdued">{s.name}</Text>
-            </InlineStack>
-          ))}
-        </InlineStack>
-      </div>
+      <ChartLegend items={SERIES} height={LEGEND_HEIGHT} />
     </BlockStack>
   );
 }

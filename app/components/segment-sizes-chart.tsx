@@ -5,7 +5,7 @@
 // The legend is drawn here with Polaris, not by polaris-viz: its own legend is measured after a
 // first layout that can give the chart a negative height for a frame (Chromium logs "<svg>
 // attribute height: A negative value is not valid"). Series colours are set here so the two match.
-import { InlineStack, Text } from "@shopify/polaris";
+import { ChartLegend } from "./chart-legend";
 import { LineChart, PolarisVizProvider } from "@shopify/polaris-viz";
 import { formatCount } from "../domain/format";
 
@@ -40,16 +40,7 @@ export default function SegmentSizesChart({ days, series, height }: SegmentSizes
           />
         </PolarisVizProvider>
       </div>
-      <div style={{ height: LEGEND_HEIGHT, overflow: "hidden", paddingTop: 8 }}>
-        <InlineStack gap="300" wrap>
-          {data.map((s) => (
-            <InlineStack key={s.name} gap="100" blockAlign="center">
-              <span aria-hidden="true" style={{ width: 10, height: 10, borderRadius: "50%", background: s.color, display: "inline-block" }} />
-              <Text as="span" variant="bodySm" tone="subdued">{s.name}</Text>
-            </InlineStack>
-          ))}
-        </InlineStack>
-      </div>
+      <ChartLegend items={data} height={LEGEND_HEIGHT} align="start" />
     </div>
   );
 }

@@ -1,7 +1,8 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { isRouteErrorResponse, Link, useLoaderData, useNavigation, useRouteError } from "@remix-run/react";
+import { Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { Badge, Banner, BlockStack, Box, Card, DataTable, Layout, Page, Text } from "@shopify/polaris";
 import { authenticate } from "../shopify.server";
+import { PageLoadError } from "../components/page-load-error";
 import { loadLiftReport } from "../models/lift.server";
 import { MIN_GROUP_CUSTOMERS } from "../domain/lift";
 import { formatCount, formatDateTime, formatMoneyMinor, formatPercent } from "../domain/format";
@@ -173,20 +174,5 @@ export default function Lift() {
 
 // A failure while loading: said in the page, with a way to retry.
 export function ErrorBoundary() {
-  const error = useRouteError();
-  // Shopify's auth responses (as the app layout's boundary shows them; boundary.error tells them by a
-  // class name the client build minifies away).
-  if (isRouteErrorResponse(error) && error.status !== 404) return <div dangerouslySetInnerHTML={{ __html: typeof error.data === "string" && error.data ? error.data : "Handling response" }} />;
-  const notInstalled = isRouteErrorResponse(error);
-  return (
-    <Page title="Holdout lift" backAction={{ content: "Segments", url: "/app" }}>
-      <Layout>
-        <Layout.Section>
-          <Banner tone="critical" title={notInstalled ? "This shop is not set up yet" : "The holdout comparison could not be loaded"} action={{ content: "Try again", url: PATH }}>
-            <p>{notInstalled ? "Open the app from your Shopify admin to finish the installation." : "Something went wrong while reading the orders. Try again in a moment."}</p>
-          </Banner>
-        </Layout.Section>
-      </Layout>
-    </Page>
-  );
+  return <PageLoadError title="Holdout lift" path={PATH} failed="The holdout comparison could not be loaded" detail="Something went wrong while reading the orders. Try again in a moment." />;
 }

@@ -1,9 +1,10 @@
 import { lazy, Suspense, useEffect, useState } from "react";
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { isRouteErrorResponse, Link, useLoaderData, useNavigation, useRouteError } from "@remix-run/react";
+import { Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { Badge, Banner, BlockStack, Box, Card, DataTable, InlineStack, Layout, Page, SkeletonBodyText, Text } from "@shopify/polaris";
 import vizStyles from "@shopify/polaris-viz/build/esm/styles.css?url";
 import { authenticate } from "../shopify.server";
+import { PageLoadError } from "../components/page-load-error";
 import { loadModelQuality, sampleScoredCustomers } from "../models/model-quality.server";
 import { ShopifyAdminClient, type GraphqlFunction } from "../shopify/admin-client.server";
 import { RFM_IDS_PER_QUERY, customerRfmGroups } from "../shopify/customer-rfm.server";
@@ -293,20 +294,5 @@ export default function ModelQuality() {
 
 // A failure while loading: said in the page, with a way to retry.
 export function ErrorBoundary() {
-  const error = useRouteError();
-  // Shopify's auth responses (as the app layout's boundary shows them; boundary.error tells them by a
-  // class name the client build minifies away).
-  if (isRouteErrorResponse(error) && error.status !== 404) return <div dangerouslySetInnerHTML={{ __html: typeof error.data === "string" && error.data ? error.data : "Handling response" }} />;
-  const notInstalled = isRouteErrorResponse(error);
-  return (
-    <Page title="Model quality" backAction={{ content: "Segments", url: "/app" }}>
-      <Layout>
-        <Layout.Section>
-          <Banner tone="critical" title={notInstalled ? "This shop is not set up yet" : "The model figures could not be loaded"} action={{ content: "Try again", url: PATH }}>
-            <p>{notInstalled ? "Open the app from your Shopify admin to finish the installation." : "Something went wrong while reading the models. Try again in a moment."}</p>
-          </Banner>
-        </Layout.Section>
-      </Layout>
-    </Page>
-  );
+  return <PageLoadError title="Model quality" path={PATH} failed="The model figures could not be loaded" detail="Something went wrong while reading the models. Try again in a moment." />;
 }

@@ -62,41 +62,30 @@ const emptyReport = (): SendReport => ({ tagCalls: 0, metafieldCalls: 0, bulkOpe
 type MetafieldsSetInput = MetafieldWrite & { ownerId: string };
 type MetafieldIdentifierInput = MetafieldDelete & { ownerId: string };
 
-/** Pack whole customers' metafield deletes into calls of ≤ 25 identifiers (indexes into `writes`). */
-function packDeletes(writes: readonly CustomerWrite[], indexes: readonly number[]): { writes: number[]; metafields: MetafieldIdentifierInput[] }[] {
-  const calls: { writes: number[]; metafields: MetafieldIdentifierInput[] }[] = [];
-  let current: (typeof calls)[number] | null = null;
-  for (const i of indexes) {
-    const write = writes[i];
-    if (!write.metafieldDeletes?.length) continue;
-    const inputs = write.metafieldDeletes.map((m) => ({ ownerId: gidOf("Customer", write.customerId), namespace: m.namespace, key: m.key }));
-    if (!current || current.metafields.length + inputs.length > MAX_METAFIELDS_PER_CALL) {
-      current = { writes: [], metafields: [] };
-      calls.push(current);
-    }
-    current.writes.push(i);
-    current.metafields.push(...inputs);
-  }
-  return calls;
-}
-
-/** Pack whole customers' metafields into calls of ≤ 25 (indexes into `writes`). */
-function packMetafields(writes: readonly CustomerWrite[], indexes: readonly number[]): { writes: number[]; metafields: MetafieldsSetInput[] }[] {
-  const calls: { writes: number[]; metafields: MetafieldsSetInput[] }[] = [];
+/**
+ * Pack whole customers' metafield inputs (those `pick` gives, with their owner) into calls of
+ * ≤ 25 (indexes into `writes`): a customer's metafields never straddle two calls.
+ */
+function packPerCustomer<T>(writes: readonly CustomerWrite[], indexes: readonly number[], pick: (w: CustomerWrite) => readonly T[]): { writes: number[]; metafields: (T & { ownerId: string })[] }[] {
+  const calls: { writes: number[]; metafields: (T & { ownerId: string })[] }[] = [];
   let current: (typeof calls)[number] | null = null;
   for (const index of indexes) {
     const write = writes[index];
-    if (!write.metafields.length) continue;
-    const inputs = write.metafields.map((m) => ({ ownerId: gidOf("Customer", write.customerId), namespace: m.namespace, key: m.key, type: m.type, value: m.value }));
-    if (!current || current.metafields.length + inputs.length > MAX_METAFIELDS_PER_CALL) {
+    const items = pick(write);
+    if (!items.length) continue;
+    const ownerId = gidOf("Customer", write.customerId);
+    if (!current || current.metafields.length + items.length > MAX_METAFIELDS_PER_CALL) {
       current = { writes: [], metafields: [] };
       calls.push(current);
     }
     current.writes.push(index);
-    current.metafields.push(...inputs);
+    for (const item of items) current.metafields.push({ ...item, ownerId });
   }
   return calls;
 }
+
+const packMetafields = (writes: readonly CustomerWrite[], indexes: readonly number[]) => packPerCustomer(writes, indexes, (w) => w.metafields);
+const packDeletes = (writes: readonly CustomerWrite[], indexes: readonly number[]) => packPerCustomer(writes, indexes, (w) => w.metafieldDeletes ?? []);
 
 /** Outcome bookkeeping: one AcceptedParts per write, a part set only when something was sent for it. */
 class Outcomes {
