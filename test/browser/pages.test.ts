@@ -151,8 +151,9 @@ describe("overview (/app)", () => {
     const segments = (await stack.db.query(`select segment, count(*)::int as n from "CustomerScore" where "shopId" = $1 group by segment order by 2 desc, 1`, [stack.shopId])).rows as { segment: SegmentKey; n: number }[];
     const chart = frame.locator('[aria-label="Loading the chart"]');
     await chart.waitFor({ state: "detached", timeout: 15_000 });
-    const svgText = await frame.locator("svg").evaluateAll((svgs) => svgs.map((s) => s.textContent ?? "").join(" "));
-    for (const s of segments.slice(0, 3)) expect(svgText).toContain(SEGMENT_NAMES[s.segment]);
+    // polaris-viz lays its labels out after a first measurement: wait for them rather than read once.
+    const svgText = () => frame.locator("svg").evaluateAll((svgs) => svgs.map((s) => s.textContent ?? "").join(" "));
+    for (const s of segments.slice(0, 3)) await expect.poll(svgText, { timeout: 10_000 }).toContain(SEGMENT_NAMES[s.segment]);
     const rows = await frame.locator("table").first().locator("tbody tr").evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll("th,td")].map((c) => (c.textContent ?? "").trim())));
     expect(rows.map((r) => [r[0], r[1]])).toEqual(segments.map((s) => [SEGMENT_NAMES[s.segment], count(s.n)]));
     expect(await frame.getByText(/^Churn probabilities come from .+AUC of 0\.\d{3}/).count()).toBe(1);
