@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, isRouteErrorResponse, useLoaderData, useNavigation, useRouteError } from "@remix-run/react";
-import { Banner, BlockStack, Card, DataTable, Layout, Page, SkeletonBodyText, Text } from "@shopify/polaris";
+import { Banner, BlockStack, Card, DataTable, Layout, Page, Text } from "@shopify/polaris";
 import { authenticate } from "../shopify.server";
 import { loadSegmentIndex, type GroupSize } from "../models/segment-customers.server";
 import { formatCount, formatDateTime, formatPercent } from "../domain/format";
@@ -12,8 +12,10 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 
 /** A table of groups, each name linking to its page. */
 function GroupTable({ groups, withDescription, loading }: { groups: GroupSize[]; withDescription: boolean; loading: boolean }) {
-  if (loading) return <SkeletonBodyText lines={6} />;
+  // While another page loads the table dims rather than turning into a skeleton: swapping it out
+  // and back moved the page (layout shift counted in CLS when the load outlasts 500 ms).
   return (
+    <div aria-busy={loading} style={{ opacity: loading ? 0.5 : 1, transition: "opacity 150ms" }}>
     <DataTable
       columnContentTypes={withDescription ? ["text", "text", "numeric", "numeric"] : ["text", "numeric", "numeric"]}
       headings={withDescription ? ["Name", "What it means", "Customers", "Share"] : ["Segment", "Customers", "Share"]}
@@ -24,6 +26,7 @@ function GroupTable({ groups, withDescription, loading }: { groups: GroupSize[];
         formatPercent(g.share, 1),
       ])}
     />
+    </div>
   );
 }
 
