@@ -6,18 +6,29 @@ import {
   SessionNotFoundError,
   shopifyApp,
 } from "@shopify/shopify-app-remix/server";
-import { prismaSessionStorage } from "./models/sessions.server";
+import { prismaSessionStorage, withOfflineTokenLock } from "./models/sessions.server";
+import { markReauthRequired, reauthRequiredOf, restoreShopAccess } from "./models/shop-access.server";
+import { RefreshingSessionStorage } from "./offline-tokens.server";
+import { RefreshRefusedError, refreshOfflineToken } from "./shopify/offline-token.server";
 import { env } from "./env.server";
 import { routeShopifyTraffic } from "./shopify/outbound.server";
 import { onShopInstalled } from "./models/shop-install.server";
 import { enqueue } from "./queue.server";
 import { CachedSessionStorage } from "./shopify/cached-session-storage.server";
-import { ShopifyAdminClient, ShopNotInstalledError, type GraphqlFunction } from "./shopify/admin-client.server";
+import { ShopifyAdminClient, ShopNotInstalledError, ShopReauthRequiredError, type GraphqlFunction } from "./shopify/admin-client.server";
 
 // Must run after the node adapter import above, which captures fetch.
 routeShopifyTraffic(env.SHOPIFY_SIMULATOR_URL);
 
 export const apiVersion = ApiVersion.January26;
+
+const storedSessions = prismaSessionStorage();
+const sessionStorage = new RefreshingSessionStorage(new CachedSessionStorage(storedSessions), storedSessions, {
+  refresh: (shop, refreshToken) => refreshOfflineToken({ shop, refreshToken, apiKey: env.SHOPIFY_API_KEY, apiSecret: env.SHOPIFY_API_SECRET }),
+  refusalOf: (error) => (error instanceof RefreshRefusedError ? error.reason : null),
+  withLock: withOfflineTokenLock,
+  onRefused: (shop, reason) => markReauthRequired(shop, reason),
+});
 
 const shopify = shopifyApp({
   apiKey: env.SHOPIFY_API_KEY,
@@ -26,13 +37,14 @@ const shopify = shopifyApp({
   scopes: env.SCOPES.split(","),
   appUrl: env.SHOPIFY_APP_URL,
   authPathPrefix: "/auth",
-  sessionStorage: new CachedSessionStorage(prismaSessionStorage()),
+  sessionStorage,
   distribution: AppDistribution.AppStore,
-  future: { unstable_newEmbeddedAuthStrategy: true },
+  future: { unstable_newEmbeddedAuthStrategy: true, expiringOfflineAccessTokens: true },
   logger: { level: env.NODE_ENV === "test" ? LogSeverity.Warning : LogSeverity.Info },
   hooks: {
     afterAuth: async ({ session }) => {
       await onShopInstalled({ shop: session.shop, scope: session.scope ?? "" });
+      await restoreShopAccess(session.shop);
       await enqueue("initial-sync", { shop: session.shop });
     },
   },
@@ -43,7 +55,7 @@ export const addDocumentResponseHeaders = shopify.addDocumentResponseHeaders;
 export const authenticate = shopify.authenticate;
 export const unauthenticated = shopify.unauthenticated;
 export const login = shopify.login;
-export const sessionStorage = shopify.sessionStorage;
+export { sessionStorage };
 
 /**
  * The gateway's client on the shop's offline session (background work), or
@@ -53,9 +65,13 @@ export const sessionStorage = shopify.sessionStorage;
 export async function adminClientFor(shop: string): Promise<ShopifyAdminClient> {
   try {
     const { admin } = await unauthenticated.admin(shop);
-    return new ShopifyAdminClient(shop, admin.graphql as GraphqlFunction);
+    return new ShopifyAdminClient(shop, admin.graphql as GraphqlFunction, { timeoutMs: env.SHOPIFY_REQUEST_TIMEOUT_MS });
   } catch (error) {
-    if (error instanceof SessionNotFoundError) throw new ShopNotInstalledError(`${shop} has no offline session (not installed)`);
+    if (error instanceof SessionNotFoundError) {
+      const reauth = await reauthRequiredOf(shop);
+      if (reauth) throw new ShopReauthRequiredError(`${shop}: Shopify refused the refresh token (${reauth.reason ?? "no reason given"}); waiting for the merchant to open the app`);
+      throw new ShopNotInstalledError(`${shop} has no offline session (not installed)`);
+    }
     throw error;
   }
 }

@@ -4,22 +4,26 @@
 // payload, a shop that is not installed) fails at once as UnrecoverableError
 // instead of being retried. Shuts down gracefully on SIGTERM/SIGINT: stops
 // taking jobs, lets running ones finish, closes Redis and PostgreSQL.
+import type { Server } from "node:http";
 import { DelayedError, UnrecoverableError, Worker, type Job } from "bullmq";
 import { ZodError } from "zod";
 import { env } from "../env.server";
 import { closeDatabase } from "../db-pool.server";
 import { routeShopifyTraffic } from "../shopify/outbound.server";
-import { ShopNotInstalledError } from "../shopify/admin-client.server";
+import { ShopNotInstalledError, ShopReauthRequiredError } from "../shopify/admin-client.server";
 import { UnknownShopError } from "../models/shops.server";
 import { startJobRun, finishJobRun } from "../models/job-runs.server";
 import { JOBS, QUEUES, closeQueues, createWorkerConnection, ensureSchedules, isJobName, parseJobData, type JobName, type QueueName } from "../queue.server";
 import { processors, type Processor } from "./processors.server";
+import { healthServerPort, startHealthServer } from "./health-server.server";
+import { logger, type Logger } from "../logger.server";
+import { jobDuration, jobFailures } from "../metrics.server";
 
 /** Errors that no retry can fix. */
 function unrecoverable(error: unknown): UnrecoverableError | null {
   if (error instanceof UnrecoverableError) return error;
   if (error instanceof ZodError) return new UnrecoverableError(`invalid payload: ${error.issues.map((i) => `${i.path.join(".")} ${i.message}`).join("; ")}`);
-  if (error instanceof ShopNotInstalledError || error instanceof UnknownShopError) return new UnrecoverableError(error.message);
+  if (error instanceof ShopNotInstalledError || error instanceof ShopReauthRequiredError || error instanceof UnknownShopError) return new UnrecoverableError(error.message);
   return null;
 }
 
@@ -45,10 +49,24 @@ async function run(job: Job, token?: string): Promise<unknown> {
   }
 }
 
+/** A job's log lines carry its queue, name, id and shop (never its payload). */
+function jobLogger(job: Job): Logger {
+  const shop = typeof job.data?.shop === "string" ? job.data.shop : undefined;
+  return logger.child({ queue: job.queueName, job: job.name, jobId: job.id, ...(shop ? { shop } : {}) });
+}
+
 async function dispatch(job: Job, token?: string): Promise<unknown> {
+  const startedAt = performance.now();
+  const seconds = () => (performance.now() - startedAt) / 1000;
   try {
-    return await run(job, token);
+    const result = await run(job, token);
+    jobDuration.observe({ job: job.name, outcome: "completed" }, seconds());
+    // Low-volume jobs (those with a JobRun) at info; per-event and per-customer jobs at debug.
+    const level = isJobName(job.name) && JOBS[job.name].recordRun ? "info" : "debug";
+    jobLogger(job)[level]({ durationMs: Math.round(seconds() * 1000), attempt: job.attemptsMade + 1 }, "job completed");
+    return result;
   } catch (error) {
+    jobDuration.observe({ job: job.name, outcome: error instanceof DelayedError ? "delayed" : "failed" }, seconds());
     throw unrecoverable(error) ?? error;
   }
 }
@@ -65,13 +83,17 @@ export function startWorkers(queueNames: QueueName[] = Object.values(QUEUES)): W
       lockDuration: env.WORKER_LOCK_MS,
       stalledInterval: env.WORKER_LOCK_MS,
     });
-    worker.on("error", (error) => console.error(`worker ${name}: ${error.message}`));
+    worker.on("error", (error) => logger.error({ queue: name }, `worker ${name}: ${error.message}`));
     worker.on("closed", () => connection.disconnect());
     worker.on("failed", (job, error) => {
       if (error instanceof DelayedError) return;
       const final = error instanceof UnrecoverableError || (job?.attemptsMade ?? 0) >= (job?.opts.attempts ?? 1);
+      jobFailures.inc({ job: job?.name ?? "unknown", final: String(final) });
       // Ids and messages only: payloads may name a shop, never a person.
-      console.warn(`job ${name}/${job?.name} ${job?.id} failed${final ? " for good" : ", will retry"}: ${error.message}`);
+      (job ? jobLogger(job) : logger.child({ queue: name })).warn(
+        { final, attempt: job?.attemptsMade, error: error.message },
+        `job ${name}/${job?.name} ${job?.id} failed${final ? " for good" : ", will retry"}: ${error.message}`,
+      );
     });
     return worker;
   });
@@ -92,25 +114,50 @@ const SCHEDULE_REFRESH_MS = 60_000;
 
 if (isMain()) {
   const workers = startWorkers();
-  const refresh = () => ensureSchedules().catch((error) => console.error(`could not ensure schedules: ${error}`));
+  const refresh = () => ensureSchedules().catch((error) => logger.error(`could not ensure schedules: ${error}`));
   void refresh();
   const refreshTimer = setInterval(refresh, SCHEDULE_REFRESH_MS);
-  console.log(`worker ${process.pid} started: queues ${Object.values(QUEUES).join(", ")}`);
-  process.on("unhandledRejection", (reason) => console.error("unhandled rejection in worker", reason));
+  logger.info({ queues: Object.values(QUEUES) }, `worker ${process.pid} started: queues ${Object.values(QUEUES).join(", ")}`);
+  process.on("unhandledRejection", (reason) => logger.error({ err: reason }, `unhandled rejection in worker: ${reason}`));
   let stopping = false;
+  const health = env.WORKER_HEALTH_PORT > 0 ? serveHealth(() => (stopping ? "shutting down" : workers.every((w) => w.isRunning()) ? null : "workers not running")) : undefined;
   const shutdown = (signal: string) => {
     if (stopping) return;
-    stopping = true;
+    stopping = true; // /readyz answers 503 from here on
     clearInterval(refreshTimer);
-    console.log(`worker ${process.pid} received ${signal}, finishing running jobs`);
-    stopWorkers(workers).then(
-      () => process.exit(0),
-      (error) => {
-        console.error("worker shutdown failed", error);
-        process.exit(1);
-      },
-    );
+    logger.info({ signal }, `worker ${process.pid} received ${signal}, finishing running jobs`);
+    stopWorkers(workers)
+      .then(() => health?.then(closeServer))
+      .then(
+        () => process.exit(0),
+        (error) => {
+          logger.error({ err: error }, `worker shutdown failed: ${error}`);
+          process.exit(1);
+        },
+      );
   };
   process.on("SIGTERM", () => shutdown("SIGTERM"));
   process.on("SIGINT", () => shutdown("SIGINT"));
+}
+
+function serveHealth(workersNotReady: () => string | null): Promise<Server> {
+  const { WORKER_HEALTH_HOST: host, WORKER_HEALTH_PORT: port } = env;
+  return startHealthServer({ port, host, workersNotReady }).then(
+    (server) => {
+      logger.info({ port: healthServerPort(server) }, `worker health server listening on ${host}:${healthServerPort(server)}`);
+      return server;
+    },
+    (error: Error) => {
+      // A probe port that cannot be bound is a deployment error: say so and stop.
+      logger.fatal(`worker health server could not listen on ${host}:${port}: ${error.message}`);
+      process.exit(1);
+    },
+  );
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
 }

@@ -6,6 +6,7 @@ import type { Session } from "@shopify/shopify-api";
 import type { SessionStorage } from "@shopify/shopify-app-session-storage";
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
 import { prisma } from "../db.server";
+import { pool } from "../db-pool.server";
 import { env } from "../env.server";
 import { TokenCipher, parseTokenKeys } from "../token-cipher.server";
 
@@ -76,4 +77,21 @@ export async function reencryptSessionTokens(c: TokenCipher = tokenCipher()): Pr
     reencrypted++;
   }
   return { sessions: rows.length, reencrypted };
+}
+
+/**
+ * Runs `f` holding the shop's offline-token lock: a transaction-scoped PostgreSQL advisory
+ * lock, so one process at a time refreshes the shop's token (every process shares the
+ * database). A process that dies mid-refresh loses its connection and with it the lock.
+ */
+export async function withOfflineTokenLock<T>(shop: string, f: () => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query("begin");
+    await client.query("select pg_advisory_xact_lock(hashtextextended($1, 0))", [`offline-token:${shop}`]);
+    return await f();
+  } finally {
+    await client.query("commit").catch(() => undefined);
+    client.release();
+  }
 }

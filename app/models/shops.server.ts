@@ -83,7 +83,8 @@ export async function saveExportState(shopId: string, kind: ExportKind, exportSt
 
 export async function installedShopDomains(): Promise<string[]> {
   const shops = await prisma.shop.findMany({
-    where: { uninstalledAt: null, syncStatus: "completed" },
+    // A shop whose refresh token Shopify refused waits for the merchant (shop-access.server.ts).
+    where: { uninstalledAt: null, syncStatus: "completed", reauthRequiredAt: null },
     select: { domain: true },
   });
   return shops.map((s) => s.domain);

@@ -1,13 +1,15 @@
 // The one gateway to the Admin GraphQL API for background work. It paces
 // itself from `throttleStatus` and retries THROTTLED responses after the wait
 // the bucket needs, so a job never fails because Shopify throttled it.
-import { GraphqlQueryError } from "@shopify/shopify-api";
+import { GraphqlQueryError, HttpRequestError, HttpRetriableError } from "@shopify/shopify-api";
 import type { AdminDocument, AdminResult, AdminVariables } from "./admin-operations";
 import { requestedCostOf, throttleStatusOf, waitBeforeRequestMs, type ThrottleStatus } from "./throttle-pacing";
 import { sleep } from "./wait";
+import { adminApiMetrics } from "../metrics.server";
 
 const MAX_THROTTLE_RETRIES = 50;
 const MAX_TRANSIENT_RETRIES = 4;
+const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 
 export class ShopifyUserError extends Error {
   constructor(
@@ -20,6 +22,11 @@ export class ShopifyUserError extends Error {
 
 export class ShopNotInstalledError extends Error {
   name = "ShopNotInstalledError";
+}
+
+/** Shopify refused the shop's refresh token: nothing works until the merchant opens the app. */
+export class ShopReauthRequiredError extends Error {
+  name = "ShopReauthRequiredError";
 }
 
 interface GraphqlBody {
@@ -59,10 +66,16 @@ export class ShopifyAdminClient {
   private lastCost = 10;
   readonly stats: AdminRequestStats = { requests: 0, throttledResponses: 0, waitedMs: 0, costCharged: 0 };
 
+  private readonly timeoutMs: number;
+
   constructor(
     readonly shop: string,
     private readonly graphql: GraphqlFunction,
-  ) {}
+    /** timeoutMs: a request without an answer by then is abandoned and retried (a hung connection never blocks a job). */
+    options: { timeoutMs?: number } = {},
+  ) {
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  }
 
   /** Last throttle status Shopify reported (for pacing and benchmarks). */
   get throttleStatus(): ThrottleStatus | undefined {
@@ -91,12 +104,14 @@ export class ShopifyAdminClient {
       const wait = waitBeforeRequestMs(this.status, cost, Date.now() - this.statusAt);
       if (wait > 0) {
         this.stats.waitedMs += wait;
+        adminApiMetrics.waited(wait);
         await sleep(wait);
       }
       this.stats.requests++;
+      adminApiMetrics.request();
       let body: GraphqlBody;
       try {
-        body = (await (await this.graphql(query, { variables })).json()) as GraphqlBody;
+        body = (await (await this.graphql(query, { variables, signal: AbortSignal.timeout(this.timeoutMs) })).json()) as GraphqlBody;
       } catch (error) {
         if (error instanceof GraphqlQueryError) {
           body = error.body as GraphqlBody;
@@ -112,6 +127,7 @@ export class ShopifyAdminClient {
       const errors = graphQLErrorsOf(body);
       if (errors.some((e) => e.extensions?.code === "THROTTLED")) {
         this.stats.throttledResponses++;
+        adminApiMetrics.throttled();
         if (++throttled > MAX_THROTTLE_RETRIES) throw new Error(`${this.shop}: still THROTTLED after ${throttled} retries`);
         if (!this.status) await sleep(1000);
         continue;
@@ -133,10 +149,16 @@ export class ShopifyAdminClient {
   }
 }
 
+/**
+ * Worth another try: any 5xx or 429 (the library's HttpRetriableError), and no
+ * answer at all (HttpRequestError: connection reset or refused, or our own
+ * timeout). Anything else (401, 403, 404, a GraphQL error) is not.
+ */
 function isTransient(error: unknown): boolean {
+  if (error instanceof HttpRetriableError || error instanceof HttpRequestError) return true;
   const message = error instanceof Error ? error.message : String(error);
-  return /ECONNRESET|ETIMEDOUT|socket hang up|fetch failed|50[234]/.test(message);
+  return /ECONNRESET|ETIMEDOUT|socket hang up|fetch failed|aborted due to timeout|50[0234]/.test(message);
 }
 
 /** The library's admin GraphQL function (from an admin context on the shop's session). */
-export type GraphqlFunction = (query: string, options: { variables?: Record<string, unknown> }) => Promise<Response>;
+export type GraphqlFunction = (query: string, options: { variables?: Record<string, unknown>; signal?: AbortSignal }) => Promise<Response>;

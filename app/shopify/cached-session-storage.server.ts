@@ -27,6 +27,11 @@ export class CachedSessionStorage implements SessionStorage {
     return session;
   }
 
+  /** Drops the cached copy: the next load reads the store. */
+  forget(id: string): void {
+    this.cache.delete(id);
+  }
+
   async deleteSession(id: string): Promise<boolean> {
     this.cache.delete(id);
     return this.inner.deleteSession(id);

@@ -55,8 +55,40 @@ export function checkAccessToken(state: ServerState, shop: string, header: strin
   return t;
 }
 
-export function revokeShopTokens(state: ServerState, shop: string) {
-  for (const [k, t] of state.tokens) if (t.shop === shop) state.tokens.delete(k);
+export function revokeShopTokens(state: ServerState, shop: string, opts: { refreshOnly?: boolean } = {}) {
+  if (!opts.refreshOnly) for (const [k, t] of state.tokens) if (t.shop === shop) state.tokens.delete(k);
+  for (const [k, t] of state.refreshTokens) if (t.shop === shop) state.refreshTokens.delete(k);
+}
+
+export function ageShopTokens(state: ServerState, shop: string, seconds: number) {
+  const ms = seconds * 1000;
+  for (const t of state.tokens.values()) if (t.shop === shop && t.expiresAt !== undefined) t.expiresAt -= ms;
+  for (const t of state.refreshTokens.values()) {
+    if (t.shop !== shop) continue;
+    t.expiresAt -= ms;
+    if (t.firstUsedAt !== undefined) t.firstUsedAt -= ms;
+  }
+}
+
+const rejectedRefreshes = new WeakMap<ServerState, Map<string, number>>();
+
+export function refreshTokenUses(state: ServerState, shop: string): { uses: number[]; rejected: number } {
+  const uses = [...state.refreshTokens.values()].filter((t) => t.shop === shop && t.uses > 0).map((t) => t.uses);
+  return { uses, rejected: rejectedRefreshes.get(state)?.get(shop) ?? 0 };
+}
+
+const REFRESH_TOKEN_TTL_SEC = 7_776_000; // 90 days
+const USED_REFRESH_TOKEN_GRACE_MS = 30 * 86_400_000;
+
+/** Why a refresh grant is refused, or null when the token may be used (Shopify's rules, 2026-08). */
+function refreshRefusal(state: ServerState, shop: string, token: string): string | null {
+  const rt = state.refreshTokens.get(token);
+  if (!rt || rt.shop !== shop) return "Refresh token is invalid";
+  const now = state.ctx.now().getTime();
+  if (rt.retired) return "Refresh token was already used and its replacement has been used";
+  if (now > rt.expiresAt) return "Refresh token has expired";
+  if (rt.firstUsedAt !== undefined && now > rt.firstUsedAt + USED_REFRESH_TOKEN_GRACE_MS) return "Refresh token was already used";
+  return null;
 }
 
 function json(res: ServerResponse, status: number, body: unknown) {
@@ -98,14 +130,14 @@ export async function handleAccessTokenRequest(state: ServerState & { codes?: Ma
   if (p.client_id !== apiKey || p.client_secret !== apiSecret) {
     return json(res, 400, { error: "invalid_client", error_description: "Client credentials are invalid" });
   }
-  const expiring = p.expiring === "1";
-  const offlineBody = () => {
-    const t = issueAccessToken(state, shop, expiring ? { expiresInSec: 3600 } : {});
+  const ttl = state.options.expiringTokenTtlSec;
+  const offlineBody = (expiring = p.expiring === "1", replaces?: string) => {
+    const t = issueAccessToken(state, shop, expiring ? { expiresInSec: ttl } : {});
     const body: Record<string, unknown> = { access_token: t.token, scope: t.scope };
     if (expiring) {
       const rt = `shprt_${randomBytes(16).toString("hex")}`;
-      state.refreshTokens.set(rt, { shop });
-      Object.assign(body, { expires_in: 3600, refresh_token: rt, refresh_token_expires_in: 7_776_000 });
+      state.refreshTokens.set(rt, { shop, expiresAt: state.ctx.now().getTime() + REFRESH_TOKEN_TTL_SEC * 1000, replaces, retired: false, uses: 0 });
+      Object.assign(body, { expires_in: ttl, refresh_token: rt, refresh_token_expires_in: REFRESH_TOKEN_TTL_SEC });
     }
     return body;
   };
@@ -147,10 +179,20 @@ export async function handleAccessTokenRequest(state: ServerState & { codes?: Ma
     return json(res, 400, { error: "invalid_request", error_description: "requested_token_type is invalid" });
   }
   if (p.grant_type === "refresh_token") {
-    const rt = state.refreshTokens.get(p.refresh_token ?? "");
-    if (!rt || rt.shop !== shop) return json(res, 400, { error: "invalid_grant", error_description: "Refresh token is invalid" });
-    state.refreshTokens.delete(p.refresh_token);
-    return json(res, 200, offlineBody());
+    const token = p.refresh_token ?? "";
+    const refusal = refreshRefusal(state, shop, token);
+    if (refusal) {
+      const rejected = rejectedRefreshes.get(state) ?? new Map<string, number>();
+      rejectedRefreshes.set(state, rejected.set(shop, (rejected.get(shop) ?? 0) + 1));
+      return json(res, 400, { error: "invalid_grant", error_description: refusal });
+    }
+    const rt = state.refreshTokens.get(token)!;
+    rt.uses++;
+    rt.firstUsedAt ??= state.ctx.now().getTime();
+    // Using a replacement retires the token it replaced.
+    const previous = rt.replaces ? state.refreshTokens.get(rt.replaces) : undefined;
+    if (previous) previous.retired = true;
+    return json(res, 200, offlineBody(true, token));
   }
   if (p.grant_type === "client_credentials") return json(res, 200, { ...offlineBody(), expires_in: 86_399 });
   // Authorization-code grant.

@@ -22,6 +22,23 @@ export interface FlowTriggerRecord {
   receivedAt: string;
 }
 
+/**
+ * One Admin API write to one customer (tagsAdd, tagsRemove, metafieldsSet, metafieldsDelete,
+ * per call or inside a bulk mutation): what it asked for, and which of those items were
+ * already in place (a tag already present or absent, a metafield already holding the value).
+ * The fault suite counts redundant items as duplicated effects.
+ */
+export interface CustomerWriteRecord {
+  shop: string;
+  customerId: number;
+  kind: "tagsAdd" | "tagsRemove" | "metafieldsSet" | "metafieldsDelete";
+  /** Tags, or metafields as "namespace.key". */
+  items: string[];
+  /** The items of `items` that changed nothing. */
+  redundant: string[];
+  at: string;
+}
+
 export type BulkErrorCode = "ACCESS_DENIED" | "INTERNAL_SERVER_ERROR" | "TIMEOUT";
 
 /** Server-side helpers the control endpoints (and tests) may call. Set by startSimulator. */
@@ -38,8 +55,16 @@ export interface SimulatorHooks {
   completeBulkOperations(shopDomain?: string): Promise<void>;
   /** Override the leaky bucket of a shop ("*" = every shop); resets its current bucket. */
   setRateLimit(shopDomain: string, o: { restoreRate?: number; maximumAvailable?: number }): void;
+  /** The shop's customer segments (name and query), by id. */
+  listSegments(shopDomain: string): { id: number; name: string; query: string }[];
   /** Invalidate every access token of a shop (e.g. on uninstall). */
   revokeTokens(shopDomain: string): void;
+  /** Invalidate the shop's refresh tokens only (access tokens live until they expire). */
+  revokeRefreshTokens(shopDomain: string): void;
+  /** Let time pass for the shop's tokens alone: every expiry moves `seconds` closer. */
+  ageTokens(shopDomain: string, seconds: number): void;
+  /** Refresh grants per refresh token of the shop (1 each when no token was spent twice) and the rejected ones. */
+  refreshTokenUses(shopDomain: string): { uses: number[]; rejected: number };
   /** Where to open the embedded app for a shop: {baseUrl}/store/{shop}/admin/apps/{apiKey}{path}. */
   adminUrl(shopDomain: string, path?: string): string;
 }
@@ -50,6 +75,8 @@ export interface SimulatorContext {
   /** Emit a webhook for a shop (the events helper's emitter implements it; default no-op until set). */
   emitWebhook(shopDomain: string, topic: string, payload: unknown): void;
   flowTriggers: FlowTriggerRecord[];
+  /** Every accepted customer write, in order (GET /_sim/customer-writes). */
+  customerWrites: CustomerWriteRecord[];
   /** Which shops have an enabled workflow using the app's trigger (from the lifecycle callback simulation). */
   flowEnabledShops: Set<string>;
   now(): Date;
@@ -68,6 +95,7 @@ export function createContext(
     shops: new Map(),
     emitWebhook: () => {},
     flowTriggers: [],
+    customerWrites: [],
     flowEnabledShops: new Set(),
     now: opts.now ?? (() => new Date()),
     nextId: () => ++id,

@@ -12,10 +12,11 @@ import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { adminPage, appBridgeScript } from "./admin-page";
-import { checkAccessToken, handleAccessTokenRequest, issueAccessToken, issueAuthorizationCode, revokeShopTokens, signQuery, signSessionToken } from "./auth";
+import { ageShopTokens, checkAccessToken, handleAccessTokenRequest, issueAccessToken, issueAuthorizationCode, refreshTokenUses, revokeShopTokens, signQuery, signSessionToken } from "./auth";
 import * as bulk from "./bulk";
 import { createContext, type SimulatorContext } from "./context";
 import { handleControl } from "./control";
+import { faultsOf } from "./faults";
 import { executeUnthrottled, runAdminGraphql } from "./graphql/execute";
 import { createRouter, pathSegments, type Route } from "./router";
 import { extrasOf, type ServerOptions, type ServerState } from "./state";
@@ -58,6 +59,7 @@ export const DEFAULT_OPTIONS: ServerOptions = {
   segmentMetafieldsNeedDefinition: true,
   defaultUserId: 1,
   recentOrderDays: 60,
+  expiringTokenTtlSec: 3600,
 };
 
 function send(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}) {
@@ -95,6 +97,7 @@ const shopDomainOf = (call: HttpCall) => decodeURIComponent(call.params.shop).to
 /** Every endpoint of the server; see the URL layout at the top of this file. */
 function serverRoutes(state: ServerState): Route<HttpHandler>[] {
   const ctx = state.ctx;
+  const faults = faultsOf(state);
   const appBridge: HttpHandler = ({ res }) =>
     send(res, 200, appBridgeScript(ctx.config.baseUrl), { "content-type": "application/javascript; charset=utf-8", ...CORS });
   const health: HttpHandler = ({ res }) => sendJson(res, 200, { ok: true, shops: [...ctx.shops.keys()] });
@@ -115,8 +118,17 @@ function serverRoutes(state: ServerState): Route<HttpHandler>[] {
     } catch {
       return sendJson(res, 400, { errors: { query: "Required parameter missing or invalid" } });
     }
-    const result = await runAdminGraphql(state, shop, ctx.config.apiKey, body ?? {});
-    return sendJson(res, 200, result, { "x-shopify-api-version": version, "x-request-id": crypto.randomUUID() });
+    const query = typeof body?.query === "string" ? body.query : "";
+    const serve = async () => {
+      // A throttle storm (faults.ts): the shop's bucket is found empty.
+      if (faults.storming(shopDomain, query)) faults.drain(state.throttle.bucket(ctx.config.apiKey, shop.domain, shop.plan));
+      const result = await runAdminGraphql(state, shop, ctx.config.apiKey, body ?? {});
+      const headers = { "content-type": "application/json; charset=utf-8", "x-shopify-api-version": version, "x-request-id": crypto.randomUUID() };
+      return { status: 200, body: JSON.stringify(result), headers };
+    };
+    if (await faults.intercept(shopDomain, "graphql", query, res, serve)) return;
+    const answer = await serve();
+    return send(res, answer.status, answer.body, answer.headers);
   };
 
   const accessToken: HttpHandler = (call) => {
@@ -164,7 +176,11 @@ function serverRoutes(state: ServerState): Route<HttpHandler>[] {
     ["*", "/_sim/*rest", ({ req, res }) => handleControl(req, res, ctx)],
     ["*", "/cdn/app-bridge.js", appBridge],
     ["*", "/shopifycloud/app-bridge.js", appBridge],
-    ["GET", "/bulk/:token.jsonl", ({ res, params }) => bulk.handleBulkFile(state, params.token, res)],
+    ["GET", "/bulk/:token.jsonl", async ({ res, params }) => {
+      const shopOfFile = state.files.get(params.token)?.shop;
+      if (shopOfFile && (await faults.intercept(shopOfFile, "bulk-file", "bulk-file", res, () => Promise.reject(new Error("no late bulk files")), () => bulk.expireUrls(state, shopOfFile)))) return;
+      return bulk.handleBulkFile(state, params.token, res);
+    }],
     ["*", "/staged-uploads/:token", ({ req, res, params }) => bulk.handleStagedUpload(state, params.token, req, res)],
     ["*", "/", health],
     ["*", "/health", health],
@@ -212,6 +228,10 @@ export async function startSimulator(opts: StartOptions = {}): Promise<RunningSi
       state.throttle.reset(shop === "*" ? undefined : shop);
     },
     revokeTokens: (shop) => revokeShopTokens(state, shop),
+    revokeRefreshTokens: (shop) => revokeShopTokens(state, shop, { refreshOnly: true }),
+    ageTokens: (shop, seconds) => ageShopTokens(state, shop, seconds),
+    refreshTokenUses: (shop) => refreshTokenUses(state, shop),
+    listSegments: (shop) => [...extrasOf(state, shop).segments.values()].map(({ id, name, query }) => ({ id, name, query })),
     adminUrl: (shop, path = "") => `${ctx.config.baseUrl}/store/${shop}/admin/apps/${ctx.config.apiKey}${path}`,
   };
 
@@ -248,6 +268,7 @@ export async function startSimulator(opts: StartOptions = {}): Promise<RunningSi
     close: () =>
       new Promise<void>((ok) => {
         for (const ex of state.extras.values()) for (const op of ex.bulkOps) if (op.timer) clearTimeout(op.timer);
+        faultsOf(state).close();
         server.closeAllConnections?.();
         server.close(() => ok());
       }),

@@ -74,6 +74,22 @@ export interface AccessToken {
   userId?: number;
 }
 
+/**
+ * An expiring offline token's refresh token. Shopify rotates it on every use
+ * and, since 2026-08, keeps a used one valid until its replacement is used
+ * (at most 30 days after its first use, never past its 90-day lifetime).
+ */
+export interface RefreshToken {
+  shop: string;
+  expiresAt: number; // epoch ms
+  /** The refresh token this one replaced: retired when this one is first used. */
+  replaces?: string;
+  firstUsedAt?: number;
+  retired: boolean;
+  /** Refresh grants made with this token (a well-behaved app makes one). */
+  uses: number;
+}
+
 export interface ServerOptions {
   /** Result URL lifetime in ms (Shopify: 7 days). */
   bulkUrlTtlMs: number;
@@ -94,6 +110,8 @@ export interface ServerOptions {
   defaultUserId: number;
   /** Days of orders visible without read_all_orders. */
   recentOrderDays: number;
+  /** Lifetime of an expiring offline access token in seconds (Shopify: 3600). */
+  expiringTokenTtlSec: number;
 }
 
 export interface ServerState {
@@ -101,7 +119,7 @@ export interface ServerState {
   options: ServerOptions;
   throttle: Throttle;
   tokens: Map<string, AccessToken>;
-  refreshTokens: Map<string, { shop: string }>;
+  refreshTokens: Map<string, RefreshToken>;
   extras: Map<string, ShopExtras>;
   files: Map<string, StoredFile>;
   stagedUploads: Map<string, { shop: string; key: string; data?: string }>;
