@@ -12,7 +12,9 @@
 //   POST /_sim/shops/{domain}/orders/{id}/cancel|refund|update
 //   GET  /_sim/shops/{domain}/orders/{id}              order (model form)
 //   POST /_sim/shops/{domain}/customers                create a customer
+//   GET  /_sim/shops/{domain}/customers                every customer's tags and metafields (fault suite)
 //   GET  /_sim/shops/{domain}/customers/{id}           tags, metafields (write-back checks)
+//   GET  /_sim/shops/{domain}/segments                 the shop's customer segments (name, query)
 //   POST /_sim/shops/{domain}/customers/{id}/update|delete
 //   POST /_sim/shops/{domain}/uninstall | /reinstall
 //   POST /_sim/shops/{domain}/compliance/{topic}       customers/data_request | customers/redact | shop/redact
@@ -25,6 +27,7 @@
 //   POST /_sim/webhooks/clear                          forget the log
 //   POST /_sim/webhooks/emit                           {shop, topic, payload} raw emission
 //   GET  /_sim/flow-triggers[?shop=]
+//   GET  /_sim/customer-writes[?shop=]                 every customer write (tags, metafields) and what of it was redundant
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { z } from "zod";
 import type { SimulatorContext } from "./context";
@@ -107,9 +110,11 @@ const createShopSchema = z
       .strict()
       .optional(),
     cdnow: z.union([z.boolean(), z.object({ asOf: time.optional(), path: z.string().optional() }).strict()]).optional(),
+    /** A copy of an existing shop's customers and orders (same ids) under the new domain: a twin for a clean run. */
+    cloneOf: z.string().regex(domainRe).optional(),
   })
   .strict()
-  .refine((v) => !(v.generate && v.cdnow), "give either generate or cdnow, not both");
+  .refine((v) => [v.generate, v.cdnow, v.cloneOf].filter(Boolean).length <= 1, "give at most one of generate, cdnow and cloneOf");
 
 const placeOrderSchema = z
   .object({
@@ -335,6 +340,13 @@ function createShop({ ctx, res, body }: ControlCall) {
       grantedScopes: b.grantedScopes,
       asOf: b.generate.asOf ?? ctx.now(),
     }).shop;
+  } else if (b.cloneOf) {
+    const source = getShop(ctx, b.cloneOf);
+    shop = {
+      ...emptyShop({ domain: b.domain, name: b.name, currency: source.currency, plan: source.plan, grantedScopes: source.grantedScopes }),
+      customers: structuredClone(source.customers),
+      orders: structuredClone(source.orders),
+    };
   } else if (b.cdnow) {
     const c = typeof b.cdnow === "object" ? b.cdnow : {};
     shop = importCdnow({
@@ -465,6 +477,9 @@ const getCustomer: ShopHandler = ({ res, params }, shop) => {
   });
 };
 
+const listCustomers: ShopHandler = ({ res }, shop) =>
+  send(res, 200, [...shop.customers.values()].map((c) => ({ id: c.id, deleted: !!c.deleted, tags: c.tags, metafields: c.metafields })));
+
 const updateCustomerRoute: ShopHandler = ({ ctx, res, body, params }, shop) => {
   const id = idParam(params.id, "customer");
   const b = parse(customerUpdateSchema, body);
@@ -577,7 +592,9 @@ const ROUTES: Route<ControlHandler>[] = [
   ["POST", "_sim/shops/:domain/orders/:id/refund", forShop(refundOrderRoute)],
   ["POST", "_sim/shops/:domain/orders/:id/update", forShop(updateOrderRoute)],
   ["POST", "_sim/shops/:domain/customers", forShop(createCustomerRoute)],
+  ["GET", "_sim/shops/:domain/customers", forShop(listCustomers)],
   ["GET", "_sim/shops/:domain/customers/:id", forShop(getCustomer)],
+  ["GET", "_sim/shops/:domain/segments", forShop(({ ctx, res }, shop) => send(res, 200, ctx.hooks?.listSegments(shop.domain) ?? []))],
   ["POST", "_sim/shops/:domain/customers/:id/update", forShop(updateCustomerRoute)],
   ["POST", "_sim/shops/:domain/customers/:id/delete", forShop(deleteCustomerRoute)],
   ["POST", "_sim/shops/:domain/uninstall", forShop(uninstallRoute)],
@@ -611,6 +628,10 @@ const ROUTES: Route<ControlHandler>[] = [
   ["GET", "_sim/flow-triggers", ({ ctx, res, query }) => {
     const shop = query.get("shop");
     return send(res, 200, shop ? ctx.flowTriggers.filter((t) => t.shop === shop) : ctx.flowTriggers);
+  }],
+  ["GET", "_sim/customer-writes", ({ ctx, res, query }) => {
+    const shop = query.get("shop");
+    return send(res, 200, shop ? ctx.customerWrites.filter((w) => w.shop === shop) : ctx.customerWrites);
   }],
 ];
 

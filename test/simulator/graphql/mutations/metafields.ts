@@ -16,6 +16,19 @@ export interface MfInput {
   compareDigest?: string | null;
 }
 
+/** Metafield writes in the simulator's customer write log: one record per customer and call. */
+function logWrites(env: Env, kind: "metafieldsSet" | "metafieldsDelete", writes: { customerId: number; item: string; redundant: boolean }[]) {
+  const at = env.state.ctx.now().toISOString();
+  const byCustomer = new Map<number, { items: string[]; redundant: string[] }>();
+  for (const w of writes) {
+    let r = byCustomer.get(w.customerId);
+    if (!r) byCustomer.set(w.customerId, (r = { items: [], redundant: [] }));
+    r.items.push(w.item);
+    if (w.redundant) r.redundant.push(w.item);
+  }
+  for (const [customerId, r] of byCustomer) env.state.ctx.customerWrites.push({ shop: env.shop.domain, customerId, kind, ...r, at });
+}
+
 export function metafieldsSet(env: Env, args: { metafields: MfInput[] }) {
   const errs: { field: string[]; message: string; code: string; elementIndex: number | null }[] = [];
   if (args.metafields.length > 25) {
@@ -68,6 +81,14 @@ export function metafieldsSet(env: Env, args: { metafields: MfInput[] }) {
   });
   if (errs.length) return { metafields: null, userErrors: errs };
   const now = env.state.ctx.now().toISOString();
+  logWrites(
+    env,
+    "metafieldsSet",
+    plan.map((p) => {
+      const mf = p.c.metafields.find((x) => x.namespace === p.ns && x.key === p.key);
+      return { customerId: p.c.id, item: `${p.ns}.${p.key}`, redundant: mf !== undefined && mf.value === p.value && mf.type === p.type };
+    }),
+  );
   const out = plan.map((p) => {
     let mf = p.c.metafields.find((x) => x.namespace === p.ns && x.key === p.key);
     if (mf) {
@@ -97,14 +118,17 @@ export function metafieldsDelete(env: Env, args: { metafields: MfIdentifierInput
   if (args.metafields.length === 0) {
     return { deletedMetafields: null, userErrors: [{ field: ["metafields"], message: "At least one metafield identifier must be specified." }] };
   }
+  const logged: { customerId: number; item: string; redundant: boolean }[] = [];
   const deleted = args.metafields.map((m) => {
     const cid = parseGid(m.ownerId, "Customer");
     const c = cid == null ? undefined : env.shop.customers.get(cid);
     if (!c || c.deleted) return null;
     const at = c.metafields.findIndex((x) => x.namespace === m.namespace && x.key === m.key);
+    logged.push({ customerId: c.id, item: `${m.namespace}.${m.key}`, redundant: at < 0 });
     if (at < 0) return null;
     c.metafields = c.metafields.filter((_, i) => i !== at); // may be a shared frozen array
     return { ownerId: m.ownerId, namespace: m.namespace, key: m.key };
   });
+  logWrites(env, "metafieldsDelete", logged);
   return { deletedMetafields: deleted, userErrors: [] };
 }

@@ -44,6 +44,15 @@ export function tagsMutation(env: Env, args: { id: string; tags: string[] }, add
     c.tags = c.tags.filter((t) => !rm.has(t.toLowerCase()));
   }
   c.tags.sort((a, b) => a.localeCompare(b));
+  const unique = [...new Map(tags.map((t) => [t.toLowerCase(), t])).values()];
+  env.state.ctx.customerWrites.push({
+    shop: env.shop.domain,
+    customerId: c.id,
+    kind: add ? "tagsAdd" : "tagsRemove",
+    items: unique,
+    redundant: unique.filter((t) => had.has(t.toLowerCase()) === add),
+    at: env.state.ctx.now().toISOString(),
+  });
   if (c.tags.join("\u0000") !== before) {
     c.updatedAt = env.state.ctx.now().toISOString();
     const has = new Set(c.tags.map((t) => t.toLowerCase()));
