@@ -126,6 +126,11 @@ export type CountPrecision =
   | 'AT_LEAST'
   | 'EXACT';
 
+export type CountryCode =
+  | 'CA'
+  | 'GB'
+  | 'US';
+
 export type CurrencyCode =
   | 'AED'
   | 'AFN'
@@ -295,14 +300,21 @@ export type Customer = Node & {
   __typename?: 'Customer';
   amountSpent: MoneyV2;
   createdAt: Scalars['DateTime']['output'];
+  defaultAddress?: Maybe<MailingAddress>;
+  defaultEmailAddress?: Maybe<CustomerEmailAddress>;
+  defaultPhoneNumber?: Maybe<CustomerPhoneNumber>;
   displayName: Scalars['String']['output'];
+  email?: Maybe<Scalars['String']['output']>;
+  firstName?: Maybe<Scalars['String']['output']>;
   id: Scalars['ID']['output'];
+  lastName?: Maybe<Scalars['String']['output']>;
   lastOrder?: Maybe<Order>;
   legacyResourceId: Scalars['UnsignedInt64']['output'];
   metafield?: Maybe<Metafield>;
   metafields: MetafieldConnection;
   numberOfOrders: Scalars['UnsignedInt64']['output'];
   orders: OrderConnection;
+  phone?: Maybe<Scalars['String']['output']>;
   state: CustomerState;
   statistics: CustomerStatistics;
   tags: Array<Scalars['String']['output']>;
@@ -348,6 +360,16 @@ export type CustomerEdge = {
   __typename?: 'CustomerEdge';
   cursor: Scalars['String']['output'];
   node: Customer;
+};
+
+export type CustomerEmailAddress = {
+  __typename?: 'CustomerEmailAddress';
+  emailAddress?: Maybe<Scalars['String']['output']>;
+};
+
+export type CustomerPhoneNumber = {
+  __typename?: 'CustomerPhoneNumber';
+  phoneNumber: Scalars['String']['output'];
 };
 
 export type CustomerPredictedSpendTier =
@@ -443,6 +465,24 @@ export type LineItemEdge = {
   __typename?: 'LineItemEdge';
   cursor: Scalars['String']['output'];
   node: LineItem;
+};
+
+export type MailingAddress = Node & {
+  __typename?: 'MailingAddress';
+  address1?: Maybe<Scalars['String']['output']>;
+  address2?: Maybe<Scalars['String']['output']>;
+  city?: Maybe<Scalars['String']['output']>;
+  company?: Maybe<Scalars['String']['output']>;
+  country?: Maybe<Scalars['String']['output']>;
+  countryCodeV2?: Maybe<CountryCode>;
+  firstName?: Maybe<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  lastName?: Maybe<Scalars['String']['output']>;
+  name?: Maybe<Scalars['String']['output']>;
+  phone?: Maybe<Scalars['String']['output']>;
+  province?: Maybe<Scalars['String']['output']>;
+  provinceCode?: Maybe<Scalars['String']['output']>;
+  zip?: Maybe<Scalars['String']['output']>;
 };
 
 export type Metafield = Node & {

@@ -6,6 +6,7 @@
 //   GET  /_sim/shops                                   list summaries
 //   GET  /_sim/shops/{domain}                          summary
 //   GET  /_sim/shops/{domain}/truth                    ground truth (generated shops)
+//   GET  /_sim/shops/{domain}/personal-data            every customer's and guest buyer's personal data (privacy scan)
 //   GET  /_sim/shops/{domain}/stats[?perCustomer=1]    counts (+ per-customer counted orders / net minor)
 //   GET  /_sim/shops/{domain}/stats/customers          same per-customer rows as NDJSON (streamed)
 //   POST /_sim/shops/{domain}/orders                   place an order
@@ -35,6 +36,7 @@ import type { SimOrder, SimShop } from "./model";
 import { importCdnow } from "./cdnow-import";
 import { customerStats, emptyShop, generateStore, orderNet, truthFor } from "./generator";
 import { parseMinor } from "./money";
+import { personalDataOf } from "./personal-data";
 import { createRouter, type Route } from "./router";
 import { startLiveTraffic, LIVE_MAX_RATE, LIVE_MAX_SECONDS, type LiveTraffic } from "./live-traffic";
 import {
@@ -98,6 +100,8 @@ const createShopSchema = z
         behaviour: z.enum(["btyd", "replenishment", "seasonal", "discount_bursts"]).optional(),
         /** Discount seekers and category specialists planted with the truth (generator.ts). */
         plantedTraits: z.boolean().optional(),
+        /** Names, emails, phones and addresses on customers and guest buyers (personal-data.ts). */
+        personalData: z.boolean().optional(),
         noOrderCustomerShare: z.number().min(0).max(1).optional(),
         guestOrderShare: z.number().min(0).max(1).optional(),
         testOrderShare: z.number().min(0).max(1).optional(),
@@ -594,6 +598,7 @@ const ROUTES: Route<ControlHandler>[] = [
   ["POST", "_sim/shops/:domain/customers", forShop(createCustomerRoute)],
   ["GET", "_sim/shops/:domain/customers", forShop(listCustomers)],
   ["GET", "_sim/shops/:domain/customers/:id", forShop(getCustomer)],
+  ["GET", "_sim/shops/:domain/personal-data", forShop(({ res }, shop) => send(res, 200, personalDataOf(shop)))],
   ["GET", "_sim/shops/:domain/segments", forShop(({ ctx, res }, shop) => send(res, 200, ctx.hooks?.listSegments(shop.domain) ?? []))],
   ["POST", "_sim/shops/:domain/customers/:id/update", forShop(updateCustomerRoute)],
   ["POST", "_sim/shops/:domain/customers/:id/delete", forShop(deleteCustomerRoute)],

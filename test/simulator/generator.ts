@@ -24,6 +24,9 @@
 // catalogue's popularity). Who is which is in the truth (`discountSeeker`,
 // `specialistType`).
 //
+// Personal data (option `personalData`, off by default): names, emails, phones
+// and addresses of customers and guest buyers, derived per id (personal-data.ts).
+//
 // Noise a real store has: guest checkouts, test orders, cancellations (some
 // refunded), partial and full refunds, discount codes, presentment currencies
 // different from the shop currency, customers that never ordered.
@@ -110,6 +113,12 @@ export interface GenerateStoreOptions {
    * order's discount chance is its customer's); without it the store is as before.
    */
   plantedTraits?: boolean | Partial<PlantedTraitParams>;
+  /**
+   * Give customers and guest buyers personal data as Shopify has it (names, email, phone,
+   * default address; personal-data.ts), drawn from the seed per customer id. Off by default:
+   * a store without it is byte-identical to before, and with it only `shop.personalData` differs.
+   */
+  personalData?: boolean;
 }
 
 export interface GroundTruthCustomer {
@@ -654,6 +663,8 @@ export function generateStore(opts: GenerateStoreOptions): { shop: SimShop; trut
     grantedScopes: opts.grantedScopes,
   });
   const slot = shopIdSlot(opts.domain);
+  // Personal data is derived per customer from its own stream (personal-data.ts): nothing here draws.
+  if (opts.personalData) shop.personalData = { seed: s.seed };
 
   let kind: { params: BehaviourParams; events: BehaviourEvent[] } | null = null;
   let customers: Customers;

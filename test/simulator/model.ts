@@ -23,6 +23,34 @@ export interface SimCustomer {
   deleted?: boolean;
 }
 
+/** A postal address as Shopify keeps it (MailingAddress; REST `default_address`, `billing_address`). */
+export interface SimAddress {
+  address1: string;
+  address2: string | null;
+  city: string;
+  /** State or province name (null where the country has none in Shopify, e.g. GB). */
+  province: string | null;
+  provinceCode: string | null;
+  zip: string;
+  country: string;
+  countryCode: string;
+}
+
+/**
+ * A customer's (or a guest buyer's) personal data: shops generated with `personalData: true`
+ * only (personal-data.ts derives it from the seed and the customer id, so customers created
+ * later have it too).
+ */
+export interface SimPerson {
+  firstName: string;
+  lastName: string;
+  /** Lower case, unique per shop. */
+  email: string;
+  /** E.164, unique per shop for customers. */
+  phone: string;
+  defaultAddress: SimAddress;
+}
+
 export interface SimLineItem {
   id: number;
   productId: number | null;
@@ -85,4 +113,6 @@ export interface SimShop {
   id?: number;
   /** Set when the app was uninstalled (no more webhooks but app/uninstalled and the compliance topics). */
   uninstalledAt?: string | null;
+  /** Customers and guest buyers carry personal data drawn from this seed (absent: none, as before). */
+  personalData?: { seed: string };
 }

@@ -5,10 +5,14 @@
 //
 // Shapes follow shopify.dev webhook reference examples; only fields the app
 // could plausibly read are filled with real values, the rest keep Shopify's
-// names with neutral values (null, [], "0.00").
-import type { SimCustomer, SimLineItem, SimOrder, SimRefund, SimShop } from "./model";
+// names with neutral values (null, [], "0.00"). Names, emails, phones and
+// addresses are filled when the shop has personal data (personal-data.ts):
+// the customer payloads, the order's email, phone, customer and addresses, and
+// the compliance payloads' customer; otherwise they stay null as before.
+import type { SimCustomer, SimLineItem, SimOrder, SimPerson, SimRefund, SimShop } from "./model";
 import { CATALOGUE, DISCOUNT_CODES } from "./catalogue";
 import { convertMinor, formatMinor } from "./money";
+import { customerPerson, orderPerson } from "./personal-data";
 
 export type Json = Record<string, unknown>;
 
@@ -126,25 +130,77 @@ function orderMoney(order: SimOrder): OrderMoney {
   return { presNet, presDisc, discShop, discPres };
 }
 
+/** Customer address ids: their own id space beside the customer's (8e12 + …, unused by other kinds). */
+const ADDRESS_ID_OFFSET = 1_000_000_000_000;
+
+/** A customer's address as REST customer payloads carry it (`addresses[]`, `default_address`). */
+function customerAddressPayload(customerId: number, p: SimPerson): Json {
+  const a = p.defaultAddress;
+  return {
+    id: customerId + ADDRESS_ID_OFFSET,
+    customer_id: customerId,
+    first_name: p.firstName,
+    last_name: p.lastName,
+    company: null,
+    address1: a.address1,
+    address2: a.address2,
+    city: a.city,
+    province: a.province,
+    country: a.country,
+    zip: a.zip,
+    phone: p.phone,
+    name: `${p.firstName} ${p.lastName}`,
+    province_code: a.provinceCode,
+    country_code: a.countryCode,
+    country_name: a.country,
+    default: true,
+  };
+}
+
+/** An order's `billing_address` / `shipping_address`. */
+function orderAddressPayload(p: SimPerson | null): Json | null {
+  if (!p) return null;
+  const a = p.defaultAddress;
+  return {
+    first_name: p.firstName,
+    address1: a.address1,
+    phone: p.phone,
+    city: a.city,
+    zip: a.zip,
+    province: a.province,
+    country: a.country,
+    last_name: p.lastName,
+    address2: a.address2,
+    company: null,
+    latitude: null,
+    longitude: null,
+    name: `${p.firstName} ${p.lastName}`,
+    country_code: a.countryCode,
+    province_code: a.provinceCode,
+  };
+}
+
 export function customerPayload(shop: SimShop, c: SimCustomer): Json {
+  const p = customerPerson(shop, c.id);
+  const address = p ? customerAddressPayload(c.id, p) : null;
   return {
     id: c.id,
-    email: null,
+    email: p?.email ?? null,
     created_at: restTime(c.createdAt),
     updated_at: restTime(c.updatedAt),
-    first_name: null,
-    last_name: null,
+    first_name: p?.firstName ?? null,
+    last_name: p?.lastName ?? null,
     state: "enabled",
     note: null,
     verified_email: true,
     multipass_identifier: null,
     tax_exempt: false,
-    phone: null,
+    phone: p?.phone ?? null,
     currency: shop.currency,
-    addresses: [],
+    addresses: address ? [address] : [],
     tax_exemptions: [],
     admin_graphql_api_id: gid("Customer", c.id),
-    default_address: null,
+    default_address: address,
   };
 }
 
@@ -265,6 +321,7 @@ export function orderPayload(shop: SimShop, order: SimOrder): Json {
     return { code, amount: formatMinor(money.discShop), type: dc ? "percentage" : "fixed_amount" };
   });
   const zero = moneySet(0, shopCur, 0, presCur);
+  const buyer = orderPerson(shop, order);
   return {
     id: order.id,
     admin_graphql_api_id: gid("Order", order.id),
@@ -278,7 +335,7 @@ export function orderPayload(shop: SimShop, order: SimOrder): Json {
     closed_at: null,
     confirmation_number: null,
     confirmed: true,
-    contact_email: null,
+    contact_email: buyer?.email ?? null,
     created_at: restTime(order.createdAt),
     currency: shopCur,
     current_subtotal_price: formatMinor(current),
@@ -305,7 +362,7 @@ export function orderPayload(shop: SimShop, order: SimOrder): Json {
         code,
       };
     }),
-    email: null,
+    email: buyer?.email ?? null,
     estimated_taxes: false,
     financial_status: financialStatus(order),
     fulfillment_status: null,
@@ -316,7 +373,7 @@ export function orderPayload(shop: SimShop, order: SimOrder): Json {
     number: number - 1000,
     order_number: number,
     payment_gateway_names: ["bogus"],
-    phone: null,
+    phone: buyer?.phone ?? null,
     presentment_currency: presCur,
     processed_at: restTime(order.processedAt),
     source_name: "web",
@@ -340,13 +397,13 @@ export function orderPayload(shop: SimShop, order: SimOrder): Json {
     total_weight: 0,
     updated_at: restTime(order.updatedAt),
     user_id: null,
-    billing_address: null,
+    billing_address: orderAddressPayload(buyer),
     customer: orderCustomer(shop, order),
     fulfillments: [],
     line_items: order.lineItems.map((li, i) => lineItemPayload(order, li, money.presNet[i] + money.presDisc[i], money.presDisc[i])),
     payment_terms: null,
     refunds: order.refunds.map((r) => refundPayload(shop, order, r)),
-    shipping_address: null,
+    shipping_address: orderAddressPayload(buyer),
     shipping_lines: [],
   };
 }
@@ -453,6 +510,12 @@ export function bulkOperationFinishPayload(b: BulkFinishInput): Json {
   };
 }
 
+/** The compliance topics' `customer`: id, email and phone. */
+function compliancePerson(shop: SimShop, customerId: number): Json {
+  const p = customerPerson(shop, customerId);
+  return { id: customerId, email: p?.email ?? null, phone: p?.phone ?? null };
+}
+
 export function customersDataRequestPayload(
   shop: SimShop,
   customerId: number,
@@ -463,7 +526,7 @@ export function customersDataRequestPayload(
     shop_id: shop.id ?? 0,
     shop_domain: shop.domain,
     orders_requested: ordersRequested,
-    customer: { id: customerId, email: null, phone: null },
+    customer: compliancePerson(shop, customerId),
     data_request: { id: dataRequestId },
   };
 }
@@ -472,7 +535,7 @@ export function customersRedactPayload(shop: SimShop, customerId: number, orders
   return {
     shop_id: shop.id ?? 0,
     shop_domain: shop.domain,
-    customer: { id: customerId, email: null, phone: null },
+    customer: compliancePerson(shop, customerId),
     orders_to_redact: ordersToRedact,
   };
 }

@@ -82,12 +82,41 @@ type CustomerStatistics { predictedSpendTier: CustomerPredictedSpendTier rfmGrou
 
 enum CustomerState { DECLINED DISABLED ENABLED INVITED }
 
+# Personal data (protected customer data): filled only for simulated shops with personal data.
+type CustomerEmailAddress { emailAddress: String }
+type CustomerPhoneNumber { phoneNumber: String! }
+# The country codes the simulator's addresses use (Shopify's enum lists every ISO 3166 code).
+enum CountryCode { CA GB US }
+type MailingAddress implements Node {
+  id: ID!
+  address1: String
+  address2: String
+  city: String
+  company: String
+  country: String
+  countryCodeV2: CountryCode
+  firstName: String
+  lastName: String
+  name: String
+  phone: String
+  province: String
+  provinceCode: String
+  zip: String
+}
+
 type Customer implements Node {
   id: ID!
   legacyResourceId: UnsignedInt64!
   createdAt: DateTime!
   updatedAt: DateTime!
   displayName: String!
+  firstName: String
+  lastName: String
+  email: String
+  phone: String
+  defaultEmailAddress: CustomerEmailAddress
+  defaultPhoneNumber: CustomerPhoneNumber
+  defaultAddress: MailingAddress
   state: CustomerState!
   tags: [String!]!
   numberOfOrders: UnsignedInt64!

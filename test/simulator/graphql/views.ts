@@ -3,8 +3,9 @@
 // (graphql-js' default resolver calls them with the arguments).
 import { GraphQLError } from "graphql";
 import { CATALOGUE } from "../catalogue";
-import type { SimCustomer, SimMetafield, SimOrder, SimShop } from "../model";
+import type { SimCustomer, SimMetafield, SimOrder, SimPerson, SimShop } from "../model";
 import { convertMinor } from "../money";
+import { customerPerson } from "../personal-data";
 import { extrasOf, type SimMetafieldDefinition, type SimSegment } from "../state";
 import { connection, type ConnArgs, type SortVal } from "./connection";
 import type { Env } from "./env";
@@ -92,8 +93,31 @@ export function ordersConnection(env: Env, orders: SimOrder[], args: ConnArgs & 
   return connection(env, args, visible.map((o) => ({ item: o, id: o.id, v: orderSortValue(o, sk) })), (o) => orderView(env, o));
 }
 
+/** A customer's default address (MailingAddress; the id space of the REST payloads' addresses). */
+function mailingAddressView(customerId: number, p: SimPerson) {
+  const a = p.defaultAddress;
+  return {
+    __typename: "MailingAddress",
+    id: `gid://shopify/MailingAddress/${customerId + 1_000_000_000_000}?model_name=CustomerAddress`,
+    address1: a.address1,
+    address2: a.address2,
+    city: a.city,
+    company: null,
+    country: a.country,
+    countryCodeV2: a.countryCode,
+    firstName: p.firstName,
+    lastName: p.lastName,
+    name: `${p.firstName} ${p.lastName}`,
+    phone: p.phone,
+    province: a.province,
+    provinceCode: a.provinceCode,
+    zip: a.zip,
+  };
+}
+
 export function customerView(env: Env, c: SimCustomer) {
   const ownerGid = gid("Customer", c.id);
+  const person = customerPerson(env.shop, c.id);
   let stats: ReturnType<typeof customerStats> | undefined;
   const st = () => (stats ??= customerStats(env.state, env.shop, c));
   const visibleMetafields = () => c.metafields;
@@ -103,7 +127,15 @@ export function customerView(env: Env, c: SimCustomer) {
     legacyResourceId: String(c.id),
     createdAt: c.createdAt,
     updatedAt: c.updatedAt,
-    displayName: `Customer ${c.id}`,
+    // Shopify's displayName is the full name when there is one.
+    displayName: person ? `${person.firstName} ${person.lastName}` : `Customer ${c.id}`,
+    firstName: person?.firstName ?? null,
+    lastName: person?.lastName ?? null,
+    email: person?.email ?? null,
+    phone: person?.phone ?? null,
+    defaultEmailAddress: person ? { emailAddress: person.email } : null,
+    defaultPhoneNumber: person ? { phoneNumber: person.phone } : null,
+    defaultAddress: person ? mailingAddressView(c.id, person) : null,
     state: "ENABLED",
     tags: [...c.tags],
     numberOfOrders: () => String(st().numberOfOrders),
