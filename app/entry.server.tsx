@@ -5,6 +5,7 @@ import { createReadableStreamFromReadable, type EntryContext } from "@remix-run/
 import { isbot } from "isbot";
 import { addDocumentResponseHeaders } from "./shopify.server";
 import { env } from "./env.server";
+import { logger } from "./logger.server";
 
 const STREAM_TIMEOUT_MS = 5000;
 const SHOPIFY_APP_BRIDGE = "https://cdn.shopify.com/shopifycloud/app-bridge.js";
@@ -45,7 +46,9 @@ export default async function handleRequest(
         },
         onError(error) {
           responseStatusCode = 500;
-          console.error(error);
+          // A render error: one JSON line with the path (no query: it carries the shop's signed parameters) and the stack.
+          const err = error instanceof Error ? error : new Error(String(error));
+          logger.error({ err, path: new URL(request.url).pathname }, `render error: ${err.name}: ${err.message}`);
         },
       },
     );

@@ -30,6 +30,21 @@ const schema = z
     WORKER_CONCURRENCY: z.coerce.number().int().positive().default(4),
     /** How long a crashed worker's job stays locked before another worker takes it over. */
     WORKER_LOCK_MS: z.coerce.number().int().positive().default(30_000),
+    /** An Admin API request with no answer after this long is abandoned and retried (docs/faults.md). */
+    SHOPIFY_REQUEST_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
+    /** pino level (docs/operations.md); default "info", "warn" under NODE_ENV=test so passing tests stay quiet. */
+    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional(),
+    /** When set, GET /metrics (web and worker) needs `Authorization: Bearer <METRICS_TOKEN>`. */
+    METRICS_TOKEN: z.string().min(16, "at least 16 characters").optional(),
+    /** The worker's /healthz, /readyz and /metrics listen here; 0 (the default) starts no server. */
+    WORKER_HEALTH_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+    WORKER_HEALTH_HOST: z.string().min(1).default("0.0.0.0"),
+    /** Retention (docs/operations.md, "Retention"): days kept, enforced daily by the enforce-retention job. */
+    RETENTION_WEBHOOK_EVENT_DAYS: z.coerce.number().int().positive().default(30),
+    RETENTION_DATA_REQUEST_DAYS: z.coerce.number().int().positive().default(90),
+    RETENTION_JOB_RUN_DAYS: z.coerce.number().int().positive().default(30),
+    /** An uninstalled shop whose shop/redact never arrived (Shopify sends it 48 hours after uninstall) is removed after this. */
+    RETENTION_UNINSTALLED_SHOP_DAYS: z.coerce.number().int().positive().default(30),
     /**
      * Keys for access and refresh tokens at rest: "id:base64(32 bytes)[,id2:…]", the first
      * encrypts, all decrypt (app/token-cipher.server.ts). Generate one with
@@ -53,9 +68,10 @@ const schema = z
     if (value.NODE_ENV === "production" && value.TOKEN_ENCRYPTION_KEYS === LOCAL_TOKEN_KEYS) {
       ctx.addIssue({ code: "custom", path: ["TOKEN_ENCRYPTION_KEYS"], message: "must be set in production" });
     }
-  });
+  })
+  .transform((value) => ({ ...value, LOG_LEVEL: value.LOG_LEVEL ?? (value.NODE_ENV === "test" ? "warn" : "info") }));
 
-export type Env = z.infer<typeof schema>;
+export type Env = z.output<typeof schema>;
 
 function parseEnv(source: NodeJS.ProcessEnv): Env {
   const result = schema.safeParse(source);

@@ -12,13 +12,15 @@ import { Queue, type JobsOptions } from "bullmq";
 import { Redis, type RedisOptions } from "ioredis";
 import { z } from "zod";
 import { env } from "./env.server";
+import { logger } from "./logger.server";
+import { observeQueueDepths } from "./metrics.server";
 
 export const QUEUES = {
   events: "events", // apply stored webhook events
   sync: "sync", // bulk backfill, incremental reconciliation, sweeps
   scoring: "scoring", // full recompute, live rescore
   writeback: "writeback", // tags, metafields, segments, Flow
-  system: "system", // health checks
+  system: "system", // health checks, retention
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
@@ -109,6 +111,8 @@ export const JOBS = {
     jobId: (d) => `flow-trait-${d.traitEventId}`,
     recordRun: false,
   }),
+  // Daily: deletes what is past its retention period (docs/operations.md, "Retention").
+  "enforce-retention": define({ queue: "system", schema: z.object({}), recordRun: true }),
   ping: define({ queue: "system", schema: z.object({ value: z.string() }), jobId: (d) => `ping-${d.value}`, recordRun: true }),
 };
 
@@ -139,7 +143,7 @@ export function jobOptions<N extends JobName>(name: N, data: JobPayloads[N]): Jo
 /** Workers block on Redis and must retry forever: BullMQ needs maxRetriesPerRequest null. */
 export function createWorkerConnection(): Redis {
   const connection = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null });
-  connection.on("error", (error) => console.error(`worker redis: ${error.message}`));
+  connection.on("error", (error) => logger.error({ component: "redis", role: "worker" }, `worker redis: ${error.message}`));
   return connection;
 }
 
@@ -163,7 +167,7 @@ export function getQueue(name: QueueName): Queue {
   if (!queue) {
     if (!producerConnection) {
       producerConnection = new Redis(env.REDIS_URL, PRODUCER_OPTIONS);
-      producerConnection.on("error", (error) => console.error(`producer redis: ${error.message}`));
+      producerConnection.on("error", (error) => logger.error({ component: "redis", role: "producer" }, `producer redis: ${error.message}`));
     }
     queue = new Queue(name, {
       connection: producerConnection,
@@ -175,7 +179,7 @@ export function getQueue(name: QueueName): Queue {
         removeOnFail: { count: 5000 },
       },
     });
-    queue.on("error", (error) => console.error(`queue ${name}: ${error.message}`));
+    queue.on("error", (error) => logger.error({ queue: name }, `queue ${name}: ${error.message}`));
     queues.set(name, queue);
   }
   return queue;
@@ -235,6 +239,7 @@ export const SCHEDULES: { id: string; name: JobName; repeat: { every: number } |
   { id: "reconcile-all", name: "reconcile-all", repeat: { every: 10 * 60_000 } },
   // Nightly: recency moves every day even without orders, and the model is refitted.
   { id: "recompute-all", name: "recompute-all", repeat: { pattern: "0 3 * * *" } },
+  { id: "enforce-retention", name: "enforce-retention", repeat: { pattern: "30 4 * * *" } },
 ];
 
 export async function ensureSchedules(): Promise<void> {
@@ -242,6 +247,19 @@ export async function ensureSchedules(): Promise<void> {
     await getQueue(JOBS[schedule.name].queue).upsertJobScheduler(schedule.id, schedule.repeat, { name: schedule.name, data: {} });
   }
 }
+
+/** Jobs per queue and state, for the rfm_queue_jobs gauge (read on scrape). */
+async function queueDepths(): Promise<{ queue: string; state: string; count: number }[]> {
+  // No offline queue on the producer connection: the first scrape waits (bounded) for it.
+  if (!(await redisReachable())) throw new Error("redis unreachable");
+  const depths: { queue: string; state: string; count: number }[] = [];
+  for (const name of Object.values(QUEUES)) {
+    const counts = await getQueue(name).getJobCounts("waiting", "active", "delayed", "prioritized", "waiting-children", "failed", "completed");
+    for (const [state, count] of Object.entries(counts)) depths.push({ queue: name, state, count });
+  }
+  return depths;
+}
+observeQueueDepths(queueDepths);
 
 export async function closeQueues(): Promise<void> {
   await Promise.all([...queues.values()].map((q) => q.close()));

@@ -9,6 +9,7 @@ import { applyWebhook } from "./processors/apply-webhook.server";
 import { bulkFinished, initialSync } from "./processors/backfill.server";
 import { incrementalSync, reconcileAllShops, sweepEvents } from "./processors/reconcile.server";
 import { recomputeAllShops, recomputeShop, rescoreCustomer } from "./processors/scoring.server";
+import { enforceRetention } from "./processors/retention.server";
 
 export type Processor<N extends JobName> = (data: JobPayloads[N], job: Job<JobPayloads[N]>, token?: string) => Promise<unknown>;
 
@@ -26,4 +27,5 @@ export const processors: { [N in JobName]: Processor<N> } = {
   "recompute-shop": recomputeShop,
   "rescore-customer": rescoreCustomer,
   "recompute-all": recomputeAllShops,
+  "enforce-retention": (data) => enforceRetention(data),
 };

@@ -37,7 +37,7 @@ export interface PaginateOptions {
  *   }`;
  *
  * for await (const segments of paginate(client, SEGMENTS_QUERY, {}, (data) => data.segments)) {
- *   for (const segment of segments) console.log(segment.name); // typed from the document
+ *   for (const segment of segments) names.push(segment.name); // typed from the document
  * }
  */
 export async function* paginate<D extends PaginatedQuery, N>(

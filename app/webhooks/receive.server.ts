@@ -1,7 +1,11 @@
 // The whole job of a webhook route: refuse an oversized body before reading it
 // (413), verify the HMAC (401 if bad), store the event once per
-// X-Shopify-Webhook-Id, enqueue its processing, answer.
+// X-Shopify-Webhook-Id, enqueue its processing, answer. Every answer is timed
+// (rfm_webhook_response_seconds by topic and status class); log lines carry
+// topic, shop and webhookId, never the payload.
 import { authenticate } from "../shopify.server";
+import { logger } from "../logger.server";
+import { statusClass, webhookResponseTime } from "../metrics.server";
 import { enqueue } from "../queue.server";
 import { recordWebhookEvent } from "../models/webhook-events.server";
 import { canonicalTopic, parseWebhookPayload } from "./payloads";
@@ -40,6 +44,23 @@ async function readBounded(request: Request, limit: number): Promise<Uint8Array<
 }
 
 export async function receiveWebhook(incoming: Request): Promise<Response> {
+  const startedAt = performance.now();
+  // The topic label only once the HMAC is verified: unsigned requests cannot mint label values.
+  const seen = { topic: "unverified" };
+  let status = 500;
+  try {
+    const response = await receive(incoming, seen);
+    status = response.status;
+    return response;
+  } catch (error) {
+    if (error instanceof Response) status = error.status; // the library's 401 / 400 / 405
+    throw error;
+  } finally {
+    webhookResponseTime.observe({ topic: seen.topic, status_class: statusClass(status) }, (performance.now() - startedAt) / 1000);
+  }
+}
+
+async function receive(incoming: Request, seen: { topic: string }): Promise<Response> {
   const headers = incoming.headers;
   const body = await readBounded(incoming, MAX_WEBHOOK_BODY_BYTES);
   if (body === null) return new Response(`Payload too large (limit ${MAX_WEBHOOK_BODY_BYTES} bytes)`, { status: 413 });
@@ -51,20 +72,22 @@ export async function receiveWebhook(incoming: Request): Promise<Response> {
     if (error instanceof Response) throw error; // 401 bad HMAC, 400, 405
     if (error instanceof SyntaxError) {
       // The HMAC was valid (it is checked first) but the body is not JSON.
-      await recordWebhookEvent({
+      const event = {
         webhookId: headers.get("x-shopify-webhook-id") ?? `invalid-${crypto.randomUUID()}`,
         shopDomain: headers.get("x-shopify-shop-domain") ?? "unknown",
         topic: canonicalTopic(headers.get("x-shopify-topic") ?? "unknown"),
-        payload: null,
-        status: "rejected",
-        error: "body is not valid JSON",
-      });
+      };
+      seen.topic = event.topic;
+      await recordWebhookEvent({ ...event, payload: null, status: "rejected", error: "body is not valid JSON" });
+      logger.info({ topic: event.topic, shop: event.shopDomain, webhookId: event.webhookId }, "webhook rejected: body is not valid JSON");
       return new Response("Malformed JSON body", { status: 400 });
     }
     throw error;
   }
 
   const parsed = parseWebhookPayload(String(context.topic), context.payload);
+  seen.topic = parsed.topic;
+  const log = logger.child({ topic: parsed.topic, shop: context.shop, webhookId: context.webhookId });
   const triggeredAt = context.triggeredAt ? new Date(context.triggeredAt) : undefined;
   const stored = await recordWebhookEvent({
     webhookId: context.webhookId,
@@ -75,11 +98,15 @@ export async function receiveWebhook(incoming: Request): Promise<Response> {
     status: parsed.ok ? "pending" : "rejected",
     error: parsed.ok ? undefined : parsed.error,
   });
-  if (!parsed.ok) return new Response(parsed.error, { status: 400 });
+  if (!parsed.ok) {
+    log.info({ eventId: stored.id.toString() }, `webhook rejected: ${parsed.error}`);
+    return new Response(parsed.error, { status: 400 });
+  }
+  log.debug({ eventId: stored.id.toString(), duplicate: stored.duplicate }, "webhook stored");
   if (!stored.duplicate) {
     // If Redis is down the event is already safe in PostgreSQL; the sweep re-enqueues it.
-    await enqueue("apply-webhook", { eventId: stored.id.toString() }).catch(
-      (error) => console.error(`enqueue failed for webhook event ${stored.id}: ${error}`),
+    await enqueue("apply-webhook", { eventId: stored.id.toString() }).catch((error) =>
+      log.error({ eventId: stored.id.toString() }, `enqueue failed for webhook event ${stored.id}: ${error}`),
     );
   }
   return new Response(null, { status: 200 });

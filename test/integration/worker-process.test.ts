@@ -20,7 +20,7 @@ describe("worker process", () => {
 
     // `npm run worker` runs exactly this: node itself receives the signals.
     const worker = spawn("node_modules/.bin/node", ["--import", "tsx", "app/jobs/worker.server.ts"], {
-      env: process.env,
+      env: { ...process.env, LOG_LEVEL: "info" }, // its "received SIGTERM" line is an info line
       stdio: ["ignore", "pipe", "pipe"],
     });
     let output = "";
