@@ -97,6 +97,11 @@ export class RefreshingSessionStorage implements SessionStorage {
     });
   }
 
+  /** Drops the cached copy: the next load reads the store. */
+  forget(id: string): void {
+    this.cached.forget(id);
+  }
+
   storeSession(session: Session): Promise<boolean> {
     return this.cached.storeSession(session);
   }

@@ -22,13 +22,22 @@ routeShopifyTraffic(env.SHOPIFY_SIMULATOR_URL);
 
 export const apiVersion = ApiVersion.January26;
 
-const storedSessions = prismaSessionStorage();
-const sessionStorage = new RefreshingSessionStorage(new CachedSessionStorage(storedSessions), storedSessions, {
-  refresh: (shop, refreshToken) => refreshOfflineToken({ shop, refreshToken, apiKey: env.SHOPIFY_API_KEY, apiSecret: env.SHOPIFY_API_SECRET }),
-  refusalOf: (error) => (error instanceof RefreshRefusedError ? error.reason : null),
-  withLock: withOfflineTokenLock,
-  onRefused: (shop, reason) => markReauthRequired(shop, reason),
-});
+/**
+ * The app's session storage: tokens encrypted at rest, loads cached briefly, expiring offline
+ * tokens refreshed once across processes. One per process (a test builds a second one to
+ * stand for another process).
+ */
+export function createSessionStorage(): RefreshingSessionStorage {
+  const stored = prismaSessionStorage();
+  return new RefreshingSessionStorage(new CachedSessionStorage(stored), stored, {
+    refresh: (shop, refreshToken) => refreshOfflineToken({ shop, refreshToken, apiKey: env.SHOPIFY_API_KEY, apiSecret: env.SHOPIFY_API_SECRET }),
+    refusalOf: (error) => (error instanceof RefreshRefusedError ? error.reason : null),
+    withLock: withOfflineTokenLock,
+    onRefused: (shop, reason) => markReauthRequired(shop, reason),
+  });
+}
+
+const sessionStorage = createSessionStorage();
 
 const shopify = shopifyApp({
   apiKey: env.SHOPIFY_API_KEY,
@@ -63,9 +72,17 @@ export { sessionStorage };
  * the gateway itself never loads the app config.
  */
 export async function adminClientFor(shop: string): Promise<ShopifyAdminClient> {
+  await offlineGraphql(shop); // fails fast: not installed, or waiting for the merchant
+  // A long job outlives a one-hour token: each request takes the current session
+  // (cached; refreshed once when near expiry) instead of the one it started with.
+  const graphql: GraphqlFunction = async (query, options) => (await offlineGraphql(shop))(query, options);
+  return new ShopifyAdminClient(shop, graphql, { timeoutMs: env.SHOPIFY_REQUEST_TIMEOUT_MS });
+}
+
+async function offlineGraphql(shop: string): Promise<GraphqlFunction> {
   try {
     const { admin } = await unauthenticated.admin(shop);
-    return new ShopifyAdminClient(shop, admin.graphql as GraphqlFunction, { timeoutMs: env.SHOPIFY_REQUEST_TIMEOUT_MS });
+    return admin.graphql as GraphqlFunction;
   } catch (error) {
     if (error instanceof SessionNotFoundError) {
       const reauth = await reauthRequiredOf(shop);

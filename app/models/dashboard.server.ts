@@ -221,6 +221,26 @@ function modelView(state: StoredModelState | null): ModelView | null {
   };
 }
 
+/** How long the dashboard keeps saying that access to Shopify lapsed and came back. */
+const ACCESS_RESTORED_NOTICE_MS = 7 * 86_400_000;
+
+/** Shopify access: lost (background work paused), or back after a lapse (shown for a week). */
+export type AccessView =
+  | { state: "reauth-required"; since: string; reason: string | null }
+  | { state: "restored"; lapsedAt: string; restoredAt: string }
+  | null;
+
+function accessView(
+  shop: { reauthRequiredAt: Date | null; reauthReason: string | null; accessLapsedAt: Date | null; accessRestoredAt: Date | null },
+  now: Date,
+): AccessView {
+  if (shop.reauthRequiredAt) return { state: "reauth-required", since: shop.reauthRequiredAt.toISOString(), reason: shop.reauthReason };
+  if (shop.accessLapsedAt && shop.accessRestoredAt && now.getTime() - shop.accessRestoredAt.getTime() < ACCESS_RESTORED_NOTICE_MS) {
+    return { state: "restored", lapsedAt: shop.accessLapsedAt.toISOString(), restoredAt: shop.accessRestoredAt.toISOString() };
+  }
+  return null;
+}
+
 /**
  * What the dashboard shows for one shop: sync state, model in use and its measured accuracy,
  * segment sizes and value, migration between segments, recent moves, holdout size.
@@ -242,6 +262,10 @@ export async function loadDashboard(shopDomain: string, now: Date = new Date()) 
       modelKind: true,
       modelState: true,
       lastScoredAt: true,
+      reauthRequiredAt: true,
+      reauthReason: true,
+      accessLapsedAt: true,
+      accessRestoredAt: true,
     },
   });
   if (!shop) {
@@ -249,6 +273,7 @@ export async function loadDashboard(shopDomain: string, now: Date = new Date()) 
     return {
       shop: null,
       sync: null,
+      access: null as AccessView,
       model: null,
       scoredCustomers: 0,
       holdoutCustomers: 0,
@@ -340,6 +365,7 @@ export async function loadDashboard(shopDomain: string, now: Date = new Date()) 
       lastScoredAt: shop.lastScoredAt?.toISOString() ?? null,
     },
     sync: sync as SyncView | null,
+    access: accessView(shop, now),
     model: modelView(shop.modelState as unknown as ShopModelState | null),
     traits: await traitSizes(shop.id, scored),
     discovered: discoveredView(shop.modelState as unknown as StoredModelState | null),

@@ -19,7 +19,7 @@ import {
 import { boundary } from "@shopify/shopify-app-remix/server";
 import vizStyles from "@shopify/polaris-viz/build/esm/styles.css?url";
 import { authenticate } from "../shopify.server";
-import { loadDashboard } from "../models/dashboard.server";
+import { loadDashboard, type AccessView } from "../models/dashboard.server";
 import { modelAccuracySentence } from "../domain/model-summary";
 import { TRAIT_LABELS } from "../domain/trait-labels";
 import type { WritableTrait } from "../domain/settings";
@@ -263,6 +263,27 @@ function DiscoveredCard({ discovered, currency }: { discovered: NonNullable<Data
 
 const TOP_MOVES = 8;
 
+/** Shopify access lost (background work paused) or back after a lapse. */
+function AccessBanner({ access }: { access: AccessView }) {
+  if (!access) return null;
+  return (
+    <Layout.Section>
+      {access.state === "reauth-required" ? (
+        <Banner tone="critical" title="Shopify access has lapsed">
+          Since {formatDateTime(access.since)} Shopify has refused the app&apos;s refresh token
+          {access.reason ? ` (${access.reason})` : ""}, so tags, segments, Flow triggers and syncs are paused. Opening the app
+          from the Shopify admin renews access.
+        </Banner>
+      ) : (
+        <Banner tone="info" title="Shopify access was renewed">
+          Access lapsed on {formatDateTime(access.lapsedAt)} and was renewed on {formatDateTime(access.restoredAt)}. Background
+          work has resumed and a full sync was queued to catch up.
+        </Banner>
+      )}
+    </Layout.Section>
+  );
+}
+
 export default function Dashboard() {
   const data = useLoaderData<typeof loader>();
   const { shop, sync, model, segments, migrations, recentTransitions } = data;
@@ -271,6 +292,7 @@ export default function Dashboard() {
   return (
     <Page title="Customer segments" subtitle={shop?.lastScoredAt ? `Scores as of ${formatDateTime(shop.lastScoredAt)}` : undefined}>
       <Layout>
+        <AccessBanner access={data.access} />
         {shop?.historyLimited ? (
           <Layout.Section>
             <Banner tone="warning" title="Only the last 60 days of orders are visible">
