@@ -20,10 +20,26 @@ export function observeQueueDepths(reader: QueueDepthReader): void {
   readQueueDepths = reader;
 }
 
-const queueDepthReadOk = new Gauge({
+type QueueDepths = { queue: string; state: string; count: number }[] | null;
+let inFlight: Promise<QueueDepths> | undefined;
+
+/** One read per scrape, shared by the two gauges below (the registry collects them concurrently). */
+function readDepthsOnce(): Promise<QueueDepths> {
+  if (!inFlight) {
+    const reader = readQueueDepths;
+    inFlight = (reader ? reader() : Promise.resolve([])).catch(() => null); // null: Redis down (and /readyz says why)
+    void inFlight.finally(() => (inFlight = undefined));
+  }
+  return inFlight;
+}
+
+new Gauge({
   name: "rfm_queue_depth_read_ok",
-  help: "1 when the last scrape read the queue depths from Redis, 0 when it could not",
+  help: "1 when this scrape read the queue depths from Redis, 0 when it could not",
   registers: [registry],
+  async collect() {
+    this.set((await readDepthsOnce()) === null ? 0 : 1);
+  },
 });
 
 new Gauge({
@@ -33,13 +49,7 @@ new Gauge({
   registers: [registry],
   async collect() {
     this.reset();
-    if (!readQueueDepths) return;
-    try {
-      for (const { queue, state, count } of await readQueueDepths()) this.set({ queue, state }, count);
-      queueDepthReadOk.set(1);
-    } catch {
-      queueDepthReadOk.set(0); // Redis down: no depths, and /readyz says why
-    }
+    for (const { queue, state, count } of (await readDepthsOnce()) ?? []) this.set({ queue, state }, count);
   },
 });
 
