@@ -7,6 +7,7 @@
  * (1..10) holds the ranks floor((d−1)·n/10) .. floor(d·n/10) − 1. Customers with equal
  * predictions can fall in two neighbouring deciles. Fewer than 10 customers: no table.
  */
+import { ascendingOrder } from "./ascending-order";
 
 /** Churn calibration: predicted probability vs observed churn rate in one decile of predicted probability. */
 export interface CalibrationDecile {
@@ -39,7 +40,7 @@ export const DECILES = 10;
 function decileRanges(values: ArrayLike<number>): { order: Int32Array; bounds: number[] } | null {
   const n = values.length;
   if (n < DECILES) return null;
-  const order = Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => values[a] - values[b] || a - b);
+  const order = ascendingOrder(values) ?? Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => values[a] - values[b] || a - b);
   const bounds: number[] = [];
   for (let d = 0; d <= DECILES; d++) bounds.push(Math.floor((d * n) / DECILES));
   return { order, bounds };

@@ -15,6 +15,7 @@
  * block means the output is interpolated linearly, beyond the ends held flat (as scikit-learn's
  * IsotonicRegression with out_of_bounds="clip").
  */
+import { ascendingOrder } from "../ascending-order";
 import { fitLogistic, rawCoefficients, sigmoid } from "./logistic";
 
 export interface PlattParams {
@@ -78,7 +79,7 @@ export function fitIsotonic(p: ArrayLike<number>, y: ArrayLike<boolean | number>
   const n = p.length;
   const { labels, positives } = labelsOf(p, y);
   if (positives === 0 || positives === n) return null;
-  const order = Array.from({ length: n }, (_, i) => i).sort((i, j) => p[i] - p[j]);
+  const order = ascendingOrder(p) ?? Array.from({ length: n }, (_, i) => i).sort((i, j) => p[i] - p[j]);
   // Blocks as a stack: weight, Σx, Σy. Equal inputs start in one block (a step cannot split a tie).
   const w: number[] = [];
   const sx: number[] = [];

@@ -1,8 +1,9 @@
 /**
  * Accuracy of churn probabilities against observed labels (docs/scoring.md, "Churn champion").
  * Labels: truthy = positive ("churned": no purchase in the window). All pure, no allocation
- * beyond rocAuc's sort order.
+ * beyond rocAuc's sort order (ascending-order.ts).
  */
+import { ascendingOrder } from "../ascending-order";
 
 /**
  * Rank-based AUC (Mann–Whitney U): the probability that a random positive scores higher than a
@@ -11,7 +12,7 @@
 export function rocAuc(scores: ArrayLike<number>, positive: ArrayLike<boolean | number>): number | null {
   const n = scores.length;
   if (positive.length !== n) throw new RangeError("scores and labels differ in length");
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => scores[a] - scores[b]);
+  const order = ascendingOrder(scores) ?? Array.from({ length: n }, (_, i) => i).sort((a, b) => scores[a] - scores[b]);
   let nPos = 0;
   let rankSumPos = 0;
   for (let i = 0; i < n; ) {
