@@ -5,20 +5,10 @@ import { prisma } from "../db.server";
 import type { BehaviourOrders } from "../domain/behaviour-orders";
 import type { PreviousScore } from "../domain/recovered";
 
-/** Counted orders (not test, not cancelled, customer not deleted) grouped by customer, time-ascending. */
-export interface OrderHistories {
-  customerIds: string[];
-  /** offsets[i]..offsets[i+1] are customer i's orders. */
-  offsets: Int32Array;
-  timesMs: Float64Array;
-  amountsMinor: Float64Array;
-}
-
 /**
  * Counted orders of the shop (or of one customer) in scoring order: not test, not
- * cancelled, customer not deleted; grouped by customer, time-ascending, ties by order id.
- * Shared by loadOrderHistories and loadBehaviourOrders so both see the same orders in
- * the same order.
+ * cancelled, customer not deleted or opted out; grouped by customer, time-ascending,
+ * ties by order id.
  */
 function countedOrdersSql(columns: string, customerId: bigint | undefined): string {
   return `select ${columns}
@@ -32,37 +22,11 @@ function countedOrdersSql(columns: string, customerId: bigint | undefined): stri
 const countedOrdersValues = (shopId: string, customerId: bigint | undefined) =>
   customerId === undefined ? [shopId] : [shopId, customerId.toString()];
 
-export async function loadOrderHistories(shopId: string, customerId?: bigint): Promise<OrderHistories> {
-  const result = await pool.query<[string, Date, string]>({
-    text: countedOrdersSql(`o."customerId", o."processedAt", (o."totalMinor" - o."refundedMinor")::text`, customerId),
-    values: countedOrdersValues(shopId, customerId),
-    rowMode: "array",
-  });
-  const rows = result.rows;
-  const timesMs = new Float64Array(rows.length);
-  const amountsMinor = new Float64Array(rows.length);
-  const customerIds: string[] = [];
-  const offsets: number[] = [];
-  let previous: string | null = null;
-  for (let i = 0; i < rows.length; i++) {
-    const [id, processedAt, amount] = rows[i];
-    if (id !== previous) {
-      customerIds.push(id);
-      offsets.push(i);
-      previous = id;
-    }
-    timesMs[i] = processedAt.getTime();
-    amountsMinor[i] = Number(amount);
-  }
-  offsets.push(rows.length);
-  return { customerIds, offsets: Int32Array.from(offsets), timesMs, amountsMinor };
-}
-
 /** Joins an order's product types in loadBehaviourOrders' rows (a control character no type name uses). */
 const TYPE_SEPARATOR = "\u001f";
 
 /**
- * The same counted orders as loadOrderHistories, in the same order, with what the
+ * The counted orders (countedOrdersSql), grouped by customer, with what the
  * behavioural traits read: per order whether it was discounted (a discount code or a
  * discount amount above zero) and its item spend per product type (CSR: typeOffsets,
  * typeIndex into typeNames, interned per call, typeSpendMinor). An order whose stored
