@@ -17,7 +17,7 @@ export type { Logger };
 const SECRET_KEYS = ["token", "accessToken", "refreshToken", "authorization", "Authorization", "password", "secret", "apiSecret", "cookie", "idToken", "sessionToken"];
 
 /** Credential-like keys at the top level and up to three objects deep (pino's paths are explicit, not recursive). */
-export const REDACT_PATHS = SECRET_KEYS.flatMap((key) => [key, `*.${key}`, `*.*.${key}`, `*.*.*.${key}`]);
+const REDACT_PATHS = SECRET_KEYS.flatMap((key) => [key, `*.${key}`, `*.*.${key}`, `*.*.*.${key}`]);
 
 const PINO_FIELDS = new Set(["level", "time", "pid", "hostname", "msg"]);
 
@@ -52,7 +52,3 @@ export function createLogger(options: { level?: string; destination?: Destinatio
 
 export const logger: Logger = createLogger();
 
-/** An error as a log field: its class and message (and stack through pino's `err` serializer). */
-export function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}

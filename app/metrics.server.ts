@@ -108,7 +108,7 @@ export function statusClass(status: number): string {
 }
 
 /** Whether a scrape may read the metrics: always without METRICS_TOKEN, else only with `Bearer <token>`. */
-export function metricsRequestAllowed(authorization: string | null): boolean {
+function metricsRequestAllowed(authorization: string | null): boolean {
   if (!env.METRICS_TOKEN) return true;
   const given = Buffer.from(authorization ?? "");
   const expected = Buffer.from(`Bearer ${env.METRICS_TOKEN}`);
