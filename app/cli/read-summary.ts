@@ -2,6 +2,7 @@
 import { readFile } from "node:fs/promises";
 import { parse } from "csv-parse/sync";
 import { InputError } from "./input-error";
+import { cellLine, crlfsIn } from "./csv-lines";
 
 export interface SummaryData {
   x: Float64Array;
@@ -50,11 +51,16 @@ export async function readSummary(file: string): Promise<SummaryData> {
   };
   // Line numbers: skip_empty_lines may shift them, so recover them with csv-parse's info.
   const infos = parse(text, { bom: true, skip_empty_lines: true, relax_column_count: true, info: true }) as unknown as { info: { lines: number } }[];
+  // The line a cell starts on (a quoted line break makes a record span lines).
+  const fail = (r: number, c: number, detail: string) => {
+    const earlierCrlfs = rows.slice(0, r).reduce((n, row) => n + crlfsIn(row), 0);
+    return new InputError(file, cellLine(rows[r], c + 1, infos[r].info.lines, earlierCrlfs), c + 1, detail);
+  };
   const num = (r: number, c: number, name: string) => {
     const cell = (rows[r][c] ?? "").trim();
-    if (!NUMBER_RE.test(cell)) throw new InputError(file, infos[r].info.lines, c + 1, `unparsable number ${JSON.stringify(cell)} in column ${name}`);
+    if (!NUMBER_RE.test(cell)) throw fail(r, c, `unparsable number ${JSON.stringify(cell)} in column ${name}`);
     const v = Number(cell);
-    if (!(v >= 0)) throw new InputError(file, infos[r].info.lines, c + 1, `negative value ${cell} in column ${name}`);
+    if (!(v >= 0)) throw fail(r, c, `negative value ${cell} in column ${name}`);
     return v;
   };
   for (let i = 0; i < n; i++) {
@@ -62,7 +68,7 @@ export async function readSummary(file: string): Promise<SummaryData> {
     out.x[i] = num(r, cx, header[cx]);
     out.tx[i] = num(r, ctx, header[ctx]);
     out.T[i] = num(r, cT, "T");
-    if (out.tx[i] > out.T[i]) throw new InputError(file, infos[r].info.lines, ctx + 1, `${header[ctx]} ${out.tx[i]} is larger than T ${out.T[i]}`);
+    if (out.tx[i] > out.T[i]) throw fail(r, ctx, `${header[ctx]} ${out.tx[i]} is larger than T ${out.T[i]}`);
     if (out.spend) out.spend[i] = num(r, cSpend, header[cSpend]);
   }
   return out;

@@ -6,9 +6,9 @@
  * optional columns cost nothing when the header does not have them.
  */
 import { createReadStream } from "node:fs";
-import { StringDecoder } from "node:string_decoder";
 import { parse } from "csv-parse";
 import { MoneyParseError, parseMoneyToMinor } from "../domain/money";
+import { cellLine, crlfsIn } from "./csv-lines";
 import { InputError } from "./input-error";
 import { parseIsoUtc } from "./parse-date";
 
@@ -173,6 +173,105 @@ function makeAccumulator(file: string) {
     if (rowType) rowType.push(type);
   }
 
+  // Byte fast path (readPlain): field boundaries of the current line, and the last customer's
+  // id bytes, so consecutive rows of one customer make no string at all.
+  const fieldStart = new Int32Array(64);
+  const fieldEnd = new Int32Array(64);
+  let lastIdBytes = Buffer.alloc(64);
+  let lastIdLength = -1; // -1: lastCustomerId did not come from the fast path
+  const ascii = (buf: Buffer, s: number, e: number) => {
+    for (let k = s; k < e; k++) if (buf[k] >= 0x80) return false;
+    return true;
+  };
+  /** A field the slow path would take as it is: printable ASCII at both ends (nothing to trim). */
+  const bare = (buf: Buffer, s: number, e: number) => s < e && buf[s] > 0x20 && buf[e - 1] > 0x20 && ascii(buf, s, e);
+
+  /**
+   * The same row as row(buf.toString(start, end).split(","), line) for the common case (ASCII
+   * cells with nothing to trim, dates YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ, plain amounts with at
+   * most 2 decimals): parsed from the bytes with no per-row strings but the order id. Returns
+   * false, having changed nothing, for any line it does not handle; the caller then takes the
+   * slow path, which also reports every error.
+   */
+  function rowBytes(buf: Buffer, start: number, end: number): boolean {
+    const c = col;
+    if (!c) return false;
+    let nf = 0;
+    let s = start;
+    for (let k = start; k < end; k++) {
+      if (buf[k] === 0x2c) {
+        if (nf >= 63) return false;
+        fieldStart[nf] = s;
+        fieldEnd[nf++] = k;
+        s = k + 1;
+      }
+    }
+    fieldStart[nf] = s;
+    fieldEnd[nf++] = end;
+    if (nf <= need) return false;
+    const cs = fieldStart[c.customer_id];
+    const ce = fieldEnd[c.customer_id];
+    if (cs === ce) return false; // guest rows (and cells of spaces) the slow path skips
+    if (!bare(buf, cs, ce)) return false;
+    const os = fieldStart[c.order_id];
+    const oe = fieldEnd[c.order_id];
+    if (!bare(buf, os, oe)) return false;
+    const t = parseDateBytes(buf, fieldStart[c.processed_at], fieldEnd[c.processed_at]);
+    if (t !== t) return false;
+    const amount = parseAmountBytes(buf, fieldStart[c.amount], fieldEnd[c.amount]);
+    if (amount !== amount) return false;
+    let discountedFlag = 0;
+    if (discountCol >= 0 && fieldStart[discountCol] < fieldEnd[discountCol]) {
+      const discount = parseAmountBytes(buf, fieldStart[discountCol], fieldEnd[discountCol]);
+      if (!(discount >= 0)) return false; // NaN or negative: the slow path's error
+      if (discount > 0) discountedFlag = 1;
+    }
+    let type = -1;
+    if (typeCol >= 0 && fieldStart[typeCol] < fieldEnd[typeCol]) {
+      const ts = fieldStart[typeCol];
+      const te = fieldEnd[typeCol];
+      if (!bare(buf, ts, te)) return false;
+      const name = buf.latin1Slice(ts, te);
+      const known = typeIndex.get(name);
+      if (known === undefined) {
+        type = typeNames.length;
+        typeIndex.set(name, type);
+        typeNames.push(name);
+      } else type = known;
+    }
+    let ci: number;
+    const idLength = ce - cs;
+    if (idLength === lastIdLength && buf.compare(lastIdBytes, 0, idLength, cs, ce) === 0) ci = lastCustomerIndex;
+    else {
+      const customerId = buf.latin1Slice(cs, ce);
+      let known = customerId === lastCustomerId ? lastCustomerIndex : customerIndex.get(customerId);
+      if (known === undefined) {
+        known = customerIds.length;
+        customerIndex.set(customerId, known);
+        customerIds.push(customerId);
+      }
+      ci = known;
+      lastCustomerId = customerId;
+      lastCustomerIndex = ci;
+      if (idLength > lastIdBytes.length) lastIdBytes = Buffer.alloc(2 * idLength);
+      buf.copy(lastIdBytes, 0, cs, ce);
+      lastIdLength = idLength;
+    }
+    orderIds.push(buf.latin1Slice(os, oe));
+    orderCustomer.push(ci);
+    orderTime.push(t);
+    orderAmount.push(amount);
+    if (rowDiscounted) rowDiscounted.push(discountedFlag);
+    if (rowType) rowType.push(type);
+    return true;
+  }
+
+  /** The slow path: a row from its decoded cells (which also forgets the fast path's last id). */
+  function slowRow(record: string[], line: number): void {
+    lastIdLength = -1;
+    row(record, line);
+  }
+
   function finish(): Transactions {
     if (!col) throw new InputError(file, 1, 1, `empty file: missing header ${TRANSACTION_COLUMNS.join(",")}`);
     return {
@@ -187,60 +286,123 @@ function makeAccumulator(file: string) {
       typeNames,
     };
   }
-  return { row, finish };
+  return { row: slowRow, rowBytes, finish };
 }
 
 class QuotedCsv extends Error {}
 
 /**
- * Fast path for plain CSV (no quote characters anywhere): split lines and commas by hand.
+ * Fast path for plain CSV (no quote characters anywhere): lines and commas found in the bytes.
  * csv-parse costs ~5 µs a row, a third of the 1M-customer time budget; exported files from
- * the app never quote. The first quote seen aborts this path and the file is re-read with
- * csv-parse, which handles RFC 4180 quoting.
+ * the app never quote. Common rows are parsed straight from the bytes (rowBytes); any other
+ * line is decoded and split like before (row), which reports every error. The first quote seen
+ * aborts this path and the file is re-read with csv-parse, which handles RFC 4180 quoting.
  */
 async function readPlain(file: string): Promise<Transactions> {
   const acc = makeAccumulator(file);
-  const decoder = new StringDecoder("utf8");
-  let carry = "";
+  let carry: Buffer | null = null;
   let line = 0;
-  const consume = (text: string, final: boolean) => {
-    if (text.includes('"')) throw new QuotedCsv();
+  const slow = (buf: Buffer, start: number, end: number) => {
+    let l = buf.toString("utf8", start, end);
+    if (line === 1 && l.charCodeAt(0) === 0xfeff) l = l.slice(1);
+    acc.row(l.split(","), line);
+  };
+  /** Every complete line of buf; returns where the incomplete rest starts. */
+  const consume = (buf: Buffer): number => {
     let pos = 0;
     for (;;) {
-      const nl = text.indexOf("\n", pos);
-      if (nl < 0) break;
+      const nl = buf.indexOf(0x0a, pos);
+      if (nl < 0) return pos;
       line++;
-      let l = text.slice(pos, nl);
+      const end = nl > pos && buf[nl - 1] === 0x0d ? nl - 1 : nl;
+      if (end > pos && !(line > 1 && acc.rowBytes(buf, pos, end))) slow(buf, pos, end);
       pos = nl + 1;
-      if (l.endsWith("\r")) l = l.slice(0, -1);
-      if (line === 1 && l.charCodeAt(0) === 0xfeff) l = l.slice(1);
-      if (l === "") continue;
-      acc.row(l.split(","), line);
     }
-    const rest = text.slice(pos);
-    if (final && rest !== "") {
-      line++;
-      acc.row((rest.endsWith("\r") ? rest.slice(0, -1) : rest).split(","), line);
-      return "";
-    }
-    return rest;
   };
   try {
     for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) {
-      carry = consume(carry + decoder.write(chunk as Buffer), false);
+      const bytes = chunk as Buffer;
+      if (bytes.indexOf(0x22) >= 0) throw new QuotedCsv();
+      const buf: Buffer = carry ? Buffer.concat([carry, bytes]) : bytes;
+      const rest = consume(buf);
+      carry = rest < buf.length ? Buffer.from(buf.subarray(rest)) : null;
     }
   } catch (e) {
     if (e instanceof InputError || e instanceof QuotedCsv) throw e;
     throw new InputError(file, 0, 0, `cannot read file: ${(e as Error).message}`);
   }
-  consume(carry + decoder.end(), true);
+  if (carry) {
+    line++;
+    const end = carry[carry.length - 1] === 0x0d ? carry.length - 1 : carry.length;
+    if (end > 0 && !(line > 1 && acc.rowBytes(carry, 0, end))) slow(carry, 0, end);
+  }
   return acc.finish();
+}
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const digitAt = (buf: Buffer, i: number) => {
+  const d = buf[i] - 48;
+  return d >= 0 && d <= 9 ? d : Number.NaN;
+};
+
+/**
+ * parseIsoUtc's value for a cell that is exactly YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ (the same
+ * arithmetic as its fast path); NaN for anything else, which the slow path then parses or rejects.
+ */
+function parseDateBytes(buf: Buffer, s: number, e: number): number {
+  const len = e - s;
+  if ((len !== 10 && len !== 20) || buf[s + 4] !== 45 || buf[s + 7] !== 45) return Number.NaN;
+  const year = digitAt(buf, s) * 1000 + digitAt(buf, s + 1) * 100 + digitAt(buf, s + 2) * 10 + digitAt(buf, s + 3);
+  const month = digitAt(buf, s + 5) * 10 + digitAt(buf, s + 6);
+  const day = digitAt(buf, s + 8) * 10 + digitAt(buf, s + 9);
+  if (!(month >= 1 && month <= 12 && day >= 1)) return Number.NaN;
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  if (!(day <= (month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]))) return Number.NaN;
+  if (len === 10) return Date.UTC(year, month - 1, day);
+  if (buf[s + 10] !== 84 || buf[s + 13] !== 58 || buf[s + 16] !== 58 || buf[s + 19] !== 90) return Number.NaN;
+  const hour = digitAt(buf, s + 11) * 10 + digitAt(buf, s + 12);
+  const minute = digitAt(buf, s + 14) * 10 + digitAt(buf, s + 15);
+  const second = digitAt(buf, s + 17) * 10 + digitAt(buf, s + 18);
+  if (!(hour <= 23 && minute <= 59 && second <= 59)) return Number.NaN;
+  return Date.UTC(year, month - 1, day, hour, minute, second);
+}
+
+/**
+ * parseMoneyToMinor's value for a cell -?D+ or -?D+.D or -?D+.DD (at most 15 digits, so the
+ * integer is exact); NaN for anything else (signs +, ".5", "5.", more decimals, spaces),
+ * which the slow path then parses or rejects.
+ */
+function parseAmountBytes(buf: Buffer, s: number, e: number): number {
+  let k = s;
+  const negative = buf[k] === 45;
+  if (negative) k++;
+  let value = 0;
+  let digits = 0;
+  while (k < e && buf[k] >= 48 && buf[k] <= 57) {
+    value = value * 10 + (buf[k++] - 48);
+    digits++;
+  }
+  if (digits === 0) return Number.NaN;
+  let decimals = 0;
+  if (k < e) {
+    if (buf[k] !== 46) return Number.NaN;
+    k++;
+    while (k < e && buf[k] >= 48 && buf[k] <= 57) {
+      value = value * 10 + (buf[k++] - 48);
+      decimals++;
+    }
+    if (k < e || decimals === 0 || decimals > 2) return Number.NaN;
+  }
+  if (digits + decimals > 15) return Number.NaN;
+  for (; decimals < 2; decimals++) value *= 10;
+  return value === 0 ? 0 : negative ? -value : value;
 }
 
 /** General path: csv-parse, streaming. */
 async function readWithCsvParse(file: string): Promise<Transactions> {
   const acc = makeAccumulator(file);
   let failure: InputError | null = null as InputError | null;
+  let earlierCrlfs = 0;
   const parser = parse({
     bom: true,
     relax_column_count: true,
@@ -252,9 +414,11 @@ async function readWithCsvParse(file: string): Promise<Transactions> {
       try {
         acc.row(record, context.lines);
       } catch (e) {
-        if (e instanceof InputError) failure = e;
+        // The line the bad cell starts on, not csv-parse's count at the record's end.
+        if (e instanceof InputError) failure = new InputError(e.file, cellLine(record, e.column, context.lines, earlierCrlfs), e.column, e.detail);
         else throw e;
       }
+      earlierCrlfs += crlfsIn(record);
       return null;
     },
   });
