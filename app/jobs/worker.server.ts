@@ -49,10 +49,14 @@ async function run(job: Job, token?: string): Promise<unknown> {
   }
 }
 
-/** A job's log lines carry its queue, name, id and shop (never its payload). */
+/** Payload fields a job's log lines carry: the shop and the app's own record ids, nothing else of the payload. */
+const LOGGED_PAYLOAD_FIELDS = ["shop", "eventId", "bulkOperationId", "transitionId", "traitEventId"] as const;
+
+/** A job's log lines carry its queue, name and id, and the LOGGED_PAYLOAD_FIELDS its payload has. */
 function jobLogger(job: Job): Logger {
-  const shop = typeof job.data?.shop === "string" ? job.data.shop : undefined;
-  return logger.child({ queue: job.queueName, job: job.name, jobId: job.id, ...(shop ? { shop } : {}) });
+  const data = (job.data ?? {}) as Record<string, unknown>;
+  const ids = Object.fromEntries(LOGGED_PAYLOAD_FIELDS.filter((k) => typeof data[k] === "string").map((k) => [k, data[k]]));
+  return logger.child({ queue: job.queueName, job: job.name, jobId: job.id, ...ids });
 }
 
 async function dispatch(job: Job, token?: string): Promise<unknown> {
