@@ -10,14 +10,10 @@
 // By default no worker runs (events stay pending in PostgreSQL and queued in
 // Redis): this measures the web process alone. --with-worker starts one.
 // Flags: --rates 100,200,300,400 --seconds 10 --concurrency 64 --with-worker
-import http from "node:http";
-import { randomUUID } from "node:crypto";
 import { generateStore } from "../test/simulator/generator";
 import { orderPayload } from "../test/simulator/webhook-payloads";
-import { WebhookEmitter } from "../test/simulator/webhook-emitter";
 import {
   arg,
-  API_SECRET,
   appEnv,
   clearQueuePrefix,
   dbClient,
@@ -33,9 +29,9 @@ import {
   startWorker,
   stopAll,
 } from "../test/support/procs";
-import { percentile } from "../test/support/stats";
 import { sleep } from "../test/support/timing";
 import { machineLoad, otherLoad, rssMb, trackPeak } from "./support/machine";
+import { openLoop, webhookSender, type OpenLoopResult } from "./support/webhook-load";
 import { printTargets } from "./support/targets";
 
 const RATES = (arg("rates") ?? process.env.BENCH_RATES ?? "100,200,300,400").split(",").map(Number);
@@ -46,17 +42,8 @@ const SHOP = "bench-webhooks.myshopify.com";
 const PREFIX = `bench-webhooks-${process.pid}`;
 const WARMUP = 200;
 
-interface RateResult {
+interface RateResult extends OpenLoopResult {
   rate: number;
-  sent: number;
-  ok: number;
-  non2xx: number;
-  errors: number;
-  achieved: number;
-  p50: number;
-  p99: number;
-  max: number;
-  backlogMax: number;
   idPrefix: string;
 }
 
@@ -81,75 +68,18 @@ runMain(async () => {
   const { shop } = generateStore({ domain: SHOP, seed: 3, customers: 200 });
   const order = [...shop.orders.values()].find((o) => o.customerId !== null)!;
   const template = orderPayload(shop, order) as Record<string, unknown>;
-  const emitter = new WebhookEmitter({ appUrl, apiSecret: API_SECRET });
-  const target = new URL(emitter.urlFor("orders/create")!);
-  const apiVersion = (emitter.getOptions() as { apiVersion: string }).apiVersion;
-  emitter.close();
-  const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+  const sender = webhookSender({ appUrl, concurrency: CONCURRENCY });
   let nextOrderId = 9_000_000_000_000;
 
-  function send(webhookId: string): Promise<{ status: number | null; ms: number }> {
+  function send(webhookId: string) {
     const id = nextOrderId++;
     const body = JSON.stringify({ ...template, id, admin_graphql_api_id: `gid://shopify/Order/${id}`, updated_at: new Date().toISOString() });
-    const headers = {
-      "Content-Type": "application/json",
-      "Content-Length": String(Buffer.byteLength(body)),
-      "X-Shopify-Topic": "orders/create",
-      "X-Shopify-Hmac-Sha256": emitter.sign(body),
-      "X-Shopify-Shop-Domain": SHOP,
-      "X-Shopify-API-Version": apiVersion,
-      "X-Shopify-Webhook-Id": webhookId,
-      "X-Shopify-Event-Id": randomUUID(),
-      "X-Shopify-Triggered-At": new Date().toISOString(),
-      "User-Agent": "Shopify-Captain-Hook",
-    };
-    const t0 = performance.now();
-    return new Promise((resolve) => {
-      const req = http.request(target, { method: "POST", agent, headers, timeout: 10_000 }, (res) => {
-        res.resume();
-        res.on("end", () => resolve({ status: res.statusCode ?? null, ms: performance.now() - t0 }));
-      });
-      req.on("timeout", () => req.destroy(new Error("timeout")));
-      req.on("error", () => resolve({ status: null, ms: performance.now() - t0 }));
-      req.end(body);
-    });
+    return sender.send(SHOP, "orders/create", body, webhookId);
   }
 
   async function runRate(rate: number, seconds: number, idPrefix: string): Promise<RateResult> {
-    const total = Math.round(rate * seconds);
-    const lat: number[] = [];
-    let ok = 0,
-      non2xx = 0,
-      errors = 0,
-      inFlight = 0,
-      backlogMax = 0;
-    const waiters: (() => void)[] = [];
-    const start = performance.now();
-    const pending: Promise<void>[] = [];
-    for (let i = 0; i < total; i++) {
-      const due = start + (i * 1000) / rate;
-      const wait = due - performance.now();
-      if (wait > 1) await sleep(wait);
-      while (inFlight >= CONCURRENCY) {
-        backlogMax = Math.max(backlogMax, i - ok - non2xx - errors - inFlight);
-        await new Promise<void>((r) => waiters.push(r));
-      }
-      inFlight++;
-      pending.push(
-        send(`${idPrefix}-${i}`).then(({ status, ms }) => {
-          inFlight--;
-          waiters.shift()?.();
-          lat.push(ms);
-          if (status === null) errors++;
-          else if (status >= 200 && status < 300) ok++;
-          else non2xx++;
-        }),
-      );
-    }
-    await Promise.all(pending);
-    const elapsed = (performance.now() - start) / 1000;
-    lat.sort((a, b) => a - b);
-    return { rate, sent: total, ok, non2xx, errors, achieved: total / elapsed, p50: percentile(lat, 50), p99: percentile(lat, 99), max: lat[lat.length - 1] ?? NaN, backlogMax, idPrefix };
+    const r = await openLoop({ rate, total: Math.round(rate * seconds), concurrency: CONCURRENCY, request: (i) => send(`${idPrefix}-${i}`) });
+    return { ...r, rate, idPrefix };
   }
 
   log(`warm-up: ${WARMUP} webhooks`);
@@ -162,7 +92,7 @@ runMain(async () => {
     log(`  p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, ${r.ok}/${r.sent} 2xx, web RSS ${rssMb(web.pid)?.toFixed(0)} MB`);
     await sleep(1000);
   }
-  agent.destroy();
+  sender.close();
 
   const db = dbClient(databaseUrl);
   const rows = new Map<string, number>();

@@ -31,6 +31,8 @@ export interface IngestOptions {
   customers: number;
   params: Record<string, number>;
   seed: number | string;
+  /** The store's as-of (ISO); default the simulator's now. Pinned when the store must be generated again identically. */
+  asOf?: string;
   /** Keep recompute-shop from running during the ingest (pauses the scoring queue). */
   pauseScoring: boolean;
   timeoutMs: number;
@@ -81,7 +83,7 @@ export async function runIngest(o: IngestOptions): Promise<IngestResult> {
   const summary = await simJson(simUrl, "POST", "/_sim/shops", {
     domain: o.shop,
     plan: "plus",
-    generate: { seed: o.seed, customers: o.customers, years: 2, params: o.params },
+    generate: { seed: o.seed, customers: o.customers, years: 2, params: o.params, asOf: o.asOf },
   });
   const generateSeconds = (Date.now() - g0) / 1000;
   log(`generated ${summary.customers.toLocaleString()} customers, ${summary.orders.toLocaleString()} orders in ${generateSeconds.toFixed(1)} s`);
