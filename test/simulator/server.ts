@@ -120,13 +120,14 @@ function serverRoutes(state: ServerState): Route<HttpHandler>[] {
     }
     const query = typeof body?.query === "string" ? body.query : "";
     const serve = async () => {
-      // A throttle storm (faults.ts): the shop's bucket is found empty.
-      if (faults.storming(shopDomain, query)) faults.drain(state.throttle.bucket(ctx.config.apiKey, shop.domain, shop.plan));
       const result = await runAdminGraphql(state, shop, ctx.config.apiKey, body ?? {});
       const headers = { "content-type": "application/json; charset=utf-8", "x-shopify-api-version": version, "x-request-id": crypto.randomUUID() };
       return { status: 200, body: JSON.stringify(result), headers };
     };
-    if (await faults.intercept(shopDomain, "graphql", query, res, serve)) return;
+    // A throttle storm (faults.ts) comes first: the shop's bucket is found empty, so the answer is THROTTLED.
+    const storming = faults.storming(shopDomain, query);
+    if (storming) faults.drain(state.throttle.bucket(ctx.config.apiKey, shop.domain, shop.plan));
+    else if (await faults.intercept(shopDomain, "graphql", query, res, serve)) return;
     const answer = await serve();
     return send(res, answer.status, answer.body, answer.headers);
   };

@@ -205,6 +205,8 @@ export interface PlaceOrderInput {
   test?: boolean;
   /** Number of line items (1..5, default 1 or 2). */
   lineItems?: number;
+  /** Draw this order's random choices (amount, lines, products) from a stream of its own, so twin shops get the same order. */
+  seed?: string | number;
 }
 
 export interface PlaceOrderResult {
@@ -216,7 +218,7 @@ export interface PlaceOrderResult {
 
 export function placeOrder(ctx: EventsContext, shop: SimShop, input: PlaceOrderInput): PlaceOrderResult {
   const s = seq(shop);
-  const rng = s.rng;
+  const rng = input.seed === undefined ? s.rng : createRng(`order|${input.seed}`);
   const atMs = toMs(input.at, ctx);
   const at = isoSeconds(atMs);
   const webhooks: PendingWebhook[] = [];
