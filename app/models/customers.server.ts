@@ -10,10 +10,7 @@ import { SETTINGS_DEFAULTS } from "../domain/settings";
  * shop's opt-out tag (case-insensitive, as Shopify compares tags); the tags themselves are not
  * stored. Records without tags leave the flag as it was.
  */
-export async function upsertCustomers(shopId: string, customers: CustomerRecord[], db: Queryable = pool): Promise<number> {
-  if (customers.length === 0) return 0;
-  const result = await db.query(
-    `with tag as (select lower(coalesce((select "optOutTag" from "ShopSettings" where "shopId" = $1), $6)) as opt_out)
+const UPSERT_CUSTOMERS_SQL = `with tag as (select lower(coalesce((select "optOutTag" from "ShopSettings" where "shopId" = $1), $6)) as opt_out)
      insert into "Customer" ("shopId", id, "shopifyCreatedAt", "shopifyUpdatedAt", "optedOut")
      select $1, u.id, u.created_at, u.updated_at,
             case when u.tags is null then null
@@ -23,29 +20,42 @@ export async function upsertCustomers(shopId: string, customers: CustomerRecord[
         "shopifyCreatedAt" = coalesce(excluded."shopifyCreatedAt", "Customer"."shopifyCreatedAt"),
         "shopifyUpdatedAt" = greatest(excluded."shopifyUpdatedAt", "Customer"."shopifyUpdatedAt"),
         "optedOut" = coalesce(excluded."optedOut", "Customer"."optedOut")
-     where "Customer"."deletedAt" is null`,
-    [
-      shopId,
-      customers.map((c) => c.id.toString()),
-      customers.map((c) => c.createdAt?.toISOString() ?? null),
-      customers.map((c) => c.updatedAt?.toISOString() ?? null),
-      customers.map((c) => (c.tags ? c.tags.join("\x1f") : null)),
-      SETTINGS_DEFAULTS.optOutTag,
-    ],
-  );
+     where "Customer"."deletedAt" is null`;
+
+const upsertValues = (shopId: string, customers: CustomerRecord[]) => [
+  shopId,
+  customers.map((c) => c.id.toString()),
+  customers.map((c) => c.createdAt?.toISOString() ?? null),
+  customers.map((c) => c.updatedAt?.toISOString() ?? null),
+  customers.map((c) => (c.tags ? c.tags.join("\x1f") : null)),
+  SETTINGS_DEFAULTS.optOutTag,
+];
+
+export async function upsertCustomers(shopId: string, customers: CustomerRecord[], db: Queryable = pool): Promise<number> {
+  if (customers.length === 0) return 0;
+  const result = await db.query(UPSERT_CUSTOMERS_SQL, upsertValues(shopId, customers));
   return result.rowCount ?? 0;
+}
+
+/**
+ * Upserts one customer (a webhook) and says whether its tags changed the opt-out flag,
+ * in one statement: the CTE reads the row as it was before the upsert.
+ */
+export async function upsertCustomerReportingOptOut(shopId: string, customer: CustomerRecord): Promise<{ optOutChanged: boolean }> {
+  const { rows } = await pool.query<{ changed: boolean }>(
+    `with before as (select coalesce("optedOut", false) as opted_out from "Customer" where "shopId" = $1 and id = ($2::bigint[])[1]),
+          upserted as (${UPSERT_CUSTOMERS_SQL} returning coalesce("optedOut", false) as opted_out)
+     select coalesce((select opted_out from upserted), (select opted_out from before), false)
+              is distinct from coalesce((select opted_out from before), false) as changed`,
+    upsertValues(shopId, [customer]),
+  );
+  return { optOutChanged: rows[0]?.changed === true };
 }
 
 /** The tags the app last wrote on the customer (Customer.appTags). */
 export async function customerAppTags(shopId: string, id: bigint): Promise<string[]> {
   const { rows } = await pool.query<{ appTags: string[] }>(`select "appTags" from "Customer" where "shopId" = $1 and id = $2`, [shopId, id.toString()]);
   return rows[0]?.appTags ?? [];
-}
-
-/** Whether the merchant opted the customer out of profiling (false when unknown). */
-export async function customerOptedOut(shopId: string, id: bigint): Promise<boolean> {
-  const { rows } = await pool.query<{ optedOut: boolean | null }>(`select "optedOut" from "Customer" where "shopId" = $1 and id = $2`, [shopId, id.toString()]);
-  return rows[0]?.optedOut === true;
 }
 
 /** Customer ids referenced by orders but not yet stored (e.g. order webhook first). */

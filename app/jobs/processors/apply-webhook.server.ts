@@ -14,7 +14,7 @@ import { resolveSettings } from "../../domain/shop-settings";
 import { customerFromPayload, lineItemSpendsFromPayload, orderFromPayload } from "../../webhooks/records";
 import { customerOfOrder, upsertOrders } from "../../models/orders.server";
 import { loadProductTypes, upsertProductTypes } from "../../models/product-types.server";
-import { customerAppTags, customerOptedOut, ensureCustomersExist, markCustomerDeleted, redactCustomer, upsertCustomers } from "../../models/customers.server";
+import { customerAppTags, ensureCustomersExist, markCustomerDeleted, redactCustomer, upsertCustomerReportingOptOut } from "../../models/customers.server";
 import { markShopUninstalled, redactShop } from "../../models/shop-lifecycle.server";
 import { findShopByDomain } from "../../models/shops.server";
 import { recordDataRequest } from "../../models/data-requests.server";
@@ -98,9 +98,7 @@ async function removeAppWritesFromShopify(shopDomain: string, customerId: bigint
  * it drops (or restores) the score, and its write-back removes (or adds) the app's tags and metafields.
  */
 async function applyCustomer(shop: { id: string; domain: string }, record: CustomerRecord): Promise<{ optOutChanged: boolean }> {
-  const wasOptedOut = await customerOptedOut(shop.id, record.id);
-  await upsertCustomers(shop.id, [record]);
-  const optOutChanged = (await customerOptedOut(shop.id, record.id)) !== wasOptedOut;
+  const { optOutChanged } = await upsertCustomerReportingOptOut(shop.id, record);
   if (optOutChanged) await rescore(shop.domain, [record.id]);
   return { optOutChanged };
 }
