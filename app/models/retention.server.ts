@@ -19,13 +19,13 @@ async function deleteInBatches(sql: string, params: unknown[]): Promise<number> 
 
 /**
  * Webhook events received before `cutoff` that are finished (processed,
- * rejected or failed for good). Pending events are work still to do (the sweep
+ * rejected, skipped or failed for good). Pending events are work still to do (the sweep
  * re-enqueues them) and are never deleted here.
  */
 export function deleteFinishedWebhookEventsBefore(cutoff: Date): Promise<number> {
   return deleteInBatches(
     `delete from "WebhookEvent" where id in (
-       select id from "WebhookEvent" where status in ('processed', 'rejected', 'failed') and "receivedAt" < $1 limit $2)`,
+       select id from "WebhookEvent" where status in ('processed', 'rejected', 'skipped', 'failed') and "receivedAt" < $1 limit $2)`,
     [cutoff],
   );
 }
