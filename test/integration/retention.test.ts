@@ -50,6 +50,8 @@ beforeAll(async () => {
       event("processed-new", "processed", ago(30 * DAY - HOUR)),
       event("rejected-old", "rejected", ago(30 * DAY + HOUR)),
       event("failed-old", "failed", ago(30 * DAY + HOUR)),
+      event("skipped-old", "skipped", ago(30 * DAY + HOUR)),
+      event("skipped-new", "skipped", ago(30 * DAY - HOUR)),
       event("pending-old", "pending", ago(60 * DAY)), // still work to do: kept
       { ...event("gone-shop", "processed", ago(HOUR)), shopDomain: GONE }, // goes with its shop
     ],
@@ -98,12 +100,12 @@ describe("enforce-retention", () => {
     // Others' rows in the shared test database may count too: at least ours.
     const stats = done.stats as Record<string, number>;
     expect(stats.uninstalledShopsRemoved).toBeGreaterThanOrEqual(1);
-    expect(stats.webhookEventsDeleted).toBeGreaterThanOrEqual(3);
+    expect(stats.webhookEventsDeleted).toBeGreaterThanOrEqual(4);
     expect(stats.dataRequestsDeleted).toBeGreaterThanOrEqual(1);
     expect(stats.jobRunsDeleted).toBeGreaterThanOrEqual(2);
 
     const events = await prisma.webhookEvent.findMany({ where: { webhookId: { startsWith: tag } }, orderBy: { webhookId: "asc" } });
-    expect(events.map((e) => e.webhookId.slice(tag.length + 1))).toEqual(["pending-old", "processed-new"]);
+    expect(events.map((e) => e.webhookId.slice(tag.length + 1))).toEqual(["pending-old", "processed-new", "skipped-new"]);
 
     const requests = await prisma.dataRequest.findMany({ where: { shopId: shopIds[INSTALLED] } });
     expect(requests.map((r) => r.requestId)).toEqual([`${tag}-dr-new`]);
