@@ -40,6 +40,11 @@ export async function markEventFinished(id: bigint, status: "processed" | "faile
   await prisma.webhookEvent.update({ where: { id }, data: { status, processedAt: new Date(), error: null } });
 }
 
+/** An event deliberately not applied (unknown or uninstalled shop), kept with its reason. */
+export async function markEventSkipped(id: bigint, reason: string): Promise<void> {
+  await prisma.webhookEvent.update({ where: { id }, data: { status: "skipped", processedAt: new Date(), error: reason } });
+}
+
 /** Events stored but never processed (e.g. Redis lost its queue): oldest first. */
 export async function findStalePendingEvents(olderThan: Date, limit: number): Promise<bigint[]> {
   const events = await prisma.webhookEvent.findMany({

@@ -18,7 +18,7 @@ import { customerAppTags, ensureCustomersExist, markCustomerDeleted, redactCusto
 import { markShopUninstalled, redactShop } from "../../models/shop-lifecycle.server";
 import { findShopByDomain } from "../../models/shops.server";
 import { recordDataRequest } from "../../models/data-requests.server";
-import { findWebhookEvent, markEventFinished, recordEventFailure } from "../../models/webhook-events.server";
+import { findWebhookEvent, markEventFinished, markEventSkipped, recordEventFailure } from "../../models/webhook-events.server";
 import {
   bulkOperationFinishPayload,
   customerDeletePayload,
@@ -32,11 +32,23 @@ import {
 } from "../../webhooks/payloads";
 import { enqueue, type JobPayloads } from "../../queue.server";
 
+/** An event safely not applied, recorded on its row (status skipped, the reason in error; docs/bad-input.md). */
+class Skipped {
+  constructor(readonly reason: string) {}
+}
+
+/** What Shopify still sends once the app is uninstalled, and must still be done. */
+const AFTER_UNINSTALL = new Set(["app/uninstalled", "customers/data_request", "customers/redact"]);
+
 export async function applyWebhook(data: JobPayloads["apply-webhook"]): Promise<unknown> {
   const event = await findWebhookEvent(BigInt(data.eventId));
   if (!event || event.status !== "pending") return { skipped: event?.status ?? "missing" };
   try {
     const outcome = await applyEvent(event.shopDomain, event.topic, event.payload);
+    if (outcome instanceof Skipped) {
+      await markEventSkipped(event.id, outcome.reason);
+      return { skipped: outcome.reason };
+    }
     await markEventFinished(event.id, "processed");
     return outcome;
   } catch (error) {
@@ -106,7 +118,9 @@ async function applyCustomer(shop: { id: string; domain: string }, record: Custo
 async function applyEvent(shopDomain: string, topic: string, payload: unknown): Promise<unknown> {
   if (topic === "shop/redact") return redactShop(shopDomain);
   const shop = await findShopByDomain(shopDomain);
-  if (!shop) return { skipped: "unknown shop" };
+  if (!shop) return new Skipped("unknown shop");
+  // Its data stays until shop/redact, frozen: a reinstall re-syncs it from Shopify.
+  if (shop.uninstalledAt && !AFTER_UNINSTALL.has(topic)) return new Skipped("shop uninstalled");
 
   switch (topic) {
     case "orders/create":
@@ -149,8 +163,9 @@ async function applyEvent(shopDomain: string, topic: string, payload: unknown): 
       const request = customersRedactPayload.parse(payload);
       const id = BigInt(request.customer.id);
       // First the app's tags and metafields on the customer in Shopify (if it still exists there),
-      // then everything stored; a failure to reach Shopify retries the whole event.
-      const removed = await removeAppWritesFromShopify(shop.domain, id, await customerAppTags(shop.id, id));
+      // then everything stored; a failure to reach Shopify retries the whole event. Uninstalled,
+      // the app has no session to reach Shopify with: only the stored data can go.
+      const removed = shop.uninstalledAt ? false : await removeAppWritesFromShopify(shop.domain, id, await customerAppTags(shop.id, id));
       await redactCustomer(shop.id, id, request.orders_to_redact.map((o) => BigInt(o)));
       return { redacted: request.customer.id, removedFromShopify: removed };
     }
