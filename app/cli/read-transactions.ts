@@ -231,7 +231,7 @@ function makeAccumulator(file: string) {
       const ts = fieldStart[typeCol];
       const te = fieldEnd[typeCol];
       if (!bare(buf, ts, te)) return false;
-      const name = buf.latin1Slice(ts, te);
+      const name = buf.toString("latin1", ts, te);
       const known = typeIndex.get(name);
       if (known === undefined) {
         type = typeNames.length;
@@ -243,7 +243,7 @@ function makeAccumulator(file: string) {
     const idLength = ce - cs;
     if (idLength === lastIdLength && buf.compare(lastIdBytes, 0, idLength, cs, ce) === 0) ci = lastCustomerIndex;
     else {
-      const customerId = buf.latin1Slice(cs, ce);
+      const customerId = buf.toString("latin1", cs, ce);
       let known = customerId === lastCustomerId ? lastCustomerIndex : customerIndex.get(customerId);
       if (known === undefined) {
         known = customerIds.length;
@@ -257,7 +257,7 @@ function makeAccumulator(file: string) {
       buf.copy(lastIdBytes, 0, cs, ce);
       lastIdLength = idLength;
     }
-    orderIds.push(buf.latin1Slice(os, oe));
+    orderIds.push(buf.toString("latin1", os, oe));
     orderCustomer.push(ci);
     orderTime.push(t);
     orderAmount.push(amount);
@@ -302,9 +302,11 @@ async function readPlain(file: string): Promise<Transactions> {
   const acc = makeAccumulator(file);
   let carry: Buffer | null = null;
   let line = 0;
-  const slow = (buf: Buffer, start: number, end: number) => {
+  /** A line (CR already dropped) decoded and split; the last line of a file without a final newline is never skipped. */
+  const slow = (buf: Buffer, start: number, end: number, last = false) => {
     let l = buf.toString("utf8", start, end);
-    if (line === 1 && l.charCodeAt(0) === 0xfeff) l = l.slice(1);
+    if (!last && line === 1 && l.charCodeAt(0) === 0xfeff) l = l.slice(1);
+    if (!last && l === "") return;
     acc.row(l.split(","), line);
   };
   /** Every complete line of buf; returns where the incomplete rest starts. */
@@ -315,7 +317,7 @@ async function readPlain(file: string): Promise<Transactions> {
       if (nl < 0) return pos;
       line++;
       const end = nl > pos && buf[nl - 1] === 0x0d ? nl - 1 : nl;
-      if (end > pos && !(line > 1 && acc.rowBytes(buf, pos, end))) slow(buf, pos, end);
+      if (!(end > pos && line > 1 && acc.rowBytes(buf, pos, end))) slow(buf, pos, end);
       pos = nl + 1;
     }
   };
@@ -334,7 +336,7 @@ async function readPlain(file: string): Promise<Transactions> {
   if (carry) {
     line++;
     const end = carry[carry.length - 1] === 0x0d ? carry.length - 1 : carry.length;
-    if (end > 0 && !(line > 1 && acc.rowBytes(carry, 0, end))) slow(carry, 0, end);
+    if (!(end > 0 && line > 1 && acc.rowBytes(carry, 0, end))) slow(carry, 0, end, true);
   }
   return acc.finish();
 }
