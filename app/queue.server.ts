@@ -8,7 +8,7 @@
 // - a deduplication id with keepLastIfActive, for per-shop recomputes and
 //   write-backs that read their data when they run: adds while one waits are
 //   absorbed, an add while one runs leaves exactly one rerun behind it.
-import { Queue, type JobsOptions } from "bullmq";
+import { Queue, type Job, type JobsOptions } from "bullmq";
 import { Redis, type RedisOptions } from "ioredis";
 import { z } from "zod";
 import { env } from "./env.server";
@@ -231,6 +231,32 @@ export async function enqueue<N extends JobName>(
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * app/uninstalled: removes the shop's jobs that have not started (waiting, delayed,
+ * prioritized) from every queue whose payloads name a shop. Webhook-apply jobs carry only
+ * an event id and stay (their events are still applied: data is kept until shop/redact);
+ * a job already running finds the sessions gone and stops as ShopNotInstalledError.
+ */
+export async function removeShopJobs(shop: string): Promise<number> {
+  let removed = 0;
+  for (const name of Object.values(QUEUES)) {
+    if (name === QUEUES.events) continue;
+    const queue = getQueue(name);
+    const theShops: Job[] = [];
+    // Collected first: removing while paging would shift the pages.
+    for (let start = 0; ; start += 500) {
+      const jobs = await queue.getJobs(["waiting", "delayed", "prioritized"], start, start + 499, true);
+      theShops.push(...jobs.filter((job) => (job?.data as { shop?: unknown } | undefined)?.shop === shop));
+      if (jobs.length < 500) break;
+    }
+    for (const job of theShops) {
+      await job.remove().catch(() => undefined); // started meanwhile: it stops by itself
+      removed++;
+    }
+  }
+  return removed;
 }
 
 /** Repeating jobs. Idempotent; re-asserted periodically so a Redis flush heals. */

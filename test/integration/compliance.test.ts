@@ -2,7 +2,7 @@
 // record of everything held on the customer; customers/redact removes it, with the app's
 // tags and metafields on the customer in Shopify.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { compliance, emitAll } from "../simulator/store-events";
+import { compliance, emitAll, uninstall } from "../simulator/store-events";
 import { completedJobRun, eventually, startHarness, type Harness } from "../support/harness";
 import { drainWebhookEvents } from "../support/compare";
 
@@ -78,5 +78,29 @@ describe("compliance", () => {
     expect(sim(id).tags.filter((t) => t.startsWith("rfm:") || t.startsWith("trait:"))).toEqual([]);
     expect(sim(id).tags.sort()).toEqual(merchantTags.sort());
     expect(sim(id).metafields.filter((m) => m.namespace === "$app:rfm")).toEqual([]);
+  });
+
+  // Last: it uninstalls the shop.
+  it("app/uninstalled removes the sessions and the shop's jobs not yet started, and keeps its data until shop/redact", async () => {
+    const scores = await h.app.db.prisma.customerScore.count({ where: { shopId } });
+    expect(scores).toBeGreaterThan(0);
+    const OTHER = `compliance-other-${process.pid}.myshopify.com`;
+    const later = { delay: 10 * 60_000 };
+    const recompute = await h.app.queue.enqueue("recompute-shop", { shop: SHOP, reason: "test" }, later);
+    const sync = await h.app.queue.enqueue("incremental-sync", { shop: SHOP }, later);
+    const others = await h.app.queue.enqueue("recompute-shop", { shop: OTHER, reason: "test" }, later);
+    const shop = h.sim.ctx.shops.get(SHOP)!;
+    emitAll(h.sim.ctx, shop, uninstall(h.sim.ctx, shop).webhooks);
+    await h.emitter.flush();
+    await drainWebhookEvents(h, SHOP);
+
+    expect(await h.app.db.prisma.session.count({ where: { shop: SHOP } })).toBe(0);
+    expect((await h.app.db.prisma.shop.findUniqueOrThrow({ where: { domain: SHOP } })).uninstalledAt).not.toBeNull();
+    expect(await h.app.db.prisma.customerScore.count({ where: { shopId } })).toBe(scores);
+    expect(await h.app.queue.getQueue("scoring").getJob(recompute!)).toBeUndefined();
+    expect(await h.app.queue.getQueue("sync").getJob(sync!)).toBeUndefined();
+    const kept = await h.app.queue.getQueue("scoring").getJob(others!);
+    expect(kept?.data).toMatchObject({ shop: OTHER });
+    await kept!.remove();
   });
 });

@@ -30,7 +30,7 @@ import {
   refundPayload,
   type OrderPayload,
 } from "../../webhooks/payloads";
-import { enqueue, type JobPayloads } from "../../queue.server";
+import { enqueue, removeShopJobs, type JobPayloads } from "../../queue.server";
 
 /** An event safely not applied, recorded on its row (status skipped, the reason in error; docs/bad-input.md). */
 class Skipped {
@@ -177,7 +177,7 @@ async function applyEvent(shopDomain: string, topic: string, payload: unknown): 
       return { dataRequest: await recordDataRequest(shop, BigInt(request.customer.id), requestId) };
     }
     case "app/uninstalled":
-      return markShopUninstalled(shop.domain);
+      return { ...(await markShopUninstalled(shop.domain)), jobsRemoved: await removeShopJobs(shop.domain) };
     case "bulk_operations/finish": {
       const finished = bulkOperationFinishPayload.parse(payload);
       if (finished.type.toLowerCase() === "query") {
