@@ -1,17 +1,18 @@
-// Bulk operations: bulkOperationRunQuery (JSONL export with __parentId lines),
+// Bulk operations: bulkOperationRunQuery (JSONL export with __parentId lines,
+// written to a file as it is produced: bulk-stream.ts),
 // bulkOperationRunMutation (staged upload of variables, one result line per
 // input line), staged upload targets and expiring result URLs.
 import { randomBytes } from "node:crypto";
+import { createReadStream } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Kind, parse, validate, visit, type DocumentNode, type FieldNode, type OperationDefinitionNode, type SelectionSetNode } from "graphql";
-import { createRng } from "../support/random";
 import type { SimShop } from "./model";
+import { copyFirstLines, HIDDEN_ID, newExportPath, removeExportFile, type ExportFile } from "./bulk-files";
 import { gid, parseGid } from "./graphql/gid";
 import { adminSchema } from "./graphql/schema";
 import { extrasOf, type BulkOp, type ServerState } from "./state";
 
 const ACTIVE: BulkOp["status"][] = ["CREATED", "RUNNING", "CANCELING"];
-const HIDDEN_ID = "__simBulkId";
 
 function token(): string {
   return randomBytes(18).toString("base64url");
@@ -115,69 +116,6 @@ export function validateBulkQuery(query: string): { doc?: DocumentNode; error?: 
   return { doc: withIds };
 }
 
-interface Line {
-  obj: Record<string, unknown>;
-  parent: number; // index of parent line or -1
-}
-
-function isConnValue(v: unknown): v is { edges?: { node: unknown }[]; nodes?: unknown[] } {
-  return !!v && typeof v === "object" && !Array.isArray(v) && (Array.isArray((v as any).edges) || Array.isArray((v as any).nodes));
-}
-
-function nodesOf(v: { edges?: { node: unknown }[]; nodes?: unknown[] }): Record<string, unknown>[] {
-  const out = new Map<unknown, Record<string, unknown>>();
-  for (const e of v.edges ?? []) if (e?.node) out.set((e.node as any)[HIDDEN_ID] ?? e.node, e.node as Record<string, unknown>);
-  for (const n of v.nodes ?? []) if (n) out.set((n as any)[HIDDEN_ID] ?? n, n as Record<string, unknown>);
-  return [...out.values()];
-}
-
-function flattenNode(node: Record<string, unknown>, parentIdx: number, parentId: string | null, lines: Line[]) {
-  const obj: Record<string, unknown> = {};
-  const children: Record<string, unknown>[][] = [];
-  for (const [k, v] of Object.entries(node)) {
-    if (k === HIDDEN_ID) continue;
-    if (isConnValue(v)) children.push(nodesOf(v));
-    else obj[k] = v;
-  }
-  if (parentId) obj.__parentId = parentId;
-  const idx = lines.length;
-  lines.push({ obj, parent: parentIdx });
-  for (const list of children) for (const c of list) flattenNode(c, idx, String(node[HIDDEN_ID]), lines);
-}
-
-
-/**
- * Order lines the way Shopify's bulk files look: every child after its parent,
- * but children are not kept next to their parent (deterministic per seed).
- */
-export function interleave(lines: Line[], seed: number): Line[] {
-  const rnd = createRng(seed);
-  const kids = new Map<number, number[]>();
-  const roots: number[] = [];
-  lines.forEach((l, i) => {
-    if (l.parent < 0) roots.push(i);
-    else (kids.get(l.parent) ?? kids.set(l.parent, []).get(l.parent)!).push(i);
-  });
-  const out: Line[] = [];
-  const pending: number[] = []; // released children waiting to be written
-  let r = 0;
-  while (r < roots.length || pending.length) {
-    // Mostly keep roots in order, but hold children back a little.
-    const takeRoot = r < roots.length && (pending.length === 0 || rnd() < 0.5);
-    let i: number;
-    if (takeRoot) i = roots[r++];
-    else {
-      const j = Math.floor(rnd() * pending.length);
-      i = pending[j];
-      pending[j] = pending[pending.length - 1];
-      pending.pop();
-    }
-    out.push(lines[i]);
-    for (const k of kids.get(i) ?? []) pending.push(k);
-  }
-  return out;
-}
-
 function scopesNeeded(query: string): string[] {
   const need: string[] = [];
   if (/\borders\b|\border\b|\blastOrder\b/.test(query)) need.push("read_orders");
@@ -185,6 +123,11 @@ function scopesNeeded(query: string): string[] {
   if (/\bproducts?\b/.test(query)) need.push("read_products");
   return need;
 }
+
+/** Query exports written to disk as they are produced (bulk-stream.ts), by operation. */
+const exportFiles = new WeakMap<BulkOp, ExportFile>();
+/** Result files kept on disk rather than in StoredFile.data, by URL token. */
+const diskFiles = new Map<string, { path: string; bytes: number }>();
 
 async function produceQuery(state: ServerState, shop: SimShop, op: BulkOp): Promise<void> {
   const missing = scopesNeeded(op.query).filter((s) => !shop.grantedScopes.includes(s) && !shop.grantedScopes.includes(s.replace("read_", "write_")));
@@ -195,17 +138,14 @@ async function produceQuery(state: ServerState, shop: SimShop, op: BulkOp): Prom
     return;
   }
   const { doc } = validateBulkQuery(op.query);
-  const res = await state.executeUnthrottled(shop, doc!, {}, { bulk: true });
-  const lines: Line[] = [];
-  const data = (res.data ?? {}) as Record<string, unknown>;
-  for (const v of Object.values(data)) {
-    if (isConnValue(v)) for (const n of nodesOf(v)) flattenNode(n, -1, null, lines);
-  }
-  const ordered = interleave(lines, op.id);
-  op.lines = ordered.map((l) => JSON.stringify(l.obj));
-  op.roots = lines.filter((l) => l.parent < 0).length;
-  op.objectCount = op.lines.length;
-  op.rootObjectCount = op.roots;
+  // Imported when first needed: the stream resolves through the query root, whose
+  // resolvers import this module.
+  const stream = await import("./bulk-stream");
+  const file = await stream.writeBulkExport(state, shop, doc!, op.id, newExportPath(`op-${op.id}-${token()}`));
+  exportFiles.set(op, file);
+  op.roots = file.roots;
+  op.objectCount = file.lines;
+  op.rootObjectCount = file.roots;
 }
 
 async function produceMutation(state: ServerState, shop: SimShop, op: BulkOp): Promise<void> {
@@ -261,27 +201,52 @@ function storeFile(state: ServerState, shop: string, lines: string[]): string {
   return tok;
 }
 
+function storeDiskFile(state: ServerState, shop: string, path: string, bytes: number): string {
+  const tok = token();
+  state.files.set(tok, { shop, data: "", expiresAt: state.ctx.now().getTime() + state.options.bulkUrlTtlMs, contentType: "application/jsonl" });
+  diskFiles.set(tok, { path, bytes });
+  return tok;
+}
+
+function fileSizeOf(state: ServerState, tok: string): number {
+  return diskFiles.get(tok)?.bytes ?? Buffer.byteLength(state.files.get(tok)!.data);
+}
+
+/** Drops a produced export that will not be served (failed or canceled operation). */
+function discardExport(op: BulkOp) {
+  const file = exportFiles.get(op);
+  if (file) removeExportFile(file.path);
+  exportFiles.delete(op);
+}
+
 function finishOp(state: ServerState, shop: SimShop, op: BulkOp) {
   if (op.status !== "RUNNING") return;
   const ex = extrasOf(state, shop.domain);
   const forced = ex.forcedBulkFailures.shift();
   if (forced) op.errorCode = forced;
+  const file = exportFiles.get(op);
   const lines = op.lines ?? [];
+  const count = file ? file.lines : lines.length;
   op.completedAt = state.ctx.now().toISOString();
   if (op.errorCode) {
     op.status = "FAILED";
-    if (op.errorCode !== "ACCESS_DENIED" && lines.length > 1) {
-      const partial = lines.slice(0, Math.floor(lines.length / 2));
-      op.partialToken = storeFile(state, shop.domain, partial);
-      op.objectCount = partial.length;
+    if (op.errorCode !== "ACCESS_DENIED" && count > 1) {
+      const half = Math.floor(count / 2);
+      if (file) {
+        const partialPath = `${file.path.replace(/\.jsonl$/, "")}-partial.jsonl`;
+        op.partialToken = storeDiskFile(state, shop.domain, partialPath, copyFirstLines(file.path, partialPath, half));
+      } else op.partialToken = storeFile(state, shop.domain, lines.slice(0, half));
+      op.objectCount = half;
     } else op.objectCount = 0;
+    discardExport(op);
   } else {
     op.status = "COMPLETED";
-    if (lines.length) {
-      op.urlToken = storeFile(state, shop.domain, lines);
-      op.fileSize = Buffer.byteLength(state.files.get(op.urlToken)!.data);
-    }
-    op.objectCount = lines.length;
+    if (file && file.lines) op.urlToken = storeDiskFile(state, shop.domain, file.path, file.bytes);
+    else if (file) discardExport(op);
+    else if (lines.length) op.urlToken = storeFile(state, shop.domain, lines);
+    if (op.urlToken) op.fileSize = fileSizeOf(state, op.urlToken);
+    op.objectCount = count;
+    exportFiles.delete(op);
   }
   op.lines = undefined;
   state.ctx.emitWebhook(shop.domain, "bulk_operations/finish", finishPayload(op));
@@ -383,6 +348,7 @@ function finishCancel(state: ServerState, shop: SimShop, op: BulkOp) {
   op.status = "CANCELED";
   op.completedAt = state.ctx.now().toISOString();
   op.lines = undefined;
+  discardExport(op);
   state.ctx.emitWebhook(shop.domain, "bulk_operations/finish", finishPayload(op));
 }
 
@@ -492,6 +458,14 @@ export function handleBulkFile(state: ServerState, tok: string, res: ServerRespo
   if (!f) return xmlError(res, 404, "NoSuchKey", "The specified key does not exist.");
   const now = state.ctx.now().getTime();
   if (now > f.expiresAt) return xmlError(res, 400, "ExpiredToken", "Invalid argument.", `Request has expired: ${Math.floor(f.expiresAt / 1000)}`);
+  const disk = diskFiles.get(tok);
+  if (disk) {
+    res.writeHead(200, { "content-type": f.contentType, "content-length": disk.bytes });
+    const body = createReadStream(disk.path, { highWaterMark: 1 << 20 });
+    body.on("error", () => res.destroy());
+    body.pipe(res);
+    return;
+  }
   res.writeHead(200, { "content-type": f.contentType, "content-length": Buffer.byteLength(f.data) });
   res.end(f.data);
 }

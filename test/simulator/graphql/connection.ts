@@ -74,6 +74,7 @@ export function connection<T>(env: Pick<Env, "bulk">, args: ConnArgs, items: Key
       slice = slice.slice(Math.max(0, slice.length - args.last));
     }
   }
+  if (env.bulk) return lazyConnection(slice, view);
   const edges = slice.map((x) => ({ cursor: encodeCursor(x.id, x.v), node: view(x.item) }));
   return {
     edges,
@@ -83,6 +84,43 @@ export function connection<T>(env: Pick<Env, "bulk">, args: ConnArgs, items: Key
       hasPreviousPage: hasPrev,
       startCursor: edges[0]?.cursor ?? null,
       endCursor: edges[edges.length - 1]?.cursor ?? null,
+    },
+  };
+}
+
+/**
+ * A bulk export's connection: edges and nodes are built as they are iterated, so a
+ * store of millions of orders is never held as views all at once.
+ */
+class LazyList<T, U> implements Iterable<U> {
+  constructor(
+    private readonly items: Keyed<T>[],
+    private readonly make: (x: Keyed<T>) => U,
+  ) {}
+  get length(): number {
+    return this.items.length;
+  }
+  *[Symbol.iterator](): Iterator<U> {
+    for (const x of this.items) yield this.make(x);
+  }
+}
+
+function lazyConnection<T>(slice: Keyed<T>[], view: (t: T) => unknown) {
+  const first = slice[0];
+  const last = slice[slice.length - 1];
+  return {
+    edges: new LazyList(slice, (x) => ({
+      get cursor() {
+        return encodeCursor(x.id, x.v);
+      },
+      node: view(x.item),
+    })),
+    nodes: new LazyList(slice, (x) => view(x.item)),
+    pageInfo: {
+      hasNextPage: false,
+      hasPreviousPage: false,
+      startCursor: first ? encodeCursor(first.id, first.v) : null,
+      endCursor: last ? encodeCursor(last.id, last.v) : null,
     },
   };
 }
