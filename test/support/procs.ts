@@ -213,7 +213,7 @@ export function dbClient(url: string): pg.Pool {
 
 /** Deletes every key under a BullMQ prefix of our own (never a shared one). */
 export async function clearQueuePrefix(prefix: string): Promise<void> {
-  if (!["bench-", "demo-", "browser-"].some((p) => prefix.startsWith(p))) throw new Error(`refusing to clear prefix ${prefix}`);
+  if (!["bench-", "demo-", "browser-", "privacy-"].some((p) => prefix.startsWith(p))) throw new Error(`refusing to clear prefix ${prefix}`);
   const { Redis } = await import("ioredis");
   const redis = new Redis(REDIS_URL);
   try {
