@@ -38,7 +38,7 @@
 // the worker each. With fewer than two cycles in the window it is not judged
 // (MISSED). Peaks (VmHWM) are printed beside.
 //
-// Flags: --minutes 10 --rate 200 --customers 100000 --concurrency 64 --reuse
+// Flags: --minutes 10 --rate 200 --customers 100000 --concurrency 64 --drain-minutes 20 --reuse
 import { createHmac } from "node:crypto";
 import pg from "pg";
 import { generateStore } from "../test/simulator/generator";
@@ -87,8 +87,9 @@ const IDS = `soak-${process.pid}`;
 const DUPLICATE_SHARE = 0.02;
 const FIRST_CYCLE_AFTER_MS = 5_000;
 const CYCLE_TIMEOUT_MS = 15 * 60_000;
-/** The drain gives up when the soak's pending events stop going down for this long. */
+/** The drain gives up when the soak's pending events stop going down for this long, or after --drain-minutes. */
 const DRAIN_STALL_MS = 3 * 60_000;
+const DRAIN_MAX_MS = Number(arg("drain-minutes") ?? 20) * 60_000;
 const P99_TARGET_MS = 100;
 
 // ------------------------------------------------------------ preparation ----
@@ -238,6 +239,7 @@ runMain(async () => {
   const databaseUrl = await copyBase();
   const db = dbClient(databaseUrl);
   const q1 = async (sql: string, params: unknown[] = []) => (await db.query(sql, params)).rows[0];
+  const soakPending = async () => Number((await q1(`select count(*) from "WebhookEvent" where "webhookId" like $1 and status = 'pending'`, [`${IDS}-%`])).count);
   // The copy's session holds a token of the preparation's simulator: the install below exchanges a new one.
   await db.query(`delete from "Session" where shop = $1`, [SHOP]);
   const shopId: string = (await q1(`select id from "Shop" where domain = $1`, [SHOP])).id;
@@ -281,6 +283,7 @@ runMain(async () => {
   const inWindow = () => Date.now() < windowEnd;
   const cycles: Cycle[] = [];
   let cyclePhase = "waiting";
+  let backlogMax = 0;
   let cold: { web: number | null; worker: number | null } = { web: null, worker: null };
 
   const sample = () => ({ web: rssMb(web.pid), worker: rssMb(worker.pid) });
@@ -290,6 +293,8 @@ runMain(async () => {
     rate: RATE,
     total,
     concurrency: CONCURRENCY,
+    // The window is time: a client that falls behind the schedule sends fewer, and says so (achieved rate).
+    stop: () => !inWindow(),
     request: (): Promise<Answer> => {
       const w = traffic.next();
       return sender.send(SHOP, w.topic, w.body, w.webhookId).then((a) => {
@@ -362,6 +367,7 @@ runMain(async () => {
       const ms = recentMs.splice(0).sort((a, b) => a - b);
       const pending = await q1(`select count(*) filter (where "webhookId" like $1)::int as soak, count(*)::int as "all" from "WebhookEvent" where status = 'pending'`, [`${IDS}-%`]);
       const s = sample();
+      backlogMax = Math.max(backlogMax, pending.soak);
       log(
         `${((Date.now() - t0) / 1000).toFixed(0)} s: ${answered.toLocaleString()} answered (${notOk} not 2xx), last 30 s p99 ${percentile(ms, 99).toFixed(1)} ms; ` +
           `web ${mb(s.web)} MB, worker ${mb(s.worker)} MB; ${cycles.length} cycles, now ${cyclePhase}; events pending: ${pending.soak.toLocaleString()} of the soak, ${pending.all.toLocaleString()} in all`,
@@ -373,12 +379,12 @@ runMain(async () => {
   const result = await loop;
   const trafficSeconds = (Date.now() - t0) / 1000;
   const atTrafficEnd = sample();
+  const backlogAtEnd = await soakPending();
   log(`traffic done after ${trafficSeconds.toFixed(0)} s; waiting for the running cycle`);
   await cycling;
 
   // ---- 5. drain ----
   const drainStart = Date.now();
-  const soakPending = async () => Number((await q1(`select count(*) from "WebhookEvent" where "webhookId" like $1 and status = 'pending'`, [`${IDS}-%`])).count);
   let pendingLeft = await soakPending();
   let fewest = pendingLeft;
   let fewestAt = Date.now();
@@ -388,8 +394,8 @@ runMain(async () => {
       fewest = pendingLeft;
       fewestAt = Date.now();
     }
-    if (Date.now() - fewestAt > DRAIN_STALL_MS) {
-      log(`drain stalled: ${pendingLeft} events still pending after ${DRAIN_STALL_MS / 60_000} min without progress (they count as lost)`);
+    if (Date.now() - fewestAt > DRAIN_STALL_MS || Date.now() - drainStart > DRAIN_MAX_MS) {
+      log(`drain given up: ${pendingLeft} events still pending (they count as lost)`);
       break;
     }
     if (Date.now() - loggedAt >= 10_000) {
@@ -436,26 +442,28 @@ runMain(async () => {
   const first = inside[0];
   const last = inside.length >= 2 ? inside[inside.length - 1] : undefined;
   const flat = (a: number | null | undefined, b: number | null | undefined) => a != null && b != null && b <= a * 1.2 + 50;
-  const row = (name: string, k: "web" | "worker", peak: number) =>
-    `${name.padEnd(8)} ${mb(cold[k]).padStart(13)} ${mb(first?.[k]).padStart(15)} ${mb(last?.[k]).padStart(14)} ${mb(atTrafficEnd[k]).padStart(13)} ${mb(drained[k]).padStart(9)} ${mb(peak).padStart(6)}`;
+  const columns = ["traffic start", "after 1st cycle", "after last cycle", "traffic end", "drained", "peak"];
+  const row = (name: string, values: string[]) => `${name.padEnd(16)}${values.map((v, i) => v.padStart(columns[i].length + 2)).join("")}`;
+  const rssRow = (k: "web" | "worker", peak: number) => row(k, [cold[k], first?.[k], last?.[k], atTrafficEnd[k], drained[k], peak].map(mb));
   const avg = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
   console.log("\n=== bench:soak ===");
   console.log(`data:        ${dataNote}; run on the copy ${DB}`);
   console.log(`traffic:     ${RATE}/s for ${MINUTES} min, open loop, ≤ ${CONCURRENCY} in flight; achieved ${result.achieved.toFixed(1)}/s over ${trafficSeconds.toFixed(0)} s; requests started up to ${(result.maxLagMs / 1000).toFixed(1)} s after their due time`);
   console.log(`             ${[...t.byTopic].map(([k, v]) => `${k} ${v.toLocaleString()}`).join(", ")}; ${t.duplicates.toLocaleString()} re-deliveries; ${t.ordersCreated.toLocaleString()} new orders`);
-  console.log(`sent:        ${result.sent.toLocaleString()} requests (${t.distinct.toLocaleString()} distinct webhooks + ${t.duplicates.toLocaleString()} re-deliveries)`);
+  console.log(`sent:        ${result.sent.toLocaleString()} requests of ${total.toLocaleString()} due in the window (${t.distinct.toLocaleString()} distinct webhooks + ${t.duplicates.toLocaleString()} re-deliveries)`);
   console.log(`2xx:         ${result.ok.toLocaleString()}; non-2xx ${result.non2xx}, errors/timeouts ${result.errors}`);
   console.log(`answer time: p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms, max ${result.max.toFixed(1)} ms`);
   console.log(`events:      ${okIds.size.toLocaleString()} distinct webhooks answered 2xx, ${applied.toLocaleString()} applied (status processed) after draining ${drainSeconds.toFixed(0)} s; lost ${lost}`);
   console.log(`             WebhookEvent rows of the soak by status: ${statuses.map((s) => `${s.status} ${s.n.toLocaleString()}`).join(", ")}`);
+  console.log(`backlog:     ${backlogAtEnd.toLocaleString()} of the soak's events pending when the traffic ended (most seen in the 30 s samples: ${Math.max(backlogMax, backlogAtEnd).toLocaleString()})`);
   console.log(`other webhooks: ${echoes.map((e) => `${e.topic} ${e.n.toLocaleString()} (${e.pending.toLocaleString()} still pending)`).join(", ") || "none"} (sent by the simulator, mostly announcing the app's own tag writes)`);
   console.log(`cycles:      ${done.length} recompute + write-back completed (${inside.length} inside the window), ${cycles.length - done.length} failed or timed out; recompute avg ${avg(done.map((c) => c.recomputeSeconds)).toFixed(1)} s, full write-back avg ${avg(done.map((c) => c.writeBackSeconds)).toFixed(1)} s; customers written per cycle ${done.map((c) => c.customersWritten).join(", ")}`);
   console.log(`jobs:        recompute-shop ${runCount("recompute-shop", "completed")} completed / ${runCount("recompute-shop", "failed")} failed; write-back full ${runCount("write-back", "completed", true)}, live ${runCount("write-back", "completed", false)} completed, ${runCount("write-back", "failed")} failed attempts`);
   console.log(`             ${transitions.n.toLocaleString()} segment transitions since the traffic started (${transitions.sent.toLocaleString()} Flow sent); ${flowTriggers.toLocaleString()} Flow triggers received by the simulator`);
-  console.log(`memory (RSS MB):  traffic start  after 1st cycle  after last cycle  traffic end  drained  peak`);
-  console.log(row("web", "web", webPeakMb));
-  console.log(row("worker", "worker", workerPeakMb));
-  console.log(`             flat: after the last cycle in the window ≤ after the first × 1.2 + 50 MB (both at the end of a recompute + write-back under traffic)`);
+  console.log(row("memory (RSS MB)", columns));
+  console.log(rssRow("web", webPeakMb));
+  console.log(rssRow("worker", workerPeakMb));
+  console.log(`flat:         after the last cycle in the window ≤ after the first × 1.2 + 50 MB (both at the end of a recompute + write-back under traffic)`);
   console.log(`machine load avg: before ${loadBefore}, after ${loadAfter} (2 cores; simulator, web, worker, client, PostgreSQL and Redis share them)`);
   if (others) console.log(`other busy processes at start:\n    ${others}`);
   console.log(`wall time:   ${((Date.now() - began) / 60_000).toFixed(1)} min in all`);

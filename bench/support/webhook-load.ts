@@ -88,7 +88,6 @@ export async function openLoop(o: {
   total: number;
   concurrency: number;
   request: (i: number) => Promise<Answer>;
-  onAnswer?: (i: number, answer: Answer) => void;
   /** Stop scheduling new requests when it returns true (those in flight still finish). */
   stop?: () => boolean;
 }): Promise<OpenLoopResult> {
@@ -102,11 +101,12 @@ export async function openLoop(o: {
   const waiters: (() => void)[] = [];
   const start = performance.now();
   const pending: Promise<void>[] = [];
-  for (let i = 0; i < o.total && !o.stop?.(); i++) {
+  for (let i = 0; i < o.total; i++) {
     const due = start + (i * 1000) / o.rate;
     const wait = due - performance.now();
     if (wait > 1) await sleep(wait);
     while (inFlight >= o.concurrency) await new Promise<void>((r) => waiters.push(r));
+    if (o.stop?.()) break;
     maxLagMs = Math.max(maxLagMs, performance.now() - due);
     inFlight++;
     sent++;
@@ -118,7 +118,6 @@ export async function openLoop(o: {
         if (answer.status === null) errors++;
         else if (answer.status >= 200 && answer.status < 300) ok++;
         else non2xx++;
-        o.onAnswer?.(i, answer);
       }),
     );
   }
