@@ -26,6 +26,14 @@ describe("recoveredSince", () => {
     expect(recoveredSince(p, since, new Date(since.getTime() + 30 * 86_400_000))).toBeNull();
   });
 
+  it("ends when the winning order no longer counts (cancelled: the last counted order is older)", () => {
+    const since = d("2026-11-20");
+    const p = prev("champions", "2026-11-20", { recoveredAt: since });
+    expect(recoveredSince(p, d("2026-06-03"), d("2026-11-21"))).toBeNull();
+    // A later order keeps it.
+    expect(recoveredSince(p, d("2026-11-25"), d("2026-11-25"))).toEqual(since);
+  });
+
   it("a second lapse and return starts a new recovery", () => {
     const p = prev("at_risk", "2026-11-10", { recoveredAt: d("2026-10-20") });
     expect(recoveredSince(p, d("2026-11-15"), d("2026-11-15"))).toEqual(d("2026-11-15"));

@@ -25,12 +25,16 @@ export interface PreviousScore {
  * When the customer's recovery began, or null. A recovery starts at the customer's last order
  * when the previous score was in a lapsing segment and that order is at or after the previous
  * score's as-of (it is new since then); an earlier recovery holds while fewer than
- * RECOVERED_DAYS have passed since its order.
+ * RECOVERED_DAYS have passed since its order, and while that order still counts: when it is
+ * cancelled (or refunded in full) the last counted order is older than the recovery, which
+ * ends (the customer is where it was, and an order and its cancellation learnt together
+ * would never have started one).
  */
 export function recoveredSince(previous: PreviousScore | null, lastOrderAt: Date, asOf: Date): Date | null {
   if (previous && LAPSING_SEGMENTS.has(previous.segment) && lastOrderAt.getTime() >= previous.asOf.getTime()) return lastOrderAt;
   const since = previous?.recoveredAt ?? null;
-  return since && asOf.getTime() - since.getTime() < RECOVERED_DAYS * DAY_MS ? since : null;
+  if (!since || since.getTime() > lastOrderAt.getTime()) return null;
+  return asOf.getTime() - since.getTime() < RECOVERED_DAYS * DAY_MS ? since : null;
 }
 
 /** Flow-worthy traits the customer has now and did not have in its previous score (none for a first score). */
