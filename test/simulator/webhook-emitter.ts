@@ -110,6 +110,9 @@ export interface WebhookEmitterOptions {
   maxLogEntries?: number;
 }
 
+/** The fault options that can be set for one shop (WebhookEmitter.setShopFaults). */
+export type ShopDeliveryFaults = Partial<Pick<Required<WebhookEmitterOptions>, "duplicateRate" | "reorderWindowMs" | "dropRate">>;
+
 export interface DeliveryAttempt {
   seq: number;
   webhookId: string;
@@ -174,6 +177,7 @@ export class WebhookEmitter {
   readonly dropped: EmittedWebhook[] = [];
   private byId = new Map<string, EmittedWebhook>();
   private closed = false;
+  private shopFaults = new Map<string, ShopDeliveryFaults>();
 
   constructor(options: WebhookEmitterOptions) {
     const toml = options.routes ? null : readWebhookConfig(options.tomlPath ?? DEFAULT_TOML_PATH);
@@ -194,6 +198,15 @@ export class WebhookEmitter {
       now: options.now ?? (() => new Date()),
       maxLogEntries: options.maxLogEntries ?? 100_000,
     };
+  }
+
+  /**
+   * Fault options for one shop's webhooks only, over the emitter-wide ones (the fault
+   * suite storms one twin while its clean twin is delivered cleanly); null removes them.
+   */
+  setShopFaults(shopDomain: string, faults: ShopDeliveryFaults | null): void {
+    if (faults) this.shopFaults.set(shopDomain, faults);
+    else this.shopFaults.delete(shopDomain);
   }
 
   /** Change fault / delivery options at run time (seed re-seeds the fault RNG). */
@@ -247,7 +260,8 @@ export class WebhookEmitter {
       w.outcome = "unsubscribed";
       return w;
     }
-    if (this.opts.dropRate > 0 && this.rng() < this.opts.dropRate) {
+    const faults = { ...this.opts, ...this.shopFaults.get(shopDomain) };
+    if (faults.dropRate > 0 && this.rng() < faults.dropRate) {
       w.dropped = true;
       w.outcome = "dropped";
       this.dropped.push(w);
@@ -256,12 +270,12 @@ export class WebhookEmitter {
     }
     const body = JSON.stringify(payload);
     const hmac = this.sign(body);
-    w.copies = this.opts.duplicateRate > 0 && this.rng() < this.opts.duplicateRate ? 2 : 1;
+    w.copies = faults.duplicateRate > 0 && this.rng() < faults.duplicateRate ? 2 : 1;
     this.copiesLeft.set(w.webhookId, w.copies);
     for (let copy = 0; copy < w.copies; copy++) {
       this.pending++;
       const job: Job = { w, body, hmac, url, copy, attempt: 1 };
-      const window = this.opts.reorderWindowMs;
+      const window = faults.reorderWindowMs;
       const delay = window > 0 ? this.rng() * window : copy > 0 ? 1 : 0;
       if (delay > 0) this.later(delay, () => this.enqueue(job));
       else this.enqueue(job);
