@@ -120,13 +120,21 @@ async function writeOut(text: string): Promise<void> {
   if (!process.stdout.write(text)) await new Promise<void>((resolve) => process.stdout.once("drain", () => resolve()));
 }
 
+/**
+ * The file's facts at as-of. The rows themselves (millions of order-id strings) become garbage
+ * here: an async function's locals live until it ends, and every garbage collection during the
+ * scoring would trace them again.
+ */
+async function readPopulation(file: string, asOfMs: number): Promise<PopulationFacts> {
+  return buildFacts(await readTransactions(file), asOfMs);
+}
+
 async function score(options: Options): Promise<void> {
   const file = requireOption(options, "input");
   const asOfMs = asOfOption(options);
   const horizonDays = horizonOption(options);
   const choice = choiceOption(options, "model", CHURN_MODEL_OPTIONS);
-  const tx = await readTransactions(file);
-  const pop = buildFacts(tx, asOfMs);
+  const pop = await readPopulation(file, asOfMs);
   const { facts, customerIds } = pop;
   const scored = scoreWithChurnModel(choice, pop, new Date(asOfMs), horizonDays);
   const { columns: c, state } = scored.result;
@@ -193,8 +201,7 @@ async function evaluate(options: Options): Promise<void> {
   const asOfMs = asOfOption(options);
   const horizonDays = horizonOption(options);
   const format = choiceOption(options, "format", ["text", "json"] as const);
-  const tx = await readTransactions(file);
-  const { orders } = buildFacts(tx, asOfMs);
+  const { orders } = await readPopulation(file, asOfMs);
   const champion = selectChurnChampion(orders, { asOf: new Date(asOfMs), horizonDays });
   await writeOut(format === "json" ? `${JSON.stringify(champion)}\n` : backtestText(champion));
 }
@@ -234,8 +241,7 @@ async function fit(options: Options): Promise<void> {
   } else {
     const file = requireOption(options, "input");
     const asOfMs = asOfOption(options);
-    const tx = await readTransactions(file);
-    const { facts } = buildFacts(tx, asOfMs);
+    const { facts } = await readPopulation(file, asOfMs);
     result = fitAll(facts.x, facts.tx, facts.T, facts.repeatDayMeanMinor);
     // Spend was fitted in minor units; report gamma in currency units like the amounts in the file.
     if (result.gammaGamma) result.gammaGamma.gamma /= 100;
