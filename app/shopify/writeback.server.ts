@@ -41,6 +41,8 @@ export interface SendReport {
   metafieldCalls: number;
   bulkOperations: number;
   bulkLines: number;
+  /** Calls that got no answer or a server error after the client's own retries (Shopify down a while: worth another try soon). */
+  callsUnanswered: number;
   errors: string[];
 }
 
@@ -57,7 +59,7 @@ export interface BulkSendOptions extends SendOptions {
   onOperationFinished?: (bulkOperationId: string, outcome: { status: "completed" | "failed"; error: string | null }) => Promise<void>;
 }
 
-const emptyReport = (): SendReport => ({ tagCalls: 0, metafieldCalls: 0, bulkOperations: 0, bulkLines: 0, errors: [] });
+const emptyReport = (): SendReport => ({ tagCalls: 0, metafieldCalls: 0, bulkOperations: 0, bulkLines: 0, callsUnanswered: 0, errors: [] });
 
 type MetafieldsSetInput = MetafieldWrite & { ownerId: string };
 type MetafieldIdentifierInput = MetafieldDelete & { ownerId: string };
@@ -156,6 +158,7 @@ async function sendOps(client: ShopifyAdminClient, ops: Op[], outcomes: Outcomes
     } catch (e) {
       // Not THROTTLED (the client retries that): leave these customers dirty.
       for (const op of batch) markOp(outcomes, op, false);
+      report.callsUnanswered++;
       report.errors.push((e as Error).message);
       continue;
     }

@@ -74,6 +74,7 @@ async function writeCustomers(shop: Shop, client: ShopifyAdminClient | undefined
     requests: 0,
     bulkOperations: 0,
     bulkLines: 0,
+    callsUnanswered: 0,
     errors: [],
   };
   if (planned.length === 0) return result;
@@ -134,9 +135,11 @@ export async function writeBackJob(data: JobPayloads["write-back"]): Promise<unk
   const definitions = data.customerIds ? undefined : await ensureMetafieldDefinitions(client);
   const segments = data.customerIds ? undefined : await syncNativeSegments(shop, client);
   const result = await writeCustomers(shop, client, { customerIds: data.customerIds });
-  // Rejected writes stay dirty (retried by the next write-back); when nothing at all
-  // was accepted, fail the job so BullMQ retries with backoff.
-  if (result.customersFailed > 0 && result.customersWritten === 0) {
+  // Rejected writes stay dirty. When nothing at all was accepted, or a call got no answer
+  // (Shopify down longer than the client's own retries), fail the job so BullMQ retries it
+  // with backoff: the retry sends only what is still dirty. A write Shopify refused with a
+  // user error waits for the next write-back instead of failing the job again and again.
+  if (result.customersFailed > 0 && (result.customersWritten === 0 || result.callsUnanswered > 0)) {
     throw new Error(`write-back failed for ${result.customersFailed} customers: ${result.errors[0]}`);
   }
   return { definitions, segments, ...result };
