@@ -55,22 +55,28 @@ beforeAll(async () => {
   const source = h.addStore({ domain: CLEAN, seed: 1205, customers: CUSTOMERS, years: 2, plan: "plus" }).shop;
   for (const twin of [BACKFILL, WRITEBACK, FLOW]) addTwin(h, source, twin);
 
-  // Backfill: the bulk export refused twice, its poll never answered once, the result
-  // download failing and then found expired, metafield definitions refused once,
-  // and a THROTTLED storm while it all starts.
+  // Backfill: the bulk export refused twice, its poll never answered once and answered
+  // after the client gave up once, the result download failing and then found expired,
+  // metafield definitions refused once, and a THROTTLED storm when it starts.
   faults.failNext(BACKFILL, { status: 503, match: "bulkOperationRunQuery", count: 2 });
   faults.failNext(BACKFILL, { status: 500, match: "metafieldDefinitionCreate", count: 1 });
   faults.hangNext(BACKFILL, { match: /bulkOperation\s*\(/, count: 1 });
+  // An answer that comes after the client gave up (a read: nothing happens twice).
+  faults.lateNext(BACKFILL, { match: /bulkOperation\s*\(/, count: 1, delayMs: REQUEST_TIMEOUT_MS * 2 });
   faults.failNext(BACKFILL, { status: 502, target: "bulk-file", count: 1 });
   faults.expireNextDownload(BACKFILL, { count: 1 });
 
   // Write-back: tags and metafields refused, one tag write never answered, slow
-  // answers inside the client's timeout, segment creation refused.
+  // answers inside the client's timeout, segment creation refused, and one batch
+  // refused longer than the client's own retries last.
   faults.failNext(WRITEBACK, { status: 503, match: "tagsAdd", count: 3 });
   faults.failNext(WRITEBACK, { status: 500, match: "metafieldsSet", count: 2 });
   faults.hangNext(WRITEBACK, { match: "tagsAdd", count: 1 });
   faults.lateNext(WRITEBACK, { match: "metafieldsSet", count: 2, delayMs: REQUEST_TIMEOUT_MS / 3 });
   faults.failNext(WRITEBACK, { status: 504, match: "segmentCreate", count: 1 });
+  // A ten-second outage for one batch of customers: more 503s in a row than the client retries.
+  const outageCustomer = [...source.orders.values()].find((o) => o.customerId !== null && !o.test && !o.cancelledAt)!.customerId;
+  faults.failNext(WRITEBACK, { status: 503, match: `gid://shopify/Customer/${outageCustomer}"`, count: 7 });
   if (FULL) {
     // More than 500 writes go through a bulk mutation: its upload target and its start refused once.
     faults.failNext(WRITEBACK, { status: 503, match: "stagedUploadsCreate", count: 1 });
@@ -142,7 +148,7 @@ describe("Shopify faults", () => {
   });
 
   for (const [name, shop, kinds] of [
-    ["backfill under 5xx, a hung poll, an expired result URL and a THROTTLED storm", BACKFILL, ["fail", "hang", "expire", "throttled"]],
+    ["backfill under 5xx, a hung poll, a poll answered too late, an expired result URL and a THROTTLED storm", BACKFILL, ["fail", "hang", "late", "expire", "throttled"]],
     ["write-back under 5xx, a hung tag write, slow answers and a THROTTLED storm", WRITEBACK, ["fail", "hang", "late", "throttled"]],
     ["Flow delivery under 5xx, a hung trigger, slow answers and a THROTTLED storm", FLOW, ["fail", "hang", "late", "throttled"]],
   ] as const) {

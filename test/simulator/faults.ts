@@ -15,9 +15,10 @@
 //                                              download it (Shopify: 7 days): the storage's
 //                                              ExpiredToken answer, and the operation reads EXPIRED
 //
-// `match` is tested against the GraphQL query text (an operation or field
-// name such as "flowTriggerReceive" or "bulkOperationRunQuery"), or against
-// "bulk-file" for a result download (target: "bulk-file").
+// `match` is tested against the GraphQL query text followed by its variables
+// as JSON (an operation or field name such as "flowTriggerReceive", or an id
+// such as "gid://shopify/Customer/7000000000012\""), or against "bulk-file"
+// for a result download (target: "bulk-file").
 import type { ServerResponse } from "node:http";
 import type { ServerState } from "./state";
 

@@ -127,7 +127,7 @@ function serverRoutes(state: ServerState): Route<HttpHandler>[] {
     // A throttle storm (faults.ts) comes first: the shop's bucket is found empty, so the answer is THROTTLED.
     const storming = faults.storming(shopDomain, query);
     if (storming) faults.drain(state.throttle.bucket(ctx.config.apiKey, shop.domain, shop.plan));
-    else if (await faults.intercept(shopDomain, "graphql", query, res, serve)) return;
+    else if (await faults.intercept(shopDomain, "graphql", `${query}\n${JSON.stringify(body?.variables ?? {})}`, res, serve)) return;
     const answer = await serve();
     return send(res, answer.status, answer.body, answer.headers);
   };
