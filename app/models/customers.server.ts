@@ -1,9 +1,11 @@
 // Customer rows hold ids and Shopify timestamps only: no names, emails or
 // addresses. A deletion is a tombstone so late events cannot resurrect it.
+import type pg from "pg";
 import { pool, type Queryable } from "../db-pool.server";
 import { prisma } from "../db.server";
 import type { CustomerRecord } from "../domain/order-record";
 import { SETTINGS_DEFAULTS } from "../domain/settings";
+import { copyRows, copyText, ensureStage } from "./copy.server";
 
 /**
  * Upserts customers. Where a record carries tags, the opt-out flag is set from them against the
@@ -34,6 +36,40 @@ const upsertValues = (shopId: string, customers: CustomerRecord[]) => [
 export async function upsertCustomers(shopId: string, customers: CustomerRecord[], db: Queryable = pool): Promise<number> {
   if (customers.length === 0) return 0;
   const result = await db.query(UPSERT_CUSTOMERS_SQL, upsertValues(shopId, customers));
+  return result.rowCount ?? 0;
+}
+
+const CUSTOMER_STAGE = "bulk_customer_stage";
+
+/**
+ * Upserts a bulk import batch of customers through COPY into a staging table and one merge,
+ * with upsertCustomers' rules (opt-out flag from the tags, tombstones kept). Runs inside the
+ * batch's transaction.
+ */
+export async function copyBulkCustomers(shopId: string, customers: readonly CustomerRecord[], db: pg.PoolClient): Promise<number> {
+  if (customers.length === 0) return 0;
+  await ensureStage(db, CUSTOMER_STAGE, "id bigint, created_at timestamptz, updated_at timestamptz, tags text");
+  await copyRows(
+    db,
+    CUSTOMER_STAGE,
+    customers.map((c) =>
+      [c.id.toString(), c.createdAt ? c.createdAt.toISOString() : "\\N", c.updatedAt ? c.updatedAt.toISOString() : "\\N", copyText(c.tags ? c.tags.join("\x1f") : null)].join("\t"),
+    ),
+  );
+  const result = await db.query(
+    `with tag as (select lower(coalesce((select "optOutTag" from "ShopSettings" where "shopId" = $1), $2)) as opt_out)
+     insert into "Customer" ("shopId", id, "shopifyCreatedAt", "shopifyUpdatedAt", "optedOut")
+     select $1, u.id, u.created_at, u.updated_at,
+            case when u.tags is null then null
+                 else exists (select 1 from unnest(string_to_array(u.tags, E'\x1f')) t, tag where lower(trim(t)) = tag.opt_out) end
+     from ${CUSTOMER_STAGE} u
+     on conflict ("shopId", id) do update set
+        "shopifyCreatedAt" = coalesce(excluded."shopifyCreatedAt", "Customer"."shopifyCreatedAt"),
+        "shopifyUpdatedAt" = greatest(excluded."shopifyUpdatedAt", "Customer"."shopifyUpdatedAt"),
+        "optedOut" = coalesce(excluded."optedOut", "Customer"."optedOut")
+     where "Customer"."deletedAt" is null`,
+    [shopId, SETTINGS_DEFAULTS.optOutTag],
+  );
   return result.rowCount ?? 0;
 }
 

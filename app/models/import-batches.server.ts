@@ -1,15 +1,21 @@
 // One batch of a bulk-export import, committed atomically with its checkpoint,
 // so a killed worker resumes after the last committed line with no duplicates.
+// Rows go in with COPY into staging tables and one set-based merge per table.
 import { inTransaction } from "../db-pool.server";
 import type { BulkLineItem, CustomerRecord, OrderRecord } from "../domain/order-record";
-import { ensureCustomersExist, upsertCustomers } from "./customers.server";
-import { stageLineItems, upsertOrders } from "./orders.server";
+import { copyBulkCustomers } from "./customers.server";
+import { copyBulkOrders, stageLineItems } from "./orders.server";
+import { upsertProductTypes } from "./product-types.server";
 import { saveExportState, type ExportKind, type ExportState } from "./shops.server";
 
 export interface ImportBatch {
   customers: CustomerRecord[];
+  /** Orders with their discount and item spend per product type resolved from the batch's line items. */
   orders: OrderRecord[];
+  /** Line items whose order was not in the batch: staged for the merge at the end of the import. */
   lineItems: BulkLineItem[];
+  /** The products the batch's line items name, with their types. */
+  products: { productId: bigint; productType: string }[];
   /** The export's state once this batch is in: its line checkpoint. */
   exportState: ExportState;
 }
@@ -21,11 +27,10 @@ export interface ImportBatch {
 export async function commitImportBatch(shopId: string, kind: ExportKind, batch: ImportBatch): Promise<void> {
   await inTransaction(
     async (db) => {
-      await upsertCustomers(shopId, batch.customers, db);
-      const customerIds = [...new Set(batch.orders.flatMap((o) => (o.customerId === null ? [] : [o.customerId])))];
-      await ensureCustomersExist(shopId, customerIds, db);
-      await upsertOrders(shopId, batch.orders, db);
+      await copyBulkCustomers(shopId, batch.customers, db);
+      await copyBulkOrders(shopId, batch.orders, db);
       await stageLineItems(shopId, batch.lineItems, db);
+      await upsertProductTypes(shopId, batch.products, db);
       await saveExportState(shopId, kind, batch.exportState, db);
     },
     { durable: false },

@@ -2,7 +2,9 @@
 // an older snapshot (a late webhook, a bulk file) never overwrites newer data,
 // and replays are no-ops: the same events in any order converge.
 import { prisma } from "../db.server";
+import type pg from "pg";
 import { inTransaction, pool, type Queryable } from "../db-pool.server";
+import { copyArray, copyRows, copyText, ensureStage } from "./copy.server";
 import type { BulkLineItem, OrderRecord } from "../domain/order-record";
 
 /**
@@ -82,43 +84,127 @@ async function upsertOrderGroup(shopId: string, orders: OrderRecord[], db: Query
   return result.rowCount ?? 0;
 }
 
-/** Stage bulk line items (children may come before their order). */
-export async function stageLineItems(shopId: string, items: BulkLineItem[], db: Queryable = pool): Promise<void> {
+const ORDER_STAGE = "bulk_order_stage";
+const ORDER_STAGE_COLUMNS = `id bigint, customer_id bigint, processed_at timestamptz, updated_at timestamptz, cancelled_at timestamptz,
+  test boolean, currency text, presentment_currency text, total_minor bigint, refunded_minor bigint, discount_codes text[],
+  discount_minor bigint, product_types text[], product_type_spend bigint[]`;
+
+/**
+ * Upserts a bulk import batch of orders through COPY into a staging table and one merge, with
+ * the same updated_at guard as upsertOrders. Each order carries its discount and its item spend
+ * per product type (resolved from its line items as the batch was read); the customers the
+ * orders name are created when not stored yet. Runs inside the batch's transaction.
+ */
+export async function copyBulkOrders(shopId: string, orders: readonly OrderRecord[], db: pg.PoolClient): Promise<number> {
+  if (orders.length === 0) return 0;
+  await ensureStage(db, ORDER_STAGE, ORDER_STAGE_COLUMNS);
+  await copyRows(
+    db,
+    ORDER_STAGE,
+    orders.map((o) =>
+      [
+        o.id.toString(),
+        o.customerId === null ? "\\N" : o.customerId.toString(),
+        o.processedAt.toISOString(),
+        o.updatedAt.toISOString(),
+        o.cancelledAt ? o.cancelledAt.toISOString() : "\\N",
+        o.test ? "t" : "f",
+        copyText(o.currency),
+        copyText(o.presentmentCurrency),
+        o.totalMinor.toString(),
+        o.refundedMinor.toString(),
+        copyArray(o.discountCodes),
+        (o.discountMinor ?? 0n).toString(),
+        copyArray(o.productTypeSpend?.types ?? []),
+        copyArray(o.productTypeSpend?.spendMinor ?? []),
+      ].join("\t"),
+    ),
+  );
+  await db.query(
+    `insert into "Customer" ("shopId", id)
+     select distinct $1, customer_id from ${ORDER_STAGE} where customer_id is not null
+     on conflict do nothing`,
+    [shopId],
+  );
+  const result = await db.query(
+    `insert into "Order" ("shopId", id, "customerId", "processedAt", "shopifyUpdatedAt", "cancelledAt", test,
+        currency, "presentmentCurrency", "totalMinor", "refundedMinor", "discountCodes",
+        "discountMinor", "productTypes", "productTypeSpendMinor")
+     select $1, id, customer_id, processed_at, updated_at, cancelled_at, test, currency, presentment_currency,
+        total_minor, refunded_minor, discount_codes, discount_minor, product_types, product_type_spend
+     from ${ORDER_STAGE}
+     on conflict ("shopId", id) do update set
+        "customerId" = excluded."customerId",
+        "processedAt" = excluded."processedAt",
+        "shopifyUpdatedAt" = excluded."shopifyUpdatedAt",
+        "cancelledAt" = excluded."cancelledAt",
+        test = excluded.test,
+        currency = excluded.currency,
+        "presentmentCurrency" = excluded."presentmentCurrency",
+        "totalMinor" = excluded."totalMinor",
+        "refundedMinor" = excluded."refundedMinor",
+        "discountCodes" = excluded."discountCodes",
+        "discountMinor" = excluded."discountMinor",
+        "productTypes" = excluded."productTypes",
+        "productTypeSpendMinor" = excluded."productTypeSpendMinor"
+     where "Order"."shopifyUpdatedAt" <= excluded."shopifyUpdatedAt"`,
+    [shopId],
+  );
+  return result.rowCount ?? 0;
+}
+
+const LINE_STAGE = "bulk_line_item_stage";
+
+/**
+ * Stages bulk line items read after their order's batch was written (or before their order),
+ * for mergeStagedLineItems at the end of the import. A line staged twice (a resumed import
+ * reads it again) is kept once.
+ */
+export async function stageLineItems(shopId: string, items: readonly BulkLineItem[], db: pg.PoolClient): Promise<void> {
   if (items.length === 0) return;
+  await ensureStage(db, LINE_STAGE, "line_item_id bigint, order_id bigint, product_type text, product_id bigint, spend_minor bigint");
+  await copyRows(
+    db,
+    LINE_STAGE,
+    items.map((i) => [i.lineItemId.toString(), i.orderId.toString(), copyText(i.productType), i.productId?.toString() ?? "\\N", i.spendMinor.toString()].join("\t")),
+  );
   await db.query(
     `insert into "BulkLineItemStage" ("shopId", "lineItemId", "orderId", "productType", "productId", "spendMinor")
-     select $1, u.line_item_id, u.order_id, u.product_type, u.product_id, u.spend_minor
-     from unnest($2::bigint[], $3::bigint[], $4::text[], $5::bigint[], $6::bigint[])
-       as u(line_item_id, order_id, product_type, product_id, spend_minor)
+     select $1, line_item_id, order_id, product_type, product_id, spend_minor from ${LINE_STAGE}
      on conflict do nothing`,
-    [
-      shopId,
-      items.map((i) => i.lineItemId.toString()),
-      items.map((i) => i.orderId.toString()),
-      items.map((i) => i.productType),
-      items.map((i) => i.productId?.toString() ?? null),
-      items.map((i) => i.spendMinor.toString()),
-    ],
+    [shopId],
   );
 }
 
+/** Drops a shop's staged line items (an import that starts from its first line). */
+export async function clearStagedLineItems(shopId: string): Promise<void> {
+  await pool.query(`delete from "BulkLineItemStage" where "shopId" = $1`, [shopId]);
+}
+
 /**
- * Merge the staged line items, set-based, in one transaction: each staged order gets
- * its distinct non-empty product types (sorted, "C" collation) and each type's summed
- * item spend; every staged product's type goes into ProductType (for webhook orders);
- * then the stage is cleared.
+ * Merges the staged line items into their orders, set-based, in one transaction: each staged
+ * line's spend is added to its order's spend per product type (the types resolved when the
+ * order was written stay, new types join in "C" order; untyped lines add nothing); every staged
+ * product's type goes into ProductType (for webhook orders); then the stage is cleared.
  */
 export async function mergeStagedLineItems(shopId: string): Promise<number> {
   return inTransaction(async (db) => {
     const merged = await db.query(
-      `update "Order" o set "productTypes" = s.types, "productTypeSpendMinor" = s.spends
-       from (select "orderId",
-                    coalesce(array_agg(type order by type collate "C") filter (where type <> ''), '{}') as types,
-                    coalesce(array_agg(spend order by type collate "C") filter (where type <> ''), '{}') as spends
-             from (select "orderId", "productType" as type, sum("spendMinor")::bigint as spend
-                   from "BulkLineItemStage" where "shopId" = $1
-                   group by "orderId", "productType") by_type
-             group by "orderId") s
+      `with staged as (
+         select "orderId", "productType" as type, sum("spendMinor")::bigint as spend
+         from "BulkLineItemStage" where "shopId" = $1 and "productType" <> ''
+         group by "orderId", "productType"),
+       combined as (
+         select e."orderId", e.type, sum(e.spend)::bigint as spend
+         from (select "orderId", type, spend from staged
+               union all
+               select o.id, t.type, t.spend
+               from "Order" o cross join unnest(o."productTypes", o."productTypeSpendMinor") as t(type, spend)
+               where o."shopId" = $1 and o.id in (select "orderId" from staged)) e
+         group by e."orderId", e.type)
+       update "Order" o set "productTypes" = s.types, "productTypeSpendMinor" = s.spends
+       from (select "orderId", array_agg(type order by type collate "C") as types, array_agg(spend order by type collate "C") as spends
+             from combined group by "orderId") s
        where o."shopId" = $1 and o.id = s."orderId"`,
       [shopId],
     );

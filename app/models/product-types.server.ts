@@ -1,6 +1,6 @@
 // Product id → product type per shop (merchant catalogue data, nothing personal):
-// filled by the bulk export's line items (mergeStagedLineItems) and by Admin API
-// look-ups, read to type webhook line items, which carry product_id only.
+// filled by the bulk import (each batch's products; staged line items' in
+// mergeStagedLineItems) and by Admin API look-ups, read to type webhook line items, which carry product_id only.
 import { pool, type Queryable } from "../db-pool.server";
 
 /** The stored types of these products ("" = the product has no type); unknown ids are absent. */

@@ -15,7 +15,7 @@ import {
 import { ensureMetafieldDefinitions } from "../../shopify/metafields.server";
 import type { BulkLineItem, OrderRecord, CustomerRecord } from "../../domain/order-record";
 import { customerFromNode, lineItemFromLine, orderFromNode } from "../../shopify/records";
-import { mergeStagedLineItems } from "../../models/orders.server";
+import { clearStagedLineItems, mergeStagedLineItems } from "../../models/orders.server";
 import { commitImportBatch } from "../../models/import-batches.server";
 import {
   findShopOrThrow,
@@ -30,7 +30,8 @@ import {
 } from "../../models/shops.server";
 import { BULK_POLL_DELAY_MS, enqueue, type JobPayloads } from "../../queue.server";
 
-const BATCH_SIZE = 10_000;
+/** Lines per committed batch (about 10,000 orders with their line items). */
+const BATCH_SIZE = 25_000;
 const MAX_EXPORT_RESTARTS = 2;
 const QUERIES: Record<ExportKind, string> = { customers: CUSTOMERS_BULK_QUERY, orders: ORDERS_BULK_QUERY };
 
@@ -139,10 +140,34 @@ async function restartOrFail(
   return { kind, failed: true, reason };
 }
 
+/** An order of the batch being read, with its line items' spend per product type so far. */
+interface OpenOrder {
+  record: OrderRecord;
+  spendByType: Map<string, bigint>;
+}
+
+function addLine(order: OpenOrder, line: BulkLineItem) {
+  if (line.productType === "") return;
+  order.spendByType.set(line.productType, (order.spendByType.get(line.productType) ?? 0n) + line.spendMinor);
+}
+
+/** Types sorted by code unit (PostgreSQL's "C" collation), as productTypeSpend orders them. */
+function withTypes(order: OpenOrder): OrderRecord {
+  const types = [...order.spendByType.keys()].sort();
+  return { ...order.record, productTypeSpend: { types, spendMinor: types.map((t) => order.spendByType.get(t)!) } };
+}
+
 async function importResult(shopId: string, kind: ExportKind, current: ExportState, url: string): Promise<void> {
-  let orders: OrderRecord[] = [];
+  // An import from the first line (a new or restarted export) starts with an empty stage.
+  if (kind === "orders" && current.linesDone === 0) await clearStagedLineItems(shopId);
+  // Line items follow their order in the file; those read in the same batch as their order
+  // are added to it before it is written (product types resolved at insert time), the rest
+  // are staged and merged at the end.
+  let orders = new Map<bigint, OpenOrder>();
   let customers: CustomerRecord[] = [];
-  let lineItems: BulkLineItem[] = [];
+  // Line items whose order is not (yet) in this batch: staged when the batch is written.
+  let unmatched = new Map<bigint, BulkLineItem[]>();
+  let products = new Map<bigint, string>();
   let pending = 0;
   let lastLine = current.linesDone;
   // One batch is written while the next is parsed; batches commit in order,
@@ -151,10 +176,18 @@ async function importResult(shopId: string, kind: ExportKind, current: ExportSta
 
   const flush = async () => {
     if (pending === 0) return;
-    const batch = { orders, customers, lineItems, checkpoint: lastLine };
-    orders = [];
+    const lineItems = [...unmatched.values()].flat();
+    const batch = {
+      orders: [...orders.values()].map(withTypes),
+      customers,
+      lineItems,
+      products: [...products].map(([productId, productType]) => ({ productId, productType })),
+      checkpoint: lastLine,
+    };
+    orders = new Map();
     customers = [];
-    lineItems = [];
+    unmatched = new Map();
+    products = new Map();
     pending = 0;
     await writing;
     writing = commitImportBatch(shopId, kind, { ...batch, exportState: { ...current, linesDone: batch.checkpoint } }).then(() => {
@@ -170,11 +203,27 @@ async function importResult(shopId: string, kind: ExportKind, current: ExportSta
       lastLine = lineNumber;
       pending++;
       const id = String(record.id ?? "");
-      if (id.includes("/Order/")) orders.push(orderFromNode(record as never));
-      else if (id.includes("/Customer/")) customers.push(customerFromNode(record as never));
+      if (id.includes("/Order/")) {
+        const order: OpenOrder = { record: orderFromNode(record as never), spendByType: new Map() };
+        orders.set(order.record.id, order);
+        const before = unmatched.get(order.record.id);
+        if (before) {
+          for (const line of before) addLine(order, line);
+          unmatched.delete(order.record.id);
+        }
+      } else if (id.includes("/Customer/")) customers.push(customerFromNode(record as never));
       else if (id.includes("/LineItem/") && typeof record.__parentId === "string") {
         const line = lineItemFromLine(record as never);
-        if (line) lineItems.push(line);
+        if (line) {
+          if (line.productId !== null) products.set(line.productId, line.productType);
+          const order = orders.get(line.orderId);
+          if (order) addLine(order, line);
+          else {
+            const list = unmatched.get(line.orderId);
+            if (list) list.push(line);
+            else unmatched.set(line.orderId, [line]);
+          }
+        }
       }
       if (pending >= BATCH_SIZE) await flush();
     },
