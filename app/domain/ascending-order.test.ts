@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ascendingOrder } from "./ascending-order";
+import { ascendingOrder, ascendingOrderFrom } from "./ascending-order";
 
 /** The oracle: V8's (stable) comparator sort, ties in index order. */
 const bySort = (v: ArrayLike<number>) => Array.from(Int32Array.from({ length: v.length }, (_, i) => i).sort((a, b) => v[a] - v[b] || a - b));
@@ -35,5 +35,24 @@ describe("ascendingOrder", () => {
       new Float64Array(300).fill(0.25),
     ];
     for (const v of cases) expect(Array.from(ascendingOrder(v)!)).toEqual(bySort(v));
+  });
+});
+
+describe("ascendingOrderFrom", () => {
+  it("gives ascendingOrder's order from the order of a monotone preimage, ties back in index order", () => {
+    const u = lcg(11);
+    const raw = Float64Array.from({ length: 4000 }, () => u());
+    const hint = ascendingOrder(raw)!;
+    // A monotone map with many new ties (rounding) and a flat clip at both ends.
+    const mapped = raw.map((p) => Math.min(0.8, Math.max(0.2, Math.round(p * 50) / 50)));
+    expect(Array.from(ascendingOrderFrom(mapped, hint)!)).toEqual(bySort(mapped));
+  });
+
+  it("is null when the hint does not sort the values (a decreasing map) or a value is NaN", () => {
+    const raw = [0.1, 0.5, 0.3];
+    const hint = ascendingOrder(raw)!;
+    expect(ascendingOrderFrom(raw.map((p) => 1 - p), hint)).toBeNull();
+    expect(ascendingOrderFrom([0.1, Number.NaN, 0.3], hint)).toBeNull();
+    expect(ascendingOrderFrom([0.1, 0.5], hint)).toBeNull();
   });
 });

@@ -67,3 +67,25 @@ const bits = new Float64Array(1);
 const words = new Uint32Array(bits.buffer);
 /** The word holding sign and exponent: 1 on little-endian machines. */
 const HI = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
+
+/**
+ * ascendingOrder(values) from an order that already sorts a related array, e.g. the
+ * uncalibrated probabilities when `values` are their calibration (a monotone map): checked in
+ * one pass, runs of equal values put back in index order. Null when `hint` does not sort
+ * `values` (or a value is NaN); the caller then sorts afresh.
+ */
+export function ascendingOrderFrom(values: ArrayLike<number>, hint: Int32Array): Int32Array | null {
+  const n = values.length;
+  if (hint.length !== n) return null;
+  for (let k = 1; k < n; k++) if (!(values[hint[k - 1]] <= values[hint[k]])) return null;
+  const order = Int32Array.from(hint);
+  for (let k = 0; k < n; ) {
+    const v = values[order[k]];
+    let j = k + 1;
+    let inOrder = true;
+    for (; j < n && values[order[j]] === v; j++) if (order[j] < order[j - 1]) inOrder = false;
+    if (!inOrder) order.subarray(k, j).sort();
+    k = j;
+  }
+  return order;
+}

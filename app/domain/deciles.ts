@@ -37,10 +37,10 @@ export interface ValueDecile {
 export const DECILES = 10;
 
 /** Indices of `values` in ascending order (ties keep input order), split into the ten rank ranges. */
-function decileRanges(values: ArrayLike<number>): { order: Int32Array; bounds: number[] } | null {
+function decileRanges(values: ArrayLike<number>, known?: Int32Array): { order: Int32Array; bounds: number[] } | null {
   const n = values.length;
   if (n < DECILES) return null;
-  const order = ascendingOrder(values) ?? Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => values[a] - values[b] || a - b);
+  const order = known ?? ascendingOrder(values) ?? Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => values[a] - values[b] || a - b);
   const bounds: number[] = [];
   for (let d = 0; d <= DECILES; d++) bounds.push(Math.floor((d * n) / DECILES));
   return { order, bounds };
@@ -50,10 +50,13 @@ function checkLengths(a: ArrayLike<unknown>, b: ArrayLike<unknown>): void {
   if (a.length !== b.length) throw new RangeError(`lengths differ: ${a.length} vs ${b.length}`);
 }
 
-/** Predicted churn probability p against the outcome y (1 or true = churned), by decile of p. */
-export function calibrationDeciles(p: ArrayLike<number>, y: ArrayLike<number | boolean>): CalibrationDecile[] {
+/**
+ * Predicted churn probability p against the outcome y (1 or true = churned), by decile of p.
+ * `knownOrder`, when the caller has it: ascendingOrder(p) (ties in index order).
+ */
+export function calibrationDeciles(p: ArrayLike<number>, y: ArrayLike<number | boolean>, knownOrder?: Int32Array): CalibrationDecile[] {
   checkLengths(p, y);
-  const ranges = decileRanges(p);
+  const ranges = decileRanges(p, knownOrder);
   if (!ranges) return [];
   const { order, bounds } = ranges;
   const out: CalibrationDecile[] = [];

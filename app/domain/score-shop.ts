@@ -24,6 +24,7 @@ import {
   toMs,
 } from "./customer-facts";
 import type { Reason } from "./explanations";
+import { median } from "./median";
 import { type GammaGammaParams, conditionalExpectedAverageSpend, fitGammaGamma, spendData } from "./gamma-gamma";
 import { type RfmCutPoints, scoreRfm, scoreWithCutPoints } from "./rfm";
 import { DEFAULT_SEGMENT_MAP, SEGMENT_KEYS, type SegmentKey, type SegmentMap, segmentFor } from "./segment-map";
@@ -115,12 +116,6 @@ export interface ScoreColumns {
 }
 
 const SEGMENT_INDEX = new Map<SegmentKey, number>(SEGMENT_KEYS.map((k, i) => [k, i]));
-
-function median(values: Float64Array): number {
-  const s = values.slice().sort();
-  const n = s.length;
-  return n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
-}
 
 export function heuristicParams(facts: FactsColumns): HeuristicParams {
   let repeat = 0;

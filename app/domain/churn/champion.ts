@@ -29,6 +29,7 @@
  *  - per window, the latest such cut is the calibration cut (Platt rows; also picks λ), the
  *    other cuts are fit rows.
  */
+import { ascendingOrder, ascendingOrderFrom } from "../ascending-order";
 import { churnProbability as bgChurn, type BgNbdParams } from "../bgnbd";
 import { type CustomerFacts, type FactsColumns, MS_PER_DAY } from "../customer-facts";
 import { type CalibrationDecile, calibrationDeciles } from "../deciles";
@@ -354,12 +355,12 @@ function fitCalibrationOn(rows: { p: Float64Array; y: Uint8Array }, kind: Calibr
   return classesOk(rows.y, MIN_BACKTEST_ROWS) ? fitCalibration(kind, rows.p, rows.y) : null;
 }
 
-function metricsOf(model: ChurnMetrics["model"], p: ArrayLike<number>, y: Uint8Array, probability = true): ChurnMetrics {
+function metricsOf(model: ChurnMetrics["model"], p: ArrayLike<number>, y: Uint8Array, probability = true, order?: Int32Array): ChurnMetrics {
   return {
     model,
     customers: y.length,
     churned: countPositives(y),
-    auc: rocAuc(p, y),
+    auc: rocAuc(p, y, order),
     logLoss: probability ? logLoss(p, y) : null,
     brier: probability ? brier(p, y) : null,
     ece: probability ? expectedCalibrationError(p, y) : null,
@@ -522,17 +523,22 @@ function select(orders: GroupedOrders, opts: SelectOptions): Selection {
     // Platt (two parameters) unless isotonic is clearly better out of time.
     let pick: Candidate | null = null;
     let pickP: Float64Array | null = null;
+    let pickOrder: Int32Array | null = null;
+    // Calibrations are monotone, so the raw ranking usually ranks the calibrated rows too (checked).
+    const rawOrder = ascendingOrder(raw);
     for (const calKind of CALIBRATIONS) {
       const cal = fitCalibrationOn(calRows[name]!, calKind);
       const p = calibrated(cal, raw);
-      const metrics: ChurnMetrics = { ...metricsOf(name, p, yEval), ...(cal ? { calibration: calKind } : {}) };
+      const order = (rawOrder && ascendingOrderFrom(p, rawOrder)) ?? ascendingOrder(p);
+      const metrics: ChurnMetrics = { ...metricsOf(name, p, yEval, true, order ?? undefined), ...(cal ? { calibration: calKind } : {}) };
       const losses = logLossTerms(p, yEval);
       if (!pick || compareLosses(losses, pick.losses!) < 0) {
         pick = { metrics, losses };
         pickP = p;
+        pickOrder = order;
       }
     }
-    pick!.metrics.deciles = calibrationDeciles(pickP!, yEval);
+    pick!.metrics.deciles = calibrationDeciles(pickP!, yEval, pickOrder ?? undefined);
     candidates.push(pick!);
   }
   const metrics = [...candidates.map((c) => c.metrics), metricsOf("recency", Float64Array.from(evalSnap.facts.recencyDays), yEval, false)];

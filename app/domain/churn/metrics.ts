@@ -8,11 +8,12 @@ import { ascendingOrder } from "../ascending-order";
 /**
  * Rank-based AUC (Mann–Whitney U): the probability that a random positive scores higher than a
  * random negative, ties counting one half. Null when there are no positives or no negatives.
+ * `order`, when the caller has one, lists the indices by ascending score (ties in any order).
  */
-export function rocAuc(scores: ArrayLike<number>, positive: ArrayLike<boolean | number>): number | null {
+export function rocAuc(scores: ArrayLike<number>, positive: ArrayLike<boolean | number>, order?: ArrayLike<number>): number | null {
   const n = scores.length;
   if (positive.length !== n) throw new RangeError("scores and labels differ in length");
-  const order = ascendingOrder(scores) ?? Array.from({ length: n }, (_, i) => i).sort((a, b) => scores[a] - scores[b]);
+  order ??= ascendingOrder(scores) ?? Array.from({ length: n }, (_, i) => i).sort((a, b) => scores[a] - scores[b]);
   let nPos = 0;
   let rankSumPos = 0;
   for (let i = 0; i < n; ) {
