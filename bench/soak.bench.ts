@@ -29,8 +29,9 @@
 // 5. Drain: after the traffic, wait until none of the soak's events is pending.
 //
 // Lost: a webhook id that got a 2xx answer and is not, after draining, a
-// WebhookEvent row with status 'processed' (pending, failed or missing all
-// count). Target 0.
+// WebhookEvent row with status 'processed' or 'skipped' (the app's recorded
+// safe skip, e.g. a customers/update that carries nothing it uses); pending,
+// failed or missing all count. Target 0.
 // Flat: memory is compared after the same phase, the end of a recompute +
 // write-back cycle under traffic, so a heap that a recompute grew and V8 keeps
 // is not mistaken for a leak: RSS at the end of the last cycle completed inside
@@ -69,7 +70,7 @@ import { createRng } from "../test/support/random";
 import { percentile } from "../test/support/stats";
 import { eventually, sleep } from "../test/support/timing";
 import { queueHandle, runIngest } from "./support/ingest";
-import { machineLoad, otherLoad, rssMb, trackPeak } from "./support/machine";
+import { cpuSeconds, machineLoad, otherLoad, rssMb, trackPeak } from "./support/machine";
 import { printTargets } from "./support/targets";
 import { openLoop, webhookSender, type Answer } from "./support/webhook-load";
 
@@ -278,6 +279,7 @@ runMain(async () => {
   let notOk = 0;
   const total = Math.round(RATE * MINUTES * 60);
   const firstRunId = BigInt((await q1(`select coalesce(max(id), 0) as m from "JobRun"`)).m);
+  const cpuAtStart = { web: cpuSeconds(web.pid) ?? NaN, worker: cpuSeconds(worker.pid) ?? NaN };
   const t0 = Date.now();
   const windowEnd = t0 + MINUTES * 60_000;
   const inWindow = () => Date.now() < windowEnd;
@@ -408,14 +410,16 @@ runMain(async () => {
   const drainSeconds = (Date.now() - drainStart) / 1000;
   clearInterval(progress);
   const drained = sample();
+  const cpuUsed = { web: (cpuSeconds(web.pid) ?? NaN) - cpuAtStart.web, worker: (cpuSeconds(worker.pid) ?? NaN) - cpuAtStart.worker };
 
   const ids = [...okIds];
-  const applied = Number((await q1(`select count(*) from "WebhookEvent" where "webhookId" = any($1::text[]) and status = 'processed'`, [ids])).count);
+  const applied = Number((await q1(`select count(*) from "WebhookEvent" where "webhookId" = any($1::text[]) and status in ('processed', 'skipped')`, [ids])).count);
   const statuses = (await db.query(`select status, count(*)::int as n from "WebhookEvent" where "webhookId" like $1 group by status order by status`, [`${IDS}-%`])).rows;
   // Webhooks the soak did not send: the simulator announcing the app's own tag writes (customer.tags_added/removed), as Shopify does.
   const echoes = (
     await db.query(`select topic, count(*)::int as n, count(*) filter (where status = 'pending')::int as pending from "WebhookEvent" where "webhookId" not like $1 and "receivedAt" >= $2 group by topic order by topic`, [`${IDS}-%`, new Date(t0)])
   ).rows as { topic: string; n: number; pending: number }[];
+  const processedSince = Number((await q1(`select count(*) from "WebhookEvent" where status in ('processed', 'skipped') and "processedAt" >= $1`, [new Date(t0)])).count);
   const runs = (
     await db.query(
       `select name, status, (stats->'segments' is not null) as full, count(*)::int as n from "JobRun" where "shopDomain" = $1 and id > $2 group by 1, 2, 3 order by 1, 2, 3`,
@@ -453,13 +457,19 @@ runMain(async () => {
   console.log(`sent:        ${result.sent.toLocaleString()} requests of ${total.toLocaleString()} due in the window (${t.distinct.toLocaleString()} distinct webhooks + ${t.duplicates.toLocaleString()} re-deliveries)`);
   console.log(`2xx:         ${result.ok.toLocaleString()}; non-2xx ${result.non2xx}, errors/timeouts ${result.errors}`);
   console.log(`answer time: p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms, max ${result.max.toFixed(1)} ms`);
-  console.log(`events:      ${okIds.size.toLocaleString()} distinct webhooks answered 2xx, ${applied.toLocaleString()} applied (status processed) after draining ${drainSeconds.toFixed(0)} s; lost ${lost}`);
+  console.log(`events:      ${okIds.size.toLocaleString()} distinct webhooks answered 2xx, ${applied.toLocaleString()} applied (status processed, or skipped: a recorded safe skip) after draining ${drainSeconds.toFixed(0)} s; lost ${lost}`);
   console.log(`             WebhookEvent rows of the soak by status: ${statuses.map((s) => `${s.status} ${s.n.toLocaleString()}`).join(", ")}`);
   console.log(`backlog:     ${backlogAtEnd.toLocaleString()} of the soak's events pending when the traffic ended (most seen in the 30 s samples: ${Math.max(backlogMax, backlogAtEnd).toLocaleString()})`);
   console.log(`other webhooks: ${echoes.map((e) => `${e.topic} ${e.n.toLocaleString()} (${e.pending.toLocaleString()} still pending)`).join(", ") || "none"} (sent by the simulator, mostly announcing the app's own tag writes)`);
   console.log(`cycles:      ${done.length} recompute + write-back completed (${inside.length} inside the window), ${cycles.length - done.length} failed or timed out; recompute avg ${avg(done.map((c) => c.recomputeSeconds)).toFixed(1)} s, full write-back avg ${avg(done.map((c) => c.writeBackSeconds)).toFixed(1)} s; customers written per cycle ${done.map((c) => c.customersWritten).join(", ")}`);
   console.log(`jobs:        recompute-shop ${runCount("recompute-shop", "completed")} completed / ${runCount("recompute-shop", "failed")} failed; write-back full ${runCount("write-back", "completed", true)}, live ${runCount("write-back", "completed", false)} completed, ${runCount("write-back", "failed")} failed attempts`);
   console.log(`             ${transitions.n.toLocaleString()} segment transitions since the traffic started (${transitions.sent.toLocaleString()} Flow sent); ${flowTriggers.toLocaleString()} Flow triggers received by the simulator`);
+  const echoed = echoes.reduce((a, e) => a + e.n, 0);
+  console.log(
+    `CPU:         web ${cpuUsed.web.toFixed(0)} s, worker ${cpuUsed.worker.toFixed(0)} s from the traffic's start to the drain's end; ` +
+      `web ${((cpuUsed.web * 1000) / (result.sent + echoed)).toFixed(1)} ms per webhook received (${(result.sent + echoed).toLocaleString()}, the simulator's included), ` +
+      `worker ${((cpuUsed.worker * 1000) / processedSince).toFixed(1)} ms per event applied (${processedSince.toLocaleString()}; recomputes, write-backs and Flow included)`,
+  );
   console.log(row("memory (RSS MB)", columns));
   console.log(rssRow("web", webPeakMb));
   console.log(rssRow("worker", workerPeakMb));

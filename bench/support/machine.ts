@@ -19,6 +19,17 @@ function statusField(pid: number, field: "VmHWM" | "VmRSS"): number | null {
 export const peakRssMb = (pid: number) => statusField(pid, "VmHWM");
 export const rssMb = (pid: number) => statusField(pid, "VmRSS");
 
+/** CPU time (user + system) a live process has used so far, seconds; null once it is gone. */
+export function cpuSeconds(pid: number): number | null {
+  try {
+    // Fields after the parenthesised command name: utime and stime are the 12th and 13th, in clock ticks (100/s on Linux).
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
+}
+
 /** Samples VmHWM while the process lives, so the peak survives its exit. */
 export function trackPeak(pid: number, everyMs = 200) {
   let peak = 0;
