@@ -1,9 +1,10 @@
 // Reading order histories for scoring and writing scores, transitions and
 // daily snapshots, set-based so a 200k-customer shop recomputes quickly.
-import { pool } from "../db-pool.server";
+import { inTransaction, pool, type Queryable } from "../db-pool.server";
 import { prisma } from "../db.server";
 import type { BehaviourOrders } from "../domain/behaviour-orders";
 import type { PreviousScore } from "../domain/recovered";
+import { insertTraitEvents, type NewTraitEvent } from "./trait-events.server";
 
 /**
  * Counted orders of the shop (or of one customer) in scoring order: not test, not
@@ -151,11 +152,11 @@ export interface ScoreRow {
 const SCORE_BATCH = 5000;
 
 /** Upserts scores; writtenHash is kept so the write-back can diff. */
-export async function upsertScores(shopId: string, asOf: Date, rows: ScoreRow[]): Promise<void> {
+export async function upsertScores(shopId: string, asOf: Date, rows: ScoreRow[], db: Queryable = pool): Promise<void> {
   for (let start = 0; start < rows.length; start += SCORE_BATCH) {
     const batch = rows.slice(start, start + SCORE_BATCH);
     const col = <K extends keyof ScoreRow>(key: K) => batch.map((r) => r[key]);
-    await pool.query(
+    await db.query(
       `insert into "CustomerScore" ("shopId", "customerId", "asOf", frequency, "recencyDays", "monetaryMinor", r, f, m,
           segment, x, tx, "T", "pAlive", "churnProbability", "expectedPurchases90d", "predictedClv12m", model,
           "churnModel", explanation, holdout, traits, "specialistType", "expectedNextOrderAt", "recoveredAt", "clusterId", "traitReasons", "updatedAt")
@@ -230,11 +231,11 @@ export interface NewTransition {
   flowStatus: "none" | "pending";
 }
 
-export async function insertTransitions(shopId: string, at: Date, transitions: NewTransition[]): Promise<string[]> {
+export async function insertTransitions(shopId: string, at: Date, transitions: NewTransition[], db: Queryable = pool): Promise<string[]> {
   const ids: string[] = [];
   for (let start = 0; start < transitions.length; start += SCORE_BATCH) {
     const batch = transitions.slice(start, start + SCORE_BATCH);
-    const result = await pool.query<{ id: string }>(
+    const result = await db.query<{ id: string }>(
       `insert into "SegmentTransition" ("shopId", "customerId", "fromSegment", "toSegment", at, reason, "flowStatus")
        select $1, u.customer_id, u.from_segment, u.to_segment, $2, u.reason, u.flow_status
        from unnest($3::bigint[], $4::text[], $5::text[], $6::jsonb[], $7::text[])
@@ -255,6 +256,25 @@ export async function insertTransitions(shopId: string, at: Date, transitions: N
     }
   }
   return ids;
+}
+
+/**
+ * Scores with the segment transitions and trait gains they imply, in one transaction: a
+ * worker that dies between them would leave new scores without their transitions, and its
+ * retry, reading those scores as the previous ones, would never record the change (nor fire
+ * its Flow trigger). Returns the ids of the rows pending a Flow trigger.
+ */
+export async function saveScoresWithChanges(
+  shopId: string,
+  asOf: Date,
+  rows: ScoreRow[],
+  transitions: NewTransition[],
+  traitEvents: readonly NewTraitEvent[],
+): Promise<{ transitionIds: string[]; traitEventIds: string[] }> {
+  return inTransaction(async (db) => {
+    await upsertScores(shopId, asOf, rows, db);
+    return { transitionIds: await insertTransitions(shopId, asOf, transitions, db), traitEventIds: await insertTraitEvents(shopId, asOf, traitEvents, db) };
+  });
 }
 
 /** Today's segment sizes and value, replacing an earlier snapshot of the same day. */

@@ -1,6 +1,6 @@
 // Trait events: a customer gained a Flow-worthy trait. Recorded by the scoring
 // processors, delivered once to Flow (claim, send, mark; flow-claims.server.ts).
-import { pool } from "../db-pool.server";
+import { pool, type Queryable } from "../db-pool.server";
 import { claimFlowRow, markFlowRow } from "./flow-claims.server";
 import { flowScoreOf, type FlowScore } from "./segment-transitions.server";
 
@@ -11,9 +11,9 @@ export interface NewTraitEvent {
 }
 
 /** Inserts the events; returns the ids of those pending a Flow trigger. */
-export async function insertTraitEvents(shopId: string, at: Date, events: readonly NewTraitEvent[]): Promise<string[]> {
+export async function insertTraitEvents(shopId: string, at: Date, events: readonly NewTraitEvent[], db: Queryable = pool): Promise<string[]> {
   if (events.length === 0) return [];
-  const { rows } = await pool.query<{ id: string; flowStatus: string }>(
+  const { rows } = await db.query<{ id: string; flowStatus: string }>(
     `INSERT INTO "TraitEvent" ("shopId", "customerId", trait, at, "flowStatus")
      SELECT $1, u.customer_id, u.trait, $2, u.flow_status
        FROM unnest($3::bigint[], $4::text[], $5::text[]) AS u(customer_id, trait, flow_status)

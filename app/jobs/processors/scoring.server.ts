@@ -17,15 +17,14 @@ import { findShopOrThrow, installedShopDomains, saveModelState } from "../../mod
 import {
   deleteScore,
   deleteScoresExcept,
-  insertTransitions,
   loadBehaviourOrders,
   previousScores,
-  upsertScores,
+  saveScoresWithChanges,
   writeDailySnapshot,
   type NewTransition,
   type ScoreRow,
 } from "../../models/scores.server";
-import { insertTraitEvents, type NewTraitEvent } from "../../models/trait-events.server";
+import type { NewTraitEvent } from "../../models/trait-events.server";
 import { enqueue, type JobPayloads } from "../../queue.server";
 
 type Shop = Awaited<ReturnType<typeof findShopOrThrow>>;
@@ -81,11 +80,12 @@ function transitionsFor(rows: ScoreRow[], previous: Map<string, PreviousScore>, 
   return out;
 }
 
-async function afterScoring(shop: Shop, transitions: NewTransition[], traitEvents: NewTraitEvent[], asOf: Date, customerIds?: string[]): Promise<void> {
-  for (const transitionId of await insertTransitions(shop.id, asOf, transitions)) {
+/** After the scores and their changes are stored (saveScoresWithChanges): Flow for the pending rows, then the write-back. */
+async function afterScoring(shop: Shop, saved: { transitionIds: string[]; traitEventIds: string[] }, customerIds?: string[]): Promise<void> {
+  for (const transitionId of saved.transitionIds) {
     await enqueue("flow-trigger", { shop: shop.domain, transitionId });
   }
-  for (const traitEventId of await insertTraitEvents(shop.id, asOf, traitEvents)) {
+  for (const traitEventId of saved.traitEventIds) {
     await enqueue("flow-trait", { shop: shop.domain, traitEventId });
   }
   if (resolveSettings(shop.settings).writeBackEnabled) {
@@ -125,7 +125,7 @@ export async function recomputeShop(data: JobPayloads["recompute-shop"]): Promis
     for (const trait of gained) traitEvents.push({ customerId, trait, flowStatus: eventStatus(flowTriggerEnabled) });
   }
   const transitions = transitionsFor(rows, previous, flowTriggerEnabled, data.reason);
-  await upsertScores(shop.id, asOf, rows);
+  const saved = await saveScoresWithChanges(shop.id, asOf, rows, transitions, traitEvents);
   const dropped = await deleteScoresExcept(shop.id, rows.map((r) => r.customerId));
   const clusters: StoredClusters = clustered.ok
     ? { state: clustered.state, k: clustered.k, silhouette: clustered.silhouette, reason: null, clusters: clustered.clusters }
@@ -136,7 +136,7 @@ export async function recomputeShop(data: JobPayloads["recompute-shop"]): Promis
     scoredAt: asOf,
   });
   await writeDailySnapshot(shop.id, asOf);
-  await afterScoring(shop, transitions, traitEvents, asOf);
+  await afterScoring(shop, saved);
   return {
     customers: facts.n,
     model: result.state.model,
@@ -164,7 +164,7 @@ export async function rescoreCustomer(data: JobPayloads["rescore-customer"]): Pr
   const previous = await previousScores(shop.id, [data.customerId]);
   if (!score) {
     await deleteScore(shop.id, data.customerId);
-    await afterScoring(shop, [], [], asOf, [data.customerId]);
+    await afterScoring(shop, { transitionIds: [], traitEventIds: [] }, [data.customerId]);
     return { customerId: data.customerId, scored: false };
   }
   const before = previous.get(data.customerId) ?? null;
@@ -174,9 +174,8 @@ export async function rescoreCustomer(data: JobPayloads["rescore-customer"]): Pr
   const row: ScoreRow = { ...scoreRow(shop, data.customerId, score), ...fields, clusterId: before?.clusterId ?? null };
   const { flowTriggerEnabled } = resolveSettings(shop.settings);
   const transitions = transitionsFor([row], previous, flowTriggerEnabled, "new order activity");
-  await upsertScores(shop.id, asOf, [row]);
   const traitEvents = gained.map((trait) => ({ customerId: data.customerId, trait, flowStatus: eventStatus(flowTriggerEnabled) }));
-  await afterScoring(shop, transitions, traitEvents, asOf, [data.customerId]);
+  await afterScoring(shop, await saveScoresWithChanges(shop.id, asOf, [row], transitions, traitEvents), [data.customerId]);
   return { customerId: data.customerId, segment: row.segment, changed: transitions.length > 0, traits: row.traits, gained };
 }
 
