@@ -393,7 +393,8 @@ export function scenarioFigures(state: FinalState, counted: { sent: number; appl
   const d = state.duplicated;
   return {
     ...counted,
-    lost: state.orders.missing + state.orders.customersOff + state.flowLost + pendingEvents + Math.max(0, counted.sent - counted.applied),
+    // A stored event still pending is also one not applied: counted once.
+    lost: state.orders.missing + state.orders.customersOff + state.flowLost + Math.max(pendingEvents, counted.sent - counted.applied),
     duplicated: d.flowTriggers + d.tagWrites + d.metafieldWrites,
   };
 }
