@@ -9,31 +9,138 @@ export interface NewWebhookEvent {
   triggeredAt?: Date;
   status: "pending" | "rejected";
   error?: string;
+  /**
+   * A customers/update without tags: its customer id. Recorded as skipped instead of pending when
+   * the shop already stores that customer with its creation time (or as deleted): the payload then
+   * carries nothing the app uses (docs/decisions/0009-one-splat-webhook-route.md, "The echo").
+   */
+  skipIfCustomerStored?: string;
+}
+
+export interface RecordedWebhookEvent {
+  id: bigint;
+  /** A redelivery: the event was already stored (nothing was written). */
+  duplicate: boolean;
+  /** Stored as skipped (the customers/update echo): nothing to enqueue. */
+  skipped: boolean;
+}
+
+/** Why a customers/update echo is recorded as skipped (the row's error column). */
+export const ECHO_SKIP_REASON = "customers/update without tags for a customer already stored: nothing the app uses";
+
+/**
+ * One statement stores a batch: each event once per webhook id (on conflict do nothing; a
+ * webhook id twice in one batch is stored once), the echo check in the same statement. Plain
+ * SQL: this runs for every webhook, inside Shopify's 5 s budget.
+ */
+const INSERT_EVENTS_SQL = `
+  insert into "WebhookEvent" ("webhookId", "shopDomain", topic, payload, "triggeredAt", status, error, "processedAt")
+  select v.webhook_id, v.shop, v.topic, v.payload::jsonb, v.triggered_at,
+         case when e.echo then 'skipped' else v.status end,
+         case when e.echo then $9 else v.error end,
+         case when e.echo then now() end
+  from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::text[], $7::text[], $8::bigint[])
+         with ordinality as v(webhook_id, shop, topic, payload, triggered_at, status, error, echo_customer, n)
+  cross join lateral (
+    select v.echo_customer is not null and v.status = 'pending' and exists (
+      select 1 from "Customer" c join "Shop" s on s.id = c."shopId"
+      where s.domain = v.shop and c.id = v.echo_customer and (c."shopifyCreatedAt" is not null or c."deletedAt" is not null)
+    ) as echo
+  ) e
+  order by v.n
+  on conflict ("webhookId") do nothing
+  returning id::text, "webhookId", status`;
+
+interface Waiting {
+  event: NewWebhookEvent;
+  resolve: (stored: RecordedWebhookEvent) => void;
+  reject: (error: unknown) => void;
 }
 
 /**
- * Stores an event once per webhook id; a redelivery reports `duplicate`.
- * Plain SQL: this runs for every webhook, inside Shopify's 5 s budget.
+ * Micro-batching: a call is written at once when fewer than MAX_INSERTS_IN_FLIGHT batches are
+ * being written, else it joins the next batch, which is written as soon as one finishes. No
+ * timer, so an idle process adds no delay; under load one insert carries many events. Every
+ * caller's promise settles only after the statement holding its event has committed.
  */
-export async function recordWebhookEvent(event: NewWebhookEvent): Promise<{ id: bigint; duplicate: boolean }> {
-  const inserted = await pool.query<{ id: string }>(
-    `insert into "WebhookEvent" ("webhookId", "shopDomain", topic, payload, "triggeredAt", status, error)
-     values ($1, $2, $3, $4::jsonb, $5, $6, $7)
-     on conflict ("webhookId") do nothing
-     returning id::text`,
-    [
-      event.webhookId,
-      event.shopDomain,
-      event.topic,
-      event.payload === null ? null : JSON.stringify(event.payload),
-      event.triggeredAt ?? null,
-      event.status,
-      event.error ?? null,
-    ],
-  );
-  if (inserted.rows.length > 0) return { id: BigInt(inserted.rows[0].id), duplicate: false };
-  const existing = await pool.query<{ id: string }>(`select id::text from "WebhookEvent" where "webhookId" = $1`, [event.webhookId]);
-  return { id: BigInt(existing.rows[0].id), duplicate: true };
+const MAX_INSERTS_IN_FLIGHT = 2;
+const MAX_BATCH = 256;
+const waiting: Waiting[] = [];
+let insertsInFlight = 0;
+
+/** Stores an event once per webhook id; a redelivery reports `duplicate`. */
+export function recordWebhookEvent(event: NewWebhookEvent): Promise<RecordedWebhookEvent> {
+  return new Promise((resolve, reject) => {
+    waiting.push({ event, resolve, reject });
+    writeWaiting();
+  });
+}
+
+function writeWaiting(): void {
+  while (insertsInFlight < MAX_INSERTS_IN_FLIGHT && waiting.length > 0) {
+    const batch = waiting.splice(0, MAX_BATCH);
+    insertsInFlight++;
+    void writeBatch(batch).finally(() => {
+      insertsInFlight--;
+      writeWaiting();
+    });
+  }
+}
+
+async function writeBatch(batch: Waiting[]): Promise<void> {
+  let stored: RecordedWebhookEvent[];
+  try {
+    stored = await insertEvents(batch.map((w) => w.event));
+  } catch (error) {
+    if (batch.length === 1) {
+      batch[0].reject(error);
+      return;
+    }
+    // One bad event (say a payload PostgreSQL's jsonb refuses) must not fail the others: one by one.
+    await Promise.all(
+      batch.map((w) =>
+        insertEvents([w.event]).then(
+          ([one]) => w.resolve(one),
+          (e: unknown) => w.reject(e),
+        ),
+      ),
+    );
+    return;
+  }
+  batch.forEach((w, i) => w.resolve(stored[i]));
+}
+
+/** The events in one statement (plus one look-up for the duplicates); results in input order. */
+async function insertEvents(events: NewWebhookEvent[]): Promise<RecordedWebhookEvent[]> {
+  const inserted = await pool.query<{ id: string; webhookId: string; status: string }>(INSERT_EVENTS_SQL, [
+    events.map((e) => e.webhookId),
+    events.map((e) => e.shopDomain),
+    events.map((e) => e.topic),
+    events.map((e) => (e.payload === null ? null : JSON.stringify(e.payload))),
+    events.map((e) => e.triggeredAt?.toISOString() ?? null),
+    events.map((e) => e.status),
+    events.map((e) => e.error ?? null),
+    events.map((e) => e.skipIfCustomerStored ?? null),
+    ECHO_SKIP_REASON,
+  ]);
+  const fresh = new Map(inserted.rows.map((r) => [r.webhookId, r]));
+  const missing = events.filter((e) => !fresh.has(e.webhookId)).map((e) => e.webhookId);
+  const existing = new Map<string, string>();
+  if (missing.length > 0) {
+    const found = await pool.query<{ id: string; webhookId: string }>(`select id::text, "webhookId" from "WebhookEvent" where "webhookId" = any($1::text[])`, [missing]);
+    for (const r of found.rows) existing.set(r.webhookId, r.id);
+  }
+  return events.map((e) => {
+    const row = fresh.get(e.webhookId);
+    if (row) {
+      fresh.delete(e.webhookId); // a second copy in the same batch is a duplicate of this one
+      existing.set(e.webhookId, row.id);
+      return { id: BigInt(row.id), duplicate: false, skipped: row.status === "skipped" };
+    }
+    const id = existing.get(e.webhookId);
+    if (id === undefined) throw new Error(`webhook event ${e.webhookId} neither inserted nor found`);
+    return { id: BigInt(id), duplicate: true, skipped: false };
+  });
 }
 
 export async function markEventFinished(id: bigint, status: "processed" | "failed"): Promise<void> {

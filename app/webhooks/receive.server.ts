@@ -1,14 +1,17 @@
 // The whole job of a webhook route: refuse an oversized body before reading it
-// (413), verify the HMAC (401 if bad), store the event once per
-// X-Shopify-Webhook-Id, enqueue its processing, answer. Every answer is timed
+// (413), verify the HMAC (401 if bad; verify.server.ts, as the library checks
+// it but without loading the shop's session, which receipt never uses), store the event once per
+// X-Shopify-Webhook-Id, enqueue its processing (not for the customers/update
+// echo of the app's own tag writes, stored as skipped), answer. Every answer is timed
 // (rfm_webhook_response_seconds by topic and status class); log lines carry
 // topic, shop and webhookId, never the payload.
-import { authenticate } from "../shopify.server";
+import { env } from "../env.server";
 import { logger } from "../logger.server";
 import { statusClass, webhookResponseTime } from "../metrics.server";
 import { enqueue } from "../queue.server";
 import { recordWebhookEvent } from "../models/webhook-events.server";
-import { canonicalTopic, parseWebhookPayload } from "./payloads";
+import { canonicalTopic, parseWebhookPayload, type CustomerPayload } from "./payloads";
+import { verifyWebhook, type VerifiedWebhook } from "./verify.server";
 
 /**
  * The largest webhook body accepted. Shopify's biggest payloads (orders with hundreds of line
@@ -43,6 +46,18 @@ async function readBounded(request: Request, limit: number): Promise<Uint8Array<
   return body;
 }
 
+/**
+ * The customer of a customers/update that carries no tags, else undefined. Since 2025-01 customer
+ * payloads carry no tags, and every tag the app writes makes Shopify send one: all it can still
+ * tell the app is the customer's creation time, so the model records it as skipped when that
+ * customer is already stored (the opt-out flag comes from customer.tags_added/removed, never skipped).
+ */
+function echoCandidate(topic: string, payload: unknown): string | undefined {
+  if (topic !== "customers/update") return undefined;
+  const customer = payload as CustomerPayload;
+  return typeof customer.tags === "string" ? undefined : customer.id;
+}
+
 export async function receiveWebhook(incoming: Request): Promise<Response> {
   const startedAt = performance.now();
   // The topic label only once the HMAC is verified: unsigned requests cannot mint label values.
@@ -64,10 +79,9 @@ async function receive(incoming: Request, seen: { topic: string }): Promise<Resp
   const headers = incoming.headers;
   const body = await readBounded(incoming, MAX_WEBHOOK_BODY_BYTES);
   if (body === null) return new Response(`Payload too large (limit ${MAX_WEBHOOK_BODY_BYTES} bytes)`, { status: 413 });
-  const request = new Request(incoming.url, { method: incoming.method, headers, body: incoming.method === "GET" || incoming.method === "HEAD" ? undefined : body });
-  let context: Awaited<ReturnType<typeof authenticate.webhook>>;
+  let context: VerifiedWebhook;
   try {
-    context = await authenticate.webhook(request);
+    context = verifyWebhook(incoming.method, headers, body, env.SHOPIFY_API_SECRET);
   } catch (error) {
     if (error instanceof Response) throw error; // 401 bad HMAC, 400, 405
     if (error instanceof SyntaxError) {
@@ -85,9 +99,10 @@ async function receive(incoming: Request, seen: { topic: string }): Promise<Resp
     throw error;
   }
 
-  const parsed = parseWebhookPayload(String(context.topic), context.payload);
+  const parsed = parseWebhookPayload(context.topic, context.payload);
   seen.topic = parsed.topic;
-  const log = logger.child({ topic: parsed.topic, shop: context.shop, webhookId: context.webhookId });
+  // Plain fields, not a pino child per request (a child copies the logger's redaction set-up).
+  const fields = { topic: parsed.topic, shop: context.shop, webhookId: context.webhookId };
   const triggeredAt = context.triggeredAt ? new Date(context.triggeredAt) : undefined;
   const stored = await recordWebhookEvent({
     webhookId: context.webhookId,
@@ -97,16 +112,17 @@ async function receive(incoming: Request, seen: { topic: string }): Promise<Resp
     triggeredAt: triggeredAt && !Number.isNaN(triggeredAt.getTime()) ? triggeredAt : undefined,
     status: parsed.ok ? "pending" : "rejected",
     error: parsed.ok ? undefined : parsed.error,
+    skipIfCustomerStored: parsed.ok ? echoCandidate(parsed.topic, parsed.payload) : undefined,
   });
   if (!parsed.ok) {
-    log.info({ eventId: stored.id.toString() }, `webhook rejected: ${parsed.error}`);
+    logger.info({ ...fields, eventId: stored.id.toString() }, `webhook rejected: ${parsed.error}`);
     return new Response(parsed.error, { status: 400 });
   }
-  log.debug({ eventId: stored.id.toString(), duplicate: stored.duplicate }, "webhook stored");
-  if (!stored.duplicate) {
+  if (logger.isLevelEnabled("debug")) logger.debug({ ...fields, eventId: stored.id.toString(), duplicate: stored.duplicate, skipped: stored.skipped }, "webhook stored");
+  if (!stored.duplicate && !stored.skipped) {
     // If Redis is down the event is already safe in PostgreSQL; the sweep re-enqueues it.
     await enqueue("apply-webhook", { eventId: stored.id.toString() }).catch((error) =>
-      log.error({ eventId: stored.id.toString() }, `enqueue failed for webhook event ${stored.id}: ${error}`),
+      logger.error({ ...fields, eventId: stored.id.toString() }, `enqueue failed for webhook event ${stored.id}: ${error}`),
     );
   }
   return new Response(null, { status: 200 });
