@@ -5,8 +5,8 @@
 // story; in short:
 //
 // 1. Preparation, reusable: a backfill of the generated shop (seed, as-of
-//    pinned) into rfm_bench_soak_base with scoring paused, so that database is
-//    "installed and synced, never scored". --reuse skips it when that database
+//    pinned) into rfm_bench_soak_base_{customers} with scoring paused, so
+//    that database is "installed and synced, never scored". --reuse skips it when that database
 //    already holds this shop at this size. Every run then copies it
 //    (CREATE DATABASE … TEMPLATE) into rfm_bench_soak, so each soak starts from
 //    the same state and its first write-back writes every customer.
@@ -81,7 +81,8 @@ const CONCURRENCY = Number(arg("concurrency") ?? 64);
 const REUSE = process.argv.includes("--reuse");
 const SHOP = "bench-soak.myshopify.com";
 const SEED = 12;
-const BASE_DB = "rfm_bench_soak_base";
+/** One prepared database per size, so a short try does not replace the 100,000-customer one. */
+const BASE_DB = `rfm_bench_soak_base_${CUSTOMERS}`;
 const DB = "rfm_bench_soak";
 const PREFIX = `bench-soak-${process.pid}`;
 const IDS = `soak-${process.pid}`;
@@ -325,7 +326,8 @@ runMain(async () => {
   async function runCycle(n: number): Promise<Cycle> {
     const before = BigInt((await q1(`select coalesce(max(id), 0) as m from "JobRun"`)).m);
     cyclePhase = `recompute ${n}`;
-    await scoring.queue.add("recompute-shop", { shop: SHOP, reason: "soak" }, { jobId: `soak-recompute-${n}`, attempts: 1 });
+    // The app's own de-duplication id (app/queue.server.ts): one the app enqueued itself (a reconciliation) and this one never run at once.
+    await scoring.queue.add("recompute-shop", { shop: SHOP, reason: "soak" }, { deduplication: { id: `recompute-shop-${SHOP}`, keepLastIfActive: true }, attempts: 1 });
     const rec = await waitRun(
       `select id, status, "startedAt", "finishedAt" from "JobRun" where "shopDomain" = $1 and name = 'recompute-shop' and id > $2 and status <> 'running' order by id limit 1`,
       [SHOP, before],
