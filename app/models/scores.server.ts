@@ -1,9 +1,15 @@
 // Reading order histories for scoring and writing scores, transitions and
-// daily snapshots, set-based so a 200k-customer shop recomputes quickly.
+// daily snapshots: a full recompute reads its orders as columns (binary COPY) and
+// writes through COPY into a staging table and set-based statements, so a
+// 1,000,000-customer shop fits in a worker's memory.
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { from as copyFrom } from "pg-copy-streams";
 import { inTransaction, pool, type Queryable } from "../db-pool.server";
 import { prisma } from "../db.server";
 import type { BehaviourOrders } from "../domain/behaviour-orders";
 import type { PreviousScore } from "../domain/recovered";
+import { copyBehaviourOrders } from "./behaviour-orders-reader.server";
 import { insertTraitEvents, type NewTraitEvent } from "./trait-events.server";
 
 /**
@@ -37,15 +43,36 @@ const TYPE_SEPARATOR = "\u001f";
  * untyped orders as nulls.
  */
 export async function loadBehaviourOrders(shopId: string, customerId?: bigint): Promise<BehaviourOrders & { customerIds: string[] }> {
-  const typed = `cardinality(o."productTypes") > 0 and cardinality(o."productTypes") = cardinality(o."productTypeSpendMinor")`;
-  const result = await pool.query<[string, Date, string, boolean, string | null, string | null]>({
-    text: countedOrdersSql(
-      `o."customerId", o."processedAt", (o."totalMinor" - o."refundedMinor")::text,
+  if (customerId === undefined) return loadShopBehaviourOrders(shopId);
+  return loadCustomerBehaviourOrders(shopId, customerId);
+}
+
+const TYPED = `cardinality(o."productTypes") > 0 and cardinality(o."productTypes") = cardinality(o."productTypeSpendMinor")`;
+const BEHAVIOUR_COLUMNS = `o."customerId", o."processedAt", (o."totalMinor" - o."refundedMinor"),
        coalesce(cardinality(o."discountCodes") > 0, false) or o."discountMinor" > 0,
-       case when ${typed} then array_to_string(o."productTypes", chr(31)) end,
-       case when ${typed} then array_to_string(o."productTypeSpendMinor", ',') end`,
-      customerId,
-    ),
+       case when ${TYPED} then array_to_string(o."productTypes", chr(31)) end,
+       case when ${TYPED} then array_to_string(o."productTypeSpendMinor", ',') end`;
+
+/**
+ * The whole shop's counted orders as columns through a binary COPY
+ * (behaviour-orders-reader.server.ts): a million-customer shop's five million orders
+ * in a few hundred megabytes instead of a pg result of several gigabytes.
+ */
+async function loadShopBehaviourOrders(shopId: string): Promise<BehaviourOrders & { customerIds: string[] }> {
+  const client = await pool.connect();
+  try {
+    // COPY takes no parameters: the shop id goes in as an escaped literal.
+    const select = countedOrdersSql(BEHAVIOUR_COLUMNS, undefined).replace("$1", client.escapeLiteral(shopId));
+    return await copyBehaviourOrders(client, select);
+  } finally {
+    client.release();
+  }
+}
+
+/** One customer's counted orders (the live rescore) as array rows. */
+async function loadCustomerBehaviourOrders(shopId: string, customerId: bigint): Promise<BehaviourOrders & { customerIds: string[] }> {
+  const result = await pool.query<[string, Date, string, boolean, string | null, string | null]>({
+    text: countedOrdersSql(BEHAVIOUR_COLUMNS, customerId),
     values: countedOrdersValues(shopId, customerId),
     rowMode: "array",
   });
@@ -151,6 +178,16 @@ export interface ScoreRow {
 
 const SCORE_BATCH = 5000;
 
+const SCORE_UPDATE_SET = `
+          "asOf" = excluded."asOf", frequency = excluded.frequency, "recencyDays" = excluded."recencyDays",
+          "monetaryMinor" = excluded."monetaryMinor", r = excluded.r, f = excluded.f, m = excluded.m,
+          segment = excluded.segment, x = excluded.x, tx = excluded.tx, "T" = excluded."T",
+          "pAlive" = excluded."pAlive", "churnProbability" = excluded."churnProbability",
+          "expectedPurchases90d" = excluded."expectedPurchases90d", "predictedClv12m" = excluded."predictedClv12m",
+          model = excluded.model, "churnModel" = excluded."churnModel", explanation = excluded.explanation, holdout = excluded.holdout,
+          traits = excluded.traits, "specialistType" = excluded."specialistType", "expectedNextOrderAt" = excluded."expectedNextOrderAt",
+          "recoveredAt" = excluded."recoveredAt", "clusterId" = excluded."clusterId", "traitReasons" = excluded."traitReasons", "updatedAt" = now()`;
+
 /** Upserts scores; writtenHash is kept so the write-back can diff. */
 export async function upsertScores(shopId: string, asOf: Date, rows: ScoreRow[], db: Queryable = pool): Promise<void> {
   for (let start = 0; start < rows.length; start += SCORE_BATCH) {
@@ -168,15 +205,7 @@ export async function upsertScores(shopId: string, asOf: Date, rows: ScoreRow[],
           $19::text[], $20::jsonb[], $21::bool[], $22::text[], $23::text[], $24::timestamp[], $25::timestamp[], $26::int[], $27::jsonb[])
          as u(customer_id, frequency, recency_days, monetary_minor, r, f, m, segment, x, tx, t, p_alive, churn,
               expected, clv, model, churn_model, explanation, holdout, traits, specialist_type, expected_next, recovered_at, cluster_id, trait_reasons)
-       on conflict ("shopId", "customerId") do update set
-          "asOf" = excluded."asOf", frequency = excluded.frequency, "recencyDays" = excluded."recencyDays",
-          "monetaryMinor" = excluded."monetaryMinor", r = excluded.r, f = excluded.f, m = excluded.m,
-          segment = excluded.segment, x = excluded.x, tx = excluded.tx, "T" = excluded."T",
-          "pAlive" = excluded."pAlive", "churnProbability" = excluded."churnProbability",
-          "expectedPurchases90d" = excluded."expectedPurchases90d", "predictedClv12m" = excluded."predictedClv12m",
-          model = excluded.model, "churnModel" = excluded."churnModel", explanation = excluded.explanation, holdout = excluded.holdout,
-          traits = excluded.traits, "specialistType" = excluded."specialistType", "expectedNextOrderAt" = excluded."expectedNextOrderAt",
-          "recoveredAt" = excluded."recoveredAt", "clusterId" = excluded."clusterId", "traitReasons" = excluded."traitReasons", "updatedAt" = now()`,
+       on conflict ("shopId", "customerId") do update set ${SCORE_UPDATE_SET}`,
       [
         shopId,
         asOf,
@@ -210,13 +239,153 @@ export async function upsertScores(shopId: string, asOf: Date, rows: ScoreRow[],
   }
 }
 
-/** Scores of customers who no longer have a counted order (e.g. their only order was cancelled). */
-export async function deleteScoresExcept(shopId: string, keep: string[]): Promise<number> {
-  const result = await pool.query(
-    `delete from "CustomerScore" where "shopId" = $1 and not ("customerId" = any($2::bigint[]))`,
-    [shopId, keep],
-  );
-  return result.rowCount ?? 0;
+/** COPY text format of one value: \N for null, backslash escapes for the separators. */
+function copyText(value: string | null): string {
+  if (value === null) return "\\N";
+  return /[\\\t\n\r]/.test(value) ? value.replace(/[\\\t\n\r]/g, (c) => (c === "\\" ? "\\\\" : c === "\t" ? "\\t" : c === "\n" ? "\\n" : "\\r")) : value;
+}
+const copyNumber = (value: number | null) => (value === null ? "\\N" : String(value));
+const copyDate = (value: Date | null) => (value === null ? "\\N" : value.toISOString());
+
+/** One score as a line of COPY text into score_stage (same values as upsertScores' parameters). */
+function scoreCopyLine(r: ScoreRow): string {
+  return [
+    r.customerId,
+    copyNumber(r.frequency),
+    copyNumber(r.recencyDays),
+    Math.round(r.monetaryMinor).toString(),
+    copyNumber(r.r),
+    copyNumber(r.f),
+    copyNumber(r.m),
+    copyText(r.segment),
+    copyNumber(r.x),
+    copyNumber(r.tx),
+    copyNumber(r.T),
+    copyNumber(r.pAlive),
+    copyNumber(r.churnProbability),
+    copyNumber(r.expectedPurchases90d),
+    copyNumber(r.predictedClv12m),
+    copyText(r.model),
+    copyText(r.churnModel),
+    copyText(JSON.stringify(r.explanation)),
+    r.holdout ? "t" : "f",
+    copyText(r.traits.join(",")),
+    copyText(r.specialistType),
+    copyDate(r.expectedNextOrderAt),
+    copyDate(r.recoveredAt),
+    copyNumber(r.clusterId),
+    copyText(JSON.stringify(r.traitReasons)),
+  ].join("\t");
+}
+
+const SCORE_STAGE_COLUMNS = `customer_id bigint, frequency int, recency_days int, monetary_minor bigint, r int, f int, m int,
+  segment text, x int, tx int, t int, p_alive float8, churn float8, expected float8, clv float8, model text, churn_model text,
+  explanation jsonb, holdout bool, traits text, specialist_type text, expected_next timestamp, recovered_at timestamp,
+  cluster_id int, trait_reasons jsonb`;
+
+/** What a full recompute's write did: the rows pending a Flow trigger, and counts. */
+export interface ReplacedScores {
+  transitions: number;
+  transitionIds: string[];
+  traitEventIds: string[];
+  dropped: number;
+}
+
+/** What the scoring loop of replaceShopScores gets: previous scores of an id range, and a sink for finished rows. */
+export interface ScoreWriter {
+  /** Previous scores of customers lo..hi (numeric ids, inclusive), as stored before this recompute. */
+  previousBetween(lo: string, hi: string): Promise<Map<string, PreviousScore>>;
+  /** Stages a chunk of scores (each customer once) and the trait gains they imply. */
+  write(rows: readonly ScoreRow[], traitEvents: readonly NewTraitEvent[]): Promise<void>;
+}
+
+/**
+ * A full recompute's write, in one transaction: the scoring loop (`score`) reads the
+ * previous scores chunk by chunk and streams its rows with COPY into a staging table;
+ * then, set-based, the segment transitions (every staged customer whose segment differs
+ * from the stored one; a first score is recorded but fires no Flow), one upsert of all
+ * scores, and the removal of scores of customers no longer scored. Memory stays at one
+ * chunk of rows whatever the shop's size.
+ */
+export async function replaceShopScores(
+  shopId: string,
+  asOf: Date,
+  change: { why: string; flowEnabled: boolean },
+  score: (writer: ScoreWriter) => Promise<void>,
+): Promise<ReplacedScores> {
+  return inTransaction(async (db) => {
+    await db.query(`create temporary table score_stage (${SCORE_STAGE_COLUMNS}) on commit drop`);
+    const traitEventIds: string[] = [];
+    await score({
+      previousBetween: (lo, hi) => previousScoresBetween(db, shopId, lo, hi),
+      write: async (rows, traitEvents) => {
+        if (rows.length > 0) {
+          const stream = db.query(copyFrom("copy score_stage from stdin"));
+          await pipeline(Readable.from(copyChunks(rows)), stream);
+        }
+        traitEventIds.push(...(await insertTraitEvents(shopId, asOf, traitEvents, db)));
+      },
+    });
+    // A temporary table is never auto-analysed: without statistics the planner would guess its size.
+    await db.query("analyze score_stage");
+    // Transitions against the stored scores, before the upsert replaces them.
+    const transitions = await db.query<{ n: string; pending: string[] | null }>(
+      `with inserted as (
+         insert into "SegmentTransition" ("shopId", "customerId", "fromSegment", "toSegment", at, reason, "flowStatus")
+         select $1, s.customer_id, p.segment, s.segment, $2,
+                jsonb_build_object('why', $3::text, 'r', s.r, 'f', s.f, 'm', s.m, 'recencyDays', s.recency_days, 'frequency', s.frequency),
+                case when p.segment is not null and $4::bool then 'pending' else 'none' end
+         from score_stage s left join "CustomerScore" p on p."shopId" = $1 and p."customerId" = s.customer_id
+         where p.segment is distinct from s.segment
+         order by s.customer_id
+         returning id, "flowStatus")
+       select count(*)::text as n, array_agg(id::text order by id) filter (where "flowStatus" = 'pending') as pending from inserted`,
+      [shopId, asOf, change.why, change.flowEnabled],
+    );
+    await db.query(
+      `insert into "CustomerScore" ("shopId", "customerId", "asOf", frequency, "recencyDays", "monetaryMinor", r, f, m,
+          segment, x, tx, "T", "pAlive", "churnProbability", "expectedPurchases90d", "predictedClv12m", model,
+          "churnModel", explanation, holdout, traits, "specialistType", "expectedNextOrderAt", "recoveredAt", "clusterId", "traitReasons", "updatedAt")
+       select $1, u.customer_id, $2, u.frequency, u.recency_days, u.monetary_minor, u.r, u.f, u.m,
+          u.segment, u.x, u.tx, u.t, u.p_alive, u.churn, u.expected, u.clv, u.model, u.churn_model, u.explanation, u.holdout,
+          coalesce(string_to_array(nullif(u.traits, ''), ','), array[]::text[]), u.specialist_type, u.expected_next, u.recovered_at, u.cluster_id, u.trait_reasons, now()
+       from score_stage u
+       on conflict ("shopId", "customerId") do update set ${SCORE_UPDATE_SET}`,
+      [shopId, asOf],
+    );
+    const dropped = await db.query(
+      `delete from "CustomerScore" p where p."shopId" = $1 and not exists (select 1 from score_stage s where s.customer_id = p."customerId")`,
+      [shopId],
+    );
+    return { transitions: Number(transitions.rows[0].n), transitionIds: transitions.rows[0].pending ?? [], traitEventIds, dropped: dropped.rowCount ?? 0 };
+  });
+}
+
+/** COPY text of the rows in chunks of about a megabyte (one COPY data message each, no one huge string). */
+function* copyChunks(rows: readonly ScoreRow[]): Generator<string> {
+  let chunk: string[] = [];
+  let size = 0;
+  for (const row of rows) {
+    const line = scoreCopyLine(row);
+    chunk.push(line, "\n");
+    size += line.length + 1;
+    if (size >= 1 << 20) {
+      yield chunk.join("");
+      chunk = [];
+      size = 0;
+    }
+  }
+  if (chunk.length) yield chunk.join("");
+}
+
+async function previousScoresBetween(db: Queryable, shopId: string, lo: string, hi: string): Promise<Map<string, PreviousScore>> {
+  const result = await db.query<[string, string, Date, Date | null, string[] | null, number | null]>({
+    text: `select "customerId"::text, segment, "asOf", "recoveredAt", traits, "clusterId" from "CustomerScore"
+           where "shopId" = $1 and "customerId" between $2::bigint and $3::bigint`,
+    values: [shopId, lo, hi],
+    rowMode: "array",
+  });
+  return new Map(result.rows.map(([id, segment, asOf, recoveredAt, traits, clusterId]) => [id, { segment, asOf, recoveredAt, traits: traits ?? [], clusterId }]));
 }
 
 export async function deleteScore(shopId: string, customerId: string): Promise<void> {

@@ -9,6 +9,7 @@ import type { ChurnChampionState } from "../../domain/churn/champion";
 import { resolveSettings } from "../../domain/shop-settings";
 import { isHoldout } from "../../domain/holdout";
 import { backtest } from "../../domain/backtest";
+import { FIT_SAMPLE_CUSTOMERS, customerSample } from "../../domain/customer-sample";
 import { NO_SHOP_THRESHOLDS, computeTraits, storedThresholds, type StoredTraitThresholds } from "../../domain/traits";
 import { customerTraitFields } from "../../domain/customer-traits";
 import { discoverClusters, type ClusterDescription, type ClusterState } from "../../domain/clusters";
@@ -16,9 +17,9 @@ import type { PreviousScore } from "../../domain/recovered";
 import { findShopOrThrow, installedShopDomains, saveModelState } from "../../models/shops.server";
 import {
   deleteScore,
-  deleteScoresExcept,
   loadBehaviourOrders,
   previousScores,
+  replaceShopScores,
   saveScoresWithChanges,
   writeDailySnapshot,
   type NewTransition,
@@ -93,6 +94,9 @@ async function afterScoring(shop: Shop, saved: { transitionIds: string[]; traitE
   }
 }
 
+/** Customers scored, and their rows streamed to the database, per step of a full recompute. */
+const SCORE_CHUNK = 10_000;
+
 const eventStatus = (flowEnabled: boolean): NewTraitEvent["flowStatus"] => (flowEnabled ? "pending" : "none");
 
 export async function recomputeShop(data: JobPayloads["recompute-shop"]): Promise<unknown> {
@@ -104,9 +108,10 @@ export async function recomputeShop(data: JobPayloads["recompute-shop"]): Promis
 
   const { segmentMap, churnHorizonDays: horizonDays, flowTriggerEnabled } = resolveSettings(shop.settings);
   // Churn from the shop's champion (BG/NBD, a supervised model or the heuristic), chosen by its own backtest.
-  const { result, churn } = scoreWithChampion(facts, orders, { asOf, horizonDays, segmentMap });
+  // Above FIT_SAMPLE_CUSTOMERS, the champion's selection and the backtest run on a fixed sample of customers.
+  const { result, churn } = scoreWithChampion(facts, orders, { asOf, horizonDays, segmentMap, fitSample: FIT_SAMPLE_CUSTOMERS });
   // Measured accuracy (fit H days ago, checked on what happened since), shown on the dashboard.
-  const check = backtest(orders, { asOf, horizonDays, segmentMap });
+  const check = backtest(customerSample(orders), { asOf, horizonDays, segmentMap });
   // Traits read the champion's churn (vip_at_risk), indexed by customer.
   const churnOfCustomer = new Float64Array(orders.offsets.length - 1);
   for (let i = 0; i < facts.n; i++) churnOfCustomer[customerIndex[i]] = result.columns.churnProbability[i];
@@ -114,19 +119,24 @@ export async function recomputeShop(data: JobPayloads["recompute-shop"]): Promis
   const stored = shop.modelState as unknown as StoredModelState | null;
   const clustered = discoverClusters(orders, asOf, { previous: stored?.clusters?.state ?? null });
 
-  const previous = await previousScores(shop.id);
-  const rows: ScoreRow[] = new Array(facts.n);
-  const traitEvents: NewTraitEvent[] = [];
-  for (let i = 0; i < facts.n; i++) {
-    const c = customerIndex[i];
-    const customerId = orders.customerIds[c];
-    const { gained, ...fields } = customerTraitFields(traits, c, orders.timesMs[orders.offsets[c + 1] - 1], previous.get(customerId) ?? null, asOf, shop.currency);
-    rows[i] = { ...scoreRow(shop, customerId, customerScoreAt(facts, result, i)), ...fields, clusterId: clustered.ok ? clustered.clusterOf[c] : null };
-    for (const trait of gained) traitEvents.push({ customerId, trait, flowStatus: eventStatus(flowTriggerEnabled) });
-  }
-  const transitions = transitionsFor(rows, previous, flowTriggerEnabled, data.reason);
-  const saved = await saveScoresWithChanges(shop.id, asOf, rows, transitions, traitEvents);
-  const dropped = await deleteScoresExcept(shop.id, rows.map((r) => r.customerId));
+  // Scores are built and streamed to the database a chunk at a time (a million rows
+  // with their explanations would not fit in the worker's memory).
+  const saved = await replaceShopScores(shop.id, asOf, { why: data.reason, flowEnabled: flowTriggerEnabled }, async (writer) => {
+    for (let start = 0; start < facts.n; start += SCORE_CHUNK) {
+      const end = Math.min(facts.n, start + SCORE_CHUNK);
+      const previous = await writer.previousBetween(orders.customerIds[customerIndex[start]], orders.customerIds[customerIndex[end - 1]]);
+      const rows: ScoreRow[] = new Array(end - start);
+      const traitEvents: NewTraitEvent[] = [];
+      for (let i = start; i < end; i++) {
+        const c = customerIndex[i];
+        const customerId = orders.customerIds[c];
+        const { gained, ...fields } = customerTraitFields(traits, c, orders.timesMs[orders.offsets[c + 1] - 1], previous.get(customerId) ?? null, asOf, shop.currency);
+        rows[i - start] = { ...scoreRow(shop, customerId, customerScoreAt(facts, result, i)), ...fields, clusterId: clustered.ok ? clustered.clusterOf[c] : null };
+        for (const trait of gained) traitEvents.push({ customerId, trait, flowStatus: eventStatus(flowTriggerEnabled) });
+      }
+      await writer.write(rows, traitEvents);
+    }
+  });
   const clusters: StoredClusters = clustered.ok
     ? { state: clustered.state, k: clustered.k, silhouette: clustered.silhouette, reason: null, clusters: clustered.clusters }
     : { state: null, k: null, silhouette: null, reason: clustered.reason, clusters: [] };
@@ -143,10 +153,10 @@ export async function recomputeShop(data: JobPayloads["recompute-shop"]): Promis
     churnModel: result.state.churnModel,
     churnWindowDays: churn.windowDays,
     fallbackReason: result.state.fallbackReason,
-    transitions: transitions.length,
-    traitEvents: traitEvents.length,
+    transitions: saved.transitions,
+    traitEvents: saved.traitEventIds.length,
     clusters: clusters.k,
-    scoresDropped: dropped,
+    scoresDropped: saved.dropped,
   };
 }
 
