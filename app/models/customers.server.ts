@@ -41,21 +41,22 @@ export async function upsertCustomers(shopId: string, customers: CustomerRecord[
 
 const CUSTOMER_STAGE = "bulk_customer_stage";
 
-/**
- * Upserts a bulk import batch of customers through COPY into a staging table and one merge,
- * with upsertCustomers' rules (opt-out flag from the tags, tombstones kept). Runs inside the
- * batch's transaction.
- */
-export async function copyBulkCustomers(shopId: string, customers: readonly CustomerRecord[], db: pg.PoolClient): Promise<number> {
-  if (customers.length === 0) return 0;
-  await ensureStage(db, CUSTOMER_STAGE, "id bigint, created_at timestamptz, updated_at timestamptz, tags text");
-  await copyRows(
-    db,
-    CUSTOMER_STAGE,
-    customers.map((c) =>
-      [c.id.toString(), c.createdAt ? c.createdAt.toISOString() : "\\N", c.updatedAt ? c.updatedAt.toISOString() : "\\N", copyText(c.tags ? c.tags.join("\x1f") : null)].join("\t"),
-    ),
+/** Customers as rows of the staging table, in COPY's text format (tags joined by U+001F). */
+export function bulkCustomerRows(customers: readonly CustomerRecord[]): string[] {
+  return customers.map((c) =>
+    [c.id.toString(), c.createdAt ? c.createdAt.toISOString() : "\\N", c.updatedAt ? c.updatedAt.toISOString() : "\\N", copyText(c.tags ? c.tags.join("\x1f") : null)].join("\t"),
   );
+}
+
+/**
+ * Upserts a bulk import batch of customers (bulkCustomerRows) through COPY into a staging
+ * table and one merge, with upsertCustomers' rules (opt-out flag from the tags, tombstones
+ * kept). Runs inside the batch's transaction.
+ */
+export async function copyBulkCustomers(shopId: string, rows: readonly string[], db: pg.PoolClient): Promise<number> {
+  if (rows.length === 0) return 0;
+  await ensureStage(db, CUSTOMER_STAGE, "id bigint, created_at timestamptz, updated_at timestamptz, tags text");
+  await copyRows(db, CUSTOMER_STAGE, rows);
   const result = await db.query(
     `with tag as (select lower(coalesce((select "optOutTag" from "ShopSettings" where "shopId" = $1), $2)) as opt_out)
      insert into "Customer" ("shopId", id, "shopifyCreatedAt", "shopifyUpdatedAt", "optedOut")

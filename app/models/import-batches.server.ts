@@ -3,8 +3,8 @@
 // Rows go in with COPY into staging tables and one set-based merge per table.
 import { inTransaction } from "../db-pool.server";
 import type { BulkLineItem, CustomerRecord, OrderRecord } from "../domain/order-record";
-import { copyBulkCustomers } from "./customers.server";
-import { copyBulkOrders, stageLineItems } from "./orders.server";
+import { bulkCustomerRows, copyBulkCustomers } from "./customers.server";
+import { bulkOrderRows, copyBulkOrders, lineItemRows, stageLineItems } from "./orders.server";
 import { upsertProductTypes } from "./product-types.server";
 import { saveExportState, type ExportKind, type ExportState } from "./shops.server";
 
@@ -20,18 +20,39 @@ export interface ImportBatch {
   exportState: ExportState;
 }
 
+/** A batch with its rows already in COPY's format. */
+export interface PreparedImportBatch {
+  customerRows: string[];
+  orderRows: string[];
+  lineItemRows: string[];
+  products: ImportBatch["products"];
+  exportState: ExportState;
+}
+
+/** Formats a batch's rows; done before the previous batch's commit is awaited, so it overlaps the database's work. */
+export function prepareImportBatch(batch: ImportBatch): PreparedImportBatch {
+  return {
+    customerRows: bulkCustomerRows(batch.customers),
+    orderRows: bulkOrderRows(batch.orders),
+    lineItemRows: lineItemRows(batch.lineItems),
+    products: batch.products,
+    exportState: batch.exportState,
+  };
+}
+
 /**
  * Not durable (synchronous_commit off): the import is idempotent and the
  * checkpoint commits with the data, so a commit lost in a crash is redone.
  */
-export async function commitImportBatch(shopId: string, kind: ExportKind, batch: ImportBatch): Promise<void> {
+export async function commitImportBatch(shopId: string, kind: ExportKind, batch: ImportBatch | PreparedImportBatch): Promise<void> {
+  const rows = "orderRows" in batch ? batch : prepareImportBatch(batch);
   await inTransaction(
     async (db) => {
-      await copyBulkCustomers(shopId, batch.customers, db);
-      await copyBulkOrders(shopId, batch.orders, db);
-      await stageLineItems(shopId, batch.lineItems, db);
-      await upsertProductTypes(shopId, batch.products, db);
-      await saveExportState(shopId, kind, batch.exportState, db);
+      await copyBulkCustomers(shopId, rows.customerRows, db);
+      await copyBulkOrders(shopId, rows.orderRows, db);
+      await stageLineItems(shopId, rows.lineItemRows, db);
+      await upsertProductTypes(shopId, rows.products, db);
+      await saveExportState(shopId, kind, rows.exportState, db);
     },
     { durable: false },
   );

@@ -89,37 +89,39 @@ const ORDER_STAGE_COLUMNS = `id bigint, customer_id bigint, processed_at timesta
   test boolean, currency text, presentment_currency text, total_minor bigint, refunded_minor bigint, discount_codes text[],
   discount_minor bigint, product_types text[], product_type_spend bigint[]`;
 
-/**
- * Upserts a bulk import batch of orders through COPY into a staging table and one merge, with
- * the same updated_at guard as upsertOrders. Each order carries its discount and its item spend
- * per product type (resolved from its line items as the batch was read); the customers the
- * orders name are created when not stored yet. Runs inside the batch's transaction.
- */
-export async function copyBulkOrders(shopId: string, orders: readonly OrderRecord[], db: pg.PoolClient): Promise<number> {
-  if (orders.length === 0) return 0;
-  await ensureStage(db, ORDER_STAGE, ORDER_STAGE_COLUMNS);
-  await copyRows(
-    db,
-    ORDER_STAGE,
-    orders.map((o) =>
-      [
-        o.id.toString(),
-        o.customerId === null ? "\\N" : o.customerId.toString(),
-        o.processedAt.toISOString(),
-        o.updatedAt.toISOString(),
-        o.cancelledAt ? o.cancelledAt.toISOString() : "\\N",
-        o.test ? "t" : "f",
-        copyText(o.currency),
-        copyText(o.presentmentCurrency),
-        o.totalMinor.toString(),
-        o.refundedMinor.toString(),
-        copyArray(o.discountCodes),
-        (o.discountMinor ?? 0n).toString(),
-        copyArray(o.productTypeSpend?.types ?? []),
-        copyArray(o.productTypeSpend?.spendMinor ?? []),
-      ].join("\t"),
-    ),
+/** Orders as rows of the staging table, in COPY's text format (built before the batch's transaction). */
+export function bulkOrderRows(orders: readonly OrderRecord[]): string[] {
+  return orders.map((o) =>
+    [
+      o.id.toString(),
+      o.customerId === null ? "\\N" : o.customerId.toString(),
+      o.processedAt.toISOString(),
+      o.updatedAt.toISOString(),
+      o.cancelledAt ? o.cancelledAt.toISOString() : "\\N",
+      o.test ? "t" : "f",
+      copyText(o.currency),
+      copyText(o.presentmentCurrency),
+      o.totalMinor.toString(),
+      o.refundedMinor.toString(),
+      copyArray(o.discountCodes),
+      (o.discountMinor ?? 0n).toString(),
+      copyArray(o.productTypeSpend?.types ?? []),
+      copyArray(o.productTypeSpend?.spendMinor ?? []),
+    ].join("\t"),
   );
+}
+
+/**
+ * Upserts a bulk import batch of orders (bulkOrderRows) through COPY into a staging table and
+ * one merge, with the same updated_at guard as upsertOrders. Each order carries its discount
+ * and its item spend per product type (resolved from its line items as the batch was read);
+ * the customers the orders name are created when not stored yet. Runs inside the batch's
+ * transaction.
+ */
+export async function copyBulkOrders(shopId: string, rows: readonly string[], db: pg.PoolClient): Promise<number> {
+  if (rows.length === 0) return 0;
+  await ensureStage(db, ORDER_STAGE, ORDER_STAGE_COLUMNS);
+  await copyRows(db, ORDER_STAGE, rows);
   await db.query(
     `insert into "Customer" ("shopId", id)
      select distinct $1, customer_id from ${ORDER_STAGE} where customer_id is not null
@@ -155,19 +157,20 @@ export async function copyBulkOrders(shopId: string, orders: readonly OrderRecor
 
 const LINE_STAGE = "bulk_line_item_stage";
 
+/** Line items as rows of the staging table, in COPY's text format. */
+export function lineItemRows(items: readonly BulkLineItem[]): string[] {
+  return items.map((i) => [i.lineItemId.toString(), i.orderId.toString(), copyText(i.productType), i.productId?.toString() ?? "\\N", i.spendMinor.toString()].join("\t"));
+}
+
 /**
- * Stages bulk line items read after their order's batch was written (or before their order),
- * for mergeStagedLineItems at the end of the import. A line staged twice (a resumed import
- * reads it again) is kept once.
+ * Stages bulk line items (lineItemRows) read after their order's batch was written (or before
+ * their order), for mergeStagedLineItems at the end of the import. A line staged twice (a
+ * resumed import reads it again) is kept once.
  */
-export async function stageLineItems(shopId: string, items: readonly BulkLineItem[], db: pg.PoolClient): Promise<void> {
-  if (items.length === 0) return;
+export async function stageLineItems(shopId: string, rows: readonly string[], db: pg.PoolClient): Promise<void> {
+  if (rows.length === 0) return;
   await ensureStage(db, LINE_STAGE, "line_item_id bigint, order_id bigint, product_type text, product_id bigint, spend_minor bigint");
-  await copyRows(
-    db,
-    LINE_STAGE,
-    items.map((i) => [i.lineItemId.toString(), i.orderId.toString(), copyText(i.productType), i.productId?.toString() ?? "\\N", i.spendMinor.toString()].join("\t")),
-  );
+  await copyRows(db, LINE_STAGE, rows);
   await db.query(
     `insert into "BulkLineItemStage" ("shopId", "lineItemId", "orderId", "productType", "productId", "spendMinor")
      select $1, line_item_id, order_id, product_type, product_id, spend_minor from ${LINE_STAGE}

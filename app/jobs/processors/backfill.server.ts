@@ -16,7 +16,7 @@ import { ensureMetafieldDefinitions } from "../../shopify/metafields.server";
 import type { BulkLineItem, OrderRecord, CustomerRecord } from "../../domain/order-record";
 import { customerFromNode, lineItemFromLine, orderFromNode } from "../../shopify/records";
 import { clearStagedLineItems, mergeStagedLineItems } from "../../models/orders.server";
-import { commitImportBatch } from "../../models/import-batches.server";
+import { commitImportBatch, prepareImportBatch } from "../../models/import-batches.server";
 import {
   findShopOrThrow,
   freshSyncState,
@@ -189,8 +189,9 @@ async function importResult(shopId: string, kind: ExportKind, current: ExportSta
     unmatched = new Map();
     products = new Map();
     pending = 0;
+    const prepared = prepareImportBatch({ ...batch, exportState: { ...current, linesDone: batch.checkpoint } });
     await writing;
-    writing = commitImportBatch(shopId, kind, { ...batch, exportState: { ...current, linesDone: batch.checkpoint } }).then(() => {
+    writing = commitImportBatch(shopId, kind, prepared).then(() => {
       current.linesDone = batch.checkpoint;
     });
     // Marked handled now; the failure surfaces at the next await of `writing`.
