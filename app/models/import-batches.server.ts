@@ -21,7 +21,7 @@ export interface ImportBatch {
 }
 
 /** A batch with its rows already in COPY's format. */
-export interface PreparedImportBatch {
+interface PreparedImportBatch {
   customerRows: string[];
   orderRows: string[];
   lineItemRows: string[];
