@@ -3,7 +3,6 @@
 // own out-of-time backtest and applies it; the live rescore applies the stored
 // champion to one customer with no training on the hot path.
 import { championChurnColumns, championChurnProbability, deliveredChurnModel, selectChurnChampion, type ChurnChampionState } from "./churn/champion";
-import { customerSample } from "./customer-sample";
 import { computeCustomerFacts, type FactsColumns, type OrderInput } from "./customer-facts";
 import type { GroupedOrders } from "./population-facts";
 import { rescoreOne, scoreFacts, withChurn, type CustomerScore, type ScoreFactsResult, type ScoreOptions, type ShopModelState } from "./score-shop";
@@ -13,18 +12,10 @@ export interface ChampionScoring {
   churn: ChurnChampionState;
 }
 
-/**
- * Scores the facts at asOf and replaces churnProbability with the champion's (state.churnModel
- * names it). With `fitSample`, a shop of more customers selects and trains its champion on
- * customerSample(orders, fitSample) (customer-sample.ts); every customer is still scored.
- */
-export function scoreWithChampion(
-  facts: FactsColumns,
-  orders: GroupedOrders,
-  options: ScoreOptions & { asOf: Date; horizonDays: number; fitSample?: number },
-): ChampionScoring {
+/** Scores the facts at asOf and replaces churnProbability with the champion's (state.churnModel names it). */
+export function scoreWithChampion(facts: FactsColumns, orders: GroupedOrders, options: ScoreOptions & { asOf: Date; horizonDays: number }): ChampionScoring {
   const result = scoreFacts(facts, options);
-  const churn = selectChurnChampion(options.fitSample === undefined ? orders : customerSample(orders, options.fitSample), {
+  const churn = selectChurnChampion(orders, {
     asOf: options.asOf,
     horizonDays: options.horizonDays,
     minCustomers: options.minCustomers,

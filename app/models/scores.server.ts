@@ -6,7 +6,6 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { from as copyFrom } from "pg-copy-streams";
 import { inTransaction, pool, type Queryable } from "../db-pool.server";
-import { prisma } from "../db.server";
 import type { BehaviourOrders } from "../domain/behaviour-orders";
 import type { PreviousScore } from "../domain/recovered";
 import { copyBehaviourOrders } from "./behaviour-orders-reader.server";
@@ -446,12 +445,18 @@ export async function saveScoresWithChanges(
   });
 }
 
-/** Today's segment sizes and value, replacing an earlier snapshot of the same day. */
+/**
+ * Today's segment sizes and value, replacing an earlier snapshot of the same day. On the pg
+ * pool: the group-by over a million scores can take longer than Prisma's 5 s transaction timeout.
+ */
 export async function writeDailySnapshot(shopId: string, day: Date): Promise<void> {
-  await prisma.$transaction([
-    prisma.$executeRaw`delete from "SegmentSnapshot" where "shopId" = ${shopId} and day = ${day}::date`,
-    prisma.$executeRaw`insert into "SegmentSnapshot" ("shopId", day, segment, customers, "valueMinor", "predictedClv12m")
-      select "shopId", ${day}::date, segment, count(*), sum("monetaryMinor"), sum("predictedClv12m")
-      from "CustomerScore" where "shopId" = ${shopId} group by "shopId", segment`,
-  ]);
+  await inTransaction(async (db) => {
+    await db.query(`delete from "SegmentSnapshot" where "shopId" = $1 and day = $2::date`, [shopId, day]);
+    await db.query(
+      `insert into "SegmentSnapshot" ("shopId", day, segment, customers, "valueMinor", "predictedClv12m")
+       select "shopId", $2::date, segment, count(*), sum("monetaryMinor"), sum("predictedClv12m")
+       from "CustomerScore" where "shopId" = $1 group by "shopId", segment`,
+      [shopId, day],
+    );
+  });
 }

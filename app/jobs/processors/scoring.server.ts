@@ -9,7 +9,6 @@ import type { ChurnChampionState } from "../../domain/churn/champion";
 import { resolveSettings } from "../../domain/shop-settings";
 import { isHoldout } from "../../domain/holdout";
 import { backtest } from "../../domain/backtest";
-import { FIT_SAMPLE_CUSTOMERS, customerSample } from "../../domain/customer-sample";
 import { NO_SHOP_THRESHOLDS, computeTraits, storedThresholds, type StoredTraitThresholds } from "../../domain/traits";
 import { customerTraitFields } from "../../domain/customer-traits";
 import { discoverClusters, type ClusterDescription, type ClusterState } from "../../domain/clusters";
@@ -108,10 +107,9 @@ export async function recomputeShop(data: JobPayloads["recompute-shop"]): Promis
 
   const { segmentMap, churnHorizonDays: horizonDays, flowTriggerEnabled } = resolveSettings(shop.settings);
   // Churn from the shop's champion (BG/NBD, a supervised model or the heuristic), chosen by its own backtest.
-  // Above FIT_SAMPLE_CUSTOMERS, the champion's selection and the backtest run on a fixed sample of customers.
-  const { result, churn } = scoreWithChampion(facts, orders, { asOf, horizonDays, segmentMap, fitSample: FIT_SAMPLE_CUSTOMERS });
+  const { result, churn } = scoreWithChampion(facts, orders, { asOf, horizonDays, segmentMap });
   // Measured accuracy (fit H days ago, checked on what happened since), shown on the dashboard.
-  const check = backtest(customerSample(orders), { asOf, horizonDays, segmentMap });
+  const check = backtest(orders, { asOf, horizonDays, segmentMap });
   // Traits read the champion's churn (vip_at_risk), indexed by customer.
   const churnOfCustomer = new Float64Array(orders.offsets.length - 1);
   for (let i = 0; i < facts.n; i++) churnOfCustomer[customerIndex[i]] = result.columns.churnProbability[i];
