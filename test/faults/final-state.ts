@@ -152,7 +152,9 @@ const emptyCustomer = (): CustomerFinal => ({
   flowTriggers: {},
 });
 
-const countBy = (rows: { k: string; n: string | number }[]) => Object.fromEntries(rows.map((r) => [r.k, Number(r.n)]));
+/** Status → count, keys sorted (a canonical value: GROUP BY returns them in any order). */
+const countBy = (rows: { k: string; n: string | number }[]) =>
+  Object.fromEntries(rows.map((r) => [r.k, Number(r.n)] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 
 /** Reads everything observable about one shop; throws when the shop is not in the database. */
 export async function readFinalState(src: FinalStateSource): Promise<FinalState> {
