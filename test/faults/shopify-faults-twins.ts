@@ -141,13 +141,17 @@ export async function judge(
 }
 
 /**
- * Webhooks the simulator delivered for a shop (unique ids; bulk_operations/finish
- * left out: it is a signal, not a store event), and how many of them the app
- * stored and applied (or skipped safely, as the echo of its own write).
+ * Events of a twin, counted as final-state.ts's other scenarios count them: sent = the
+ * store's orders (what the backfill exports) plus the webhooks the simulator delivered
+ * for the shop (unique ids, bulk_operations/finish left out: a signal, not a store
+ * event; the customers/update echoes of the app's own tag writes included); applied =
+ * the orders stored plus those webhooks stored and processed, or recorded as a safe
+ * skip (an echo).
  */
-export async function webhookCounts(h: Harness, shop: string): Promise<{ sent: number; applied: number }> {
+export async function eventCounts(h: Harness, shop: string): Promise<{ sent: number; applied: number }> {
   const ids = [...new Set(h.emitter.getLog({ shop }).filter((a) => a.topic !== "bulk_operations/finish").map((a) => a.webhookId))];
-  // Applied: processed, or recorded as a safe skip (an echo of the app's own tag write).
   const applied = await h.app.db.prisma.webhookEvent.count({ where: { shopDomain: shop, webhookId: { in: ids }, status: { in: ["processed", "skipped"] } } });
-  return { sent: ids.length, applied };
+  const dbShop = await h.app.db.prisma.shop.findUniqueOrThrow({ where: { domain: shop } });
+  const stored = await h.app.db.prisma.order.count({ where: { shopId: dbShop.id } });
+  return { sent: h.sim.ctx.shops.get(shop)!.orders.size + ids.length, applied: stored + applied };
 }

@@ -22,7 +22,7 @@ import {
   playOrders,
   settle,
   shopDomain,
-  webhookCounts,
+  eventCounts,
   type LiveOrder,
 } from "./shopify-faults-twins";
 
@@ -148,7 +148,7 @@ describe("webhook storms", () => {
 
   it("duplicates and reordering: final state equals the clean twin's, nothing lost, nothing duplicated", async () => {
     // Everything Shopify sent the shop: the stream, and the customers/update echoes of the app's own tag writes.
-    const counts = await webhookCounts(h, STORM);
+    const counts = await eventCounts(h, STORM);
     expect(counts.sent).toBeGreaterThanOrEqual(emittedWebhooks[STORM]);
     const { figures, diff } = await judge(h, "webhook-storm-duplicates-reordered", clean, STORM, counts);
     expect(diff).toEqual([]);
@@ -157,7 +157,7 @@ describe("webhook storms", () => {
 
   it("drops too: after the reconciliation and the nightly refit of both, the final state equals the clean twin's", async () => {
     // Dropped webhooks never reach the app: they count as applied when the reconciliation stored their change.
-    const counts = await webhookCounts(h, DROPS);
+    const counts = await eventCounts(h, DROPS);
     const dropped = h.emitter.dropped.filter((w) => w.shop === DROPS).length;
     expect(counts.sent + dropped).toBeGreaterThanOrEqual(emittedWebhooks[DROPS]);
     // The reconciliation found the dropped changes and refit the shop; the clean twin gets its nightly refit too.

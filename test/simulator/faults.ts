@@ -110,6 +110,11 @@ export class FaultInjector {
     return (this.rules.get(shop) ?? []).reduce((n, r) => n + r.left, 0);
   }
 
+  /** The rules of a shop not used up yet, readable (for a failing test's message). */
+  describeRemaining(shop: string): string[] {
+    return (this.rules.get(shop) ?? []).map((r) => `${r.kind} ${r.target} ${String(r.match ?? "any")} ×${r.left}`);
+  }
+
   clear(shop?: string): void {
     if (shop) {
       this.rules.delete(shop);
