@@ -19,7 +19,7 @@ import { createReadStream, statSync } from "node:fs";
 import http from "node:http";
 import { extname, resolve, sep } from "node:path";
 import { pathToFileURL } from "node:url";
-import { createReadableStreamFromReadable, createRequestHandler, installGlobals, writeReadableStreamToWritable, type ServerBuild } from "@remix-run/node";
+import { createReadableStreamFromReadable, createRequestHandler, installGlobals, type ServerBuild } from "@remix-run/node";
 
 process.env.NODE_ENV = process.env.NODE_ENV ?? "production";
 
@@ -103,8 +103,36 @@ async function sendResponse(res: http.ServerResponse, response: Response): Promi
     else res.setHeader(key, value);
   }
   if (cookies.length) res.setHeader("set-cookie", cookies);
-  if (response.body) await writeReadableStreamToWritable(response.body, res);
+  if (response.body) await writeBody(response.body, res);
   else res.end();
+}
+
+/**
+ * Streams a body with backpressure: the next chunk is read only once the socket has taken the
+ * last (@remix-run/node's writeReadableStreamToWritable does not wait for 'drain', so a slow
+ * client of a large CSV export made the process hold the whole export). A client that goes
+ * away cancels the stream.
+ */
+async function writeBody(body: ReadableStream<Uint8Array>, res: http.ServerResponse): Promise<void> {
+  const reader = body.getReader();
+  const closed = new Promise<"closed">((resolve) => res.once("close", () => resolve("closed")));
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      if (!res.write(value)) {
+        const waited = await Promise.race([new Promise<"drained">((resolve) => res.once("drain", () => resolve("drained"))), closed]);
+        if (waited === "closed") {
+          await reader.cancel();
+          return;
+        }
+      }
+    }
+    res.end();
+  } catch (error) {
+    await reader.cancel(error).catch(() => undefined);
+    res.destroy(error instanceof Error ? error : new Error(String(error)));
+  }
 }
 
 async function serve(): Promise<void> {
