@@ -31,3 +31,17 @@ export async function claimFlowRow(table: FlowTable, shopId: string, id: bigint,
 export async function markFlowRow(table: FlowTable, shopId: string, id: bigint, status: "sent" | "failed" | "skipped"): Promise<void> {
   await pool.query(`UPDATE "${table}" SET "flowStatus" = $3 WHERE id = $1 AND "shopId" = $2 AND "flowStatus" = 'sending'`, [id.toString(), shopId, status]);
 }
+
+/**
+ * When the live claim on a row ends (its lease), or null when the row is not being sent:
+ * a retry that finds the row in flight waits for this instead of completing, so a claim
+ * whose worker died is taken over and the trigger is still sent.
+ */
+export async function flowClaimEndsAt(table: FlowTable, shopId: string, id: bigint): Promise<Date | null> {
+  const { rows } = await pool.query<{ claimedAt: Date | null }>(
+    `SELECT "flowClaimedAt" AS "claimedAt" FROM "${table}" WHERE id = $1 AND "shopId" = $2 AND "flowStatus" = 'sending'`,
+    [id.toString(), shopId],
+  );
+  const claimedAt = rows[0]?.claimedAt;
+  return claimedAt ? new Date(claimedAt.getTime() + CLAIM_LEASE_MS) : null;
+}

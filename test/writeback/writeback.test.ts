@@ -4,7 +4,7 @@ import { createHmac } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SEGMENT_KEYS, type SegmentKey } from "../../app/domain/segment-map";
 import { isHoldout } from "../../app/domain/holdout";
-import { startHarness, type Harness } from "../support/harness";
+import { eventually, startHarness, type Harness } from "../support/harness";
 import { createShop, setScores, type ScoreInput } from "../support/shops";
 
 const pid = process.pid;
@@ -357,6 +357,28 @@ describe("Flow trigger", () => {
     });
     const row = await env.prisma.segmentTransition.findUniqueOrThrow({ where: { id: t.id } });
     expect(row.flowStatus).toBe("sent");
+  });
+
+  it("a row left 'sending' by a worker that died is sent once its claim's lease ends (the retry waits, it does not complete)", async () => {
+    const SHOP_TAKEOVER = `wb-takeover-${pid}.myshopify.com`;
+    const { shop } = await env.createShop(SHOP_TAKEOVER, { flowTriggerEnabled: true });
+    await env.setScores(SHOP_TAKEOVER, shop.id, [{ id: 7_200_000_003, segment: "at_risk" }]);
+    // Claimed 5 minutes (the lease) minus 3 seconds ago by a worker that is gone.
+    const t = await env.prisma.segmentTransition.create({
+      data: { shopId: shop.id, customerId: 7_200_000_003n, fromSegment: "champions", toSegment: "at_risk", reason: {}, flowStatus: "sending", flowClaimedAt: new Date(Date.now() - 5 * 60_000 + 3000) },
+    });
+    h.startWorkers();
+    try {
+      await h.app.queue.enqueue("flow-trigger", { shop: SHOP_TAKEOVER, transitionId: t.id.toString() });
+      const row = await eventually(async () => {
+        const r = await env.prisma.segmentTransition.findUniqueOrThrow({ where: { id: t.id } });
+        return r.flowStatus === "sent" ? r : null;
+      }, 30_000, "taken over and sent");
+      expect(row.flowStatus).toBe("sent");
+      expect(env.sim.ctx.flowTriggers.filter((x) => x.shop === SHOP_TAKEOVER).map((x) => (x.payload as { customer_id: number }).customer_id)).toEqual([7_200_000_003]);
+    } finally {
+      await h.stopWorkers();
+    }
   });
 
   it("does not fire when the shop has no enabled workflow", async () => {

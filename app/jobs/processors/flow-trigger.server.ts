@@ -5,6 +5,8 @@
 import { claimTransitionForFlow, markTransitionFlow } from "../../models/segment-transitions.server";
 import { claimTraitEventForFlow, markTraitEventFlow } from "../../models/trait-events.server";
 import { findShopByDomain } from "../../models/shops.server";
+import { flowClaimEndsAt, type FlowTable } from "../../models/flow-claims.server";
+import { DelayedError, type Job } from "bullmq";
 import { adminClientFor } from "../../shopify.server";
 import type { ShopifyAdminClient } from "../../shopify/admin-client.server";
 import {
@@ -70,10 +72,27 @@ export async function fireTraitGained(shopDomain: string, eventId: string | bigi
   return sendClaimed(shop.domain, TRAIT_TRIGGER_HANDLE, payload, (s) => markTraitEventFlow(shop.id, id, s), opts.client);
 }
 
-export async function flowTriggerJob(data: JobPayloads["flow-trigger"]): Promise<unknown> {
-  return fireSegmentChanged(data.shop, data.transitionId);
+/**
+ * A row claimed by another run (a worker that died mid-send leaves it 'sending'): this job
+ * waits until that claim's lease ends and tries again, rather than completing and leaving
+ * the trigger unsent for good.
+ */
+async function retryAfterLease(table: FlowTable, shopDomain: string, id: string, job: Job, token: string | undefined): Promise<void> {
+  const shop = await findShopByDomain(shopDomain);
+  const endsAt = shop ? await flowClaimEndsAt(table, shop.id, BigInt(id)) : null;
+  if (!endsAt) return;
+  await job.moveToDelayed(Math.max(Date.now(), endsAt.getTime()) + 1000, token);
+  throw new DelayedError();
 }
 
-export async function flowTraitJob(data: JobPayloads["flow-trait"]): Promise<unknown> {
-  return fireTraitGained(data.shop, data.traitEventId);
+export async function flowTriggerJob(data: JobPayloads["flow-trigger"], job: Job, token?: string): Promise<unknown> {
+  const fired = await fireSegmentChanged(data.shop, data.transitionId);
+  if (fired.outcome === "in-flight") await retryAfterLease("SegmentTransition", data.shop, data.transitionId, job, token);
+  return fired;
+}
+
+export async function flowTraitJob(data: JobPayloads["flow-trait"], job: Job, token?: string): Promise<unknown> {
+  const fired = await fireTraitGained(data.shop, data.traitEventId);
+  if (fired.outcome === "in-flight") await retryAfterLease("TraitEvent", data.shop, data.traitEventId, job, token);
+  return fired;
 }
