@@ -29,8 +29,15 @@ const numericId = z.string().regex(/^\d+$/, "a numeric id");
 
 /** Live rescores of one customer wait this long so a burst of events is scored once. */
 export const RESCORE_DEBOUNCE_MS = 300;
+/** A run of locked work (a definition's locks) that found its lock held waits about this long before trying again. */
+export const EXCLUSIVE_RETRY_MS = 1000;
 /** The bulk-export poll (bulk-finished re-delays itself while the export runs). */
 export const BULK_POLL_DELAY_MS = 1000;
+
+interface JobLock {
+  key: string;
+  mode: "exclusive" | "shared";
+}
 
 interface JobDefinition<S extends z.ZodTypeAny> {
   queue: QueueName;
@@ -39,6 +46,16 @@ interface JobDefinition<S extends z.ZodTypeAny> {
   jobId?: (data: z.infer<S>) => string;
   /** Rerun-with-latest work: the deduplication id (keepLastIfActive). */
   dedupId?: (data: z.infer<S>) => string;
+  /**
+   * Work that must not overlap across worker processes: the worker holds these
+   * PostgreSQL advisory locks around the run (and its JobRun row), each
+   * exclusive or shared (shared holders run side by side, never beside an
+   * exclusive one); a run that finds one taken is put back, delayed
+   * (EXCLUSIVE_RETRY_MS). BullMQ's de-duplication alone does not exclude a
+   * stalled job's re-run, nor a live rescore beside the full recompute
+   * (docs/decisions/0015-scale-out-and-fairness.md).
+   */
+  locks?: (data: z.infer<S>) => JobLock[];
   options?: JobsOptions;
   /** Record a JobRun row (skipped for high-volume jobs such as webhook apply). */
   recordRun: boolean;
@@ -82,12 +99,18 @@ export const JOBS = {
     queue: "scoring",
     schema: z.object({ shop, reason: z.string() }),
     dedupId: (d) => `recompute-shop-${d.shop}`,
+    locks: (d) => [{ key: `scoring:${d.shop}`, mode: "exclusive" }],
     recordRun: true,
   }),
   "rescore-customer": define({
     queue: "scoring",
     schema: z.object({ shop, customerId: numericId }),
     dedupId: (d) => `rescore-${d.shop}-${d.customerId}`,
+    // Never beside the shop's recompute, nor beside another rescore of the same customer (a stalled one's re-run).
+    locks: (d) => [
+      { key: `scoring:${d.shop}`, mode: "shared" },
+      { key: `rescore:${d.shop}:${d.customerId}`, mode: "exclusive" },
+    ],
     options: { delay: RESCORE_DEBOUNCE_MS, removeOnComplete: true, removeOnFail: 100 },
     recordRun: false,
   }),
@@ -97,6 +120,8 @@ export const JOBS = {
     // A full write-back per shop; a live one per customer (a burst of live
     // changes to one customer writes once, with the latest score).
     dedupId: (d) => (d.customerIds ? `write-back-${d.shop}-${[...d.customerIds].sort().join("-")}` : `write-back-${d.shop}`),
+    // One full write-back per shop at a time; live ones side by side, never beside a full one (both would send the same tags).
+    locks: (d) => [{ key: `write-back:${d.shop}`, mode: d.customerIds ? "shared" : "exclusive" }],
     recordRun: true,
   }),
   "flow-trigger": define({
@@ -122,6 +147,12 @@ export type JobPayloads = { [N in JobName]: z.infer<(typeof JOBS)[N]["schema"]> 
 /** Parses a payload against its job's schema (the worker does this before processing). */
 export function parseJobData<N extends JobName>(name: N, data: unknown): JobPayloads[N] {
   return JOBS[name].schema.parse(data) as JobPayloads[N];
+}
+
+/** The advisory locks a job's run holds (none for most jobs), in the order they are taken. */
+export function jobLocksOf<N extends JobName>(name: N, data: JobPayloads[N]): JobLock[] {
+  const definition = JOBS[name] as unknown as JobDefinition<z.ZodTypeAny>;
+  return definition.locks?.(data) ?? [];
 }
 
 export function isJobName(name: string): name is JobName {

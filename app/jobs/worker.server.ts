@@ -13,7 +13,21 @@ import { routeShopifyTraffic } from "../shopify/outbound.server";
 import { ShopNotInstalledError, ShopReauthRequiredError } from "../shopify/admin-client.server";
 import { UnknownShopError } from "../models/shops.server";
 import { startJobRun, finishJobRun } from "../models/job-runs.server";
-import { JOBS, QUEUES, closeQueues, createWorkerConnection, ensureSchedules, isJobName, parseJobData, type JobName, type QueueName } from "../queue.server";
+import { closeAdvisoryLocks, tryAdvisoryLock, type HeldAdvisoryLock } from "../models/advisory-locks.server";
+import {
+  EXCLUSIVE_RETRY_MS,
+  JOBS,
+  QUEUES,
+  closeQueues,
+  createWorkerConnection,
+  ensureSchedules,
+  jobLocksOf,
+  isJobName,
+  parseJobData,
+  type JobName,
+  type JobPayloads,
+  type QueueName,
+} from "../queue.server";
 import { processors, type Processor } from "./processors.server";
 import { healthServerPort, startHealthServer } from "./health-server.server";
 import { logger, type Logger } from "../logger.server";
@@ -31,6 +45,26 @@ async function run(job: Job, token?: string): Promise<unknown> {
   if (!isJobName(job.name)) throw new UnrecoverableError(`No processor for job "${job.name}" on queue "${job.queueName}"`);
   const name: JobName = job.name;
   const data = parseJobData(name, job.data);
+  const wanted = jobLocksOf(name, data);
+  if (wanted.length === 0) return runRecorded(name, data, job, token);
+  // Per-shop work that must not overlap, whichever process runs it: the locks span the JobRun row.
+  const held: HeldAdvisoryLock[] = [];
+  try {
+    for (const { key, mode } of wanted) {
+      const lock = await tryAdvisoryLock(key, mode);
+      if (!lock) {
+        await job.moveToDelayed(Date.now() + EXCLUSIVE_RETRY_MS + Math.floor(Math.random() * EXCLUSIVE_RETRY_MS), token);
+        throw new DelayedError();
+      }
+      held.push(lock);
+    }
+    return await runRecorded(name, data, job, token);
+  } finally {
+    for (const lock of held.reverse()) await lock.release();
+  }
+}
+
+async function runRecorded(name: JobName, data: JobPayloads[JobName], job: Job, token?: string): Promise<unknown> {
   const processor = processors[name] as Processor<JobName>;
   if (!JOBS[name].recordRun) return processor(data, job, token);
   const shopDomain = "shop" in data && typeof data.shop === "string" ? data.shop : undefined;
@@ -75,6 +109,9 @@ async function dispatch(job: Job, token?: string): Promise<unknown> {
   }
 }
 
+/** Times a job whose worker died may be picked up again before it fails for good. */
+const WORKER_MAX_STALLED = 5;
+
 export function startWorkers(queueNames: QueueName[] = Object.values(QUEUES)): Worker[] {
   routeShopifyTraffic(env.SHOPIFY_SIMULATOR_URL);
   return queueNames.map((name) => {
@@ -86,6 +123,10 @@ export function startWorkers(queueNames: QueueName[] = Object.values(QUEUES)): W
       concurrency: env.WORKER_CONCURRENCY,
       lockDuration: env.WORKER_LOCK_MS,
       stalledInterval: env.WORKER_LOCK_MS,
+      // BullMQ's default (1) fails a job the second time its worker dies under it: a backfill or
+      // recompute killed twice (a crash loop, two deploys) would then never finish. Every job
+      // resumes or is idempotent, so it may be picked up again a few times.
+      maxStalledCount: WORKER_MAX_STALLED,
     });
     worker.on("error", (error) => logger.error({ queue: name }, `worker ${name}: ${error.message}`));
     worker.on("closed", () => connection.disconnect());
@@ -106,6 +147,7 @@ export function startWorkers(queueNames: QueueName[] = Object.values(QUEUES)): W
 export async function stopWorkers(workers: Worker[]): Promise<void> {
   await Promise.all(workers.map((w) => w.close()));
   await closeQueues();
+  await closeAdvisoryLocks();
   await closeDatabase();
 }
 
