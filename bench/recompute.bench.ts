@@ -187,13 +187,15 @@ runMain(async () => {
   }
   console.log("wall: JobRun startedAt → finishedAt; write-back disabled (scoring only); CPU: the worker's user + system seconds over the job (2 shared cores)");
   if (others) console.log(`other busy processes at start:\n    ${others}`);
-  const million = figures.find((x) => x.customers === 1_000_000) ?? figures[figures.length - 1];
+  const million = figures.find((x) => x.customers === 1_000_000);
   printTargets([
     { what: "recompute completes", met: figures.every((x) => x.status === "completed"), measured: figures.map((x) => `${x.customers}: ${x.status}${x.error ? ` (${x.error})` : ""}`).join("; ") },
     {
-      what: `recompute ${million.customers === 1_000_000 ? "1M" : million.customers.toLocaleString()} ≤ 60 s`,
-      met: million.customers >= 1_000_000 && million.seconds <= 60,
-      measured: `${million.seconds.toFixed(1)} s wall, ${million.cpuSeconds.toFixed(1)} s worker CPU, load ${million.loadBefore} → ${million.loadAfter}`,
+      what: "recompute 1M ≤ 60 s",
+      met: million !== undefined && million.seconds <= 60,
+      measured: million
+        ? `${million.seconds.toFixed(1)} s wall, ${million.cpuSeconds.toFixed(1)} s worker CPU, load ${million.loadBefore} → ${million.loadAfter}`
+        : `not measured: sizes ${figures.map((x) => x.customers.toLocaleString()).join(", ")}`,
     },
     { what: "worker peak ≤ 1 GB", met: figures.every((x) => x.peakMb <= 1024), measured: figures.map((x) => `${x.customers}: ${x.peakMb.toFixed(0)} MB`).join("; ") },
   ]);
