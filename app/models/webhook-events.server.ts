@@ -1,5 +1,6 @@
 import { prisma } from "../db.server";
 import { pool } from "../db-pool.server";
+import { SETTINGS_DEFAULTS } from "../domain/settings";
 
 export interface NewWebhookEvent {
   webhookId: string;
@@ -15,6 +16,12 @@ export interface NewWebhookEvent {
    * carries nothing the app uses (docs/decisions/0009-one-splat-webhook-route.md, "The echo").
    */
   skipIfCustomerStored?: string;
+  /**
+   * A customer.tags_added/removed that lists its tags: recorded as skipped instead of pending when
+   * none of them is the shop's opt-out tag (the only tag the app reads). Every tag the app writes
+   * makes Shopify send one; applying it would only find it irrelevant.
+   */
+  skipUnlessOptOutTagIn?: string[];
 }
 
 export interface RecordedWebhookEvent {
@@ -27,6 +34,8 @@ export interface RecordedWebhookEvent {
 
 /** Why a customers/update echo is recorded as skipped (the row's error column). */
 export const ECHO_SKIP_REASON = "customers/update without tags for a customer already stored: nothing the app uses";
+/** Why a tag change without the opt-out tag is recorded as skipped. */
+export const TAG_ECHO_SKIP_REASON = "not the opt-out tag";
 
 /**
  * One statement stores a batch: each event once per webhook id (on conflict do nothing; a
@@ -36,16 +45,20 @@ export const ECHO_SKIP_REASON = "customers/update without tags for a customer al
 const INSERT_EVENTS_SQL = `
   insert into "WebhookEvent" ("webhookId", "shopDomain", topic, payload, "triggeredAt", status, error, "processedAt")
   select v.webhook_id, v.shop, v.topic, v.payload::jsonb, v.triggered_at,
-         case when e.echo then 'skipped' else v.status end,
-         case when e.echo then $9 else v.error end,
-         case when e.echo then now() end
-  from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::text[], $7::text[], $8::bigint[])
-         with ordinality as v(webhook_id, shop, topic, payload, triggered_at, status, error, echo_customer, n)
+         case when e.echo or e.tag_echo then 'skipped' else v.status end,
+         case when e.echo then $9 when e.tag_echo then $11 else v.error end,
+         case when e.echo or e.tag_echo then now() end
+  from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::text[], $7::text[], $8::bigint[], $10::text[])
+         with ordinality as v(webhook_id, shop, topic, payload, triggered_at, status, error, echo_customer, changed_tags, n)
   cross join lateral (
     select v.echo_customer is not null and v.status = 'pending' and exists (
       select 1 from "Customer" c join "Shop" s on s.id = c."shopId"
       where s.domain = v.shop and c.id = v.echo_customer and (c."shopifyCreatedAt" is not null or c."deletedAt" is not null)
-    ) as echo
+    ) as echo,
+    v.changed_tags is not null and v.status = 'pending' and exists (select 1 from "Shop" s where s.domain = v.shop) and not exists (
+      select 1 from unnest(string_to_array(v.changed_tags, E'\x1f')) t
+      where lower(trim(t)) = (select lower(coalesce(ss."optOutTag", $12)) from "Shop" s left join "ShopSettings" ss on ss."shopId" = s.id where s.domain = v.shop)
+    ) as tag_echo
   ) e
   order by v.n
   on conflict ("webhookId") do nothing
@@ -122,6 +135,9 @@ async function insertEvents(events: NewWebhookEvent[]): Promise<RecordedWebhookE
     events.map((e) => e.error ?? null),
     events.map((e) => e.skipIfCustomerStored ?? null),
     ECHO_SKIP_REASON,
+    events.map((e) => (e.skipUnlessOptOutTagIn ? e.skipUnlessOptOutTagIn.join("\x1f") : null)),
+    TAG_ECHO_SKIP_REASON,
+    SETTINGS_DEFAULTS.optOutTag,
   ]);
   const fresh = new Map(inserted.rows.map((r) => [r.webhookId, r]));
   const missing = events.filter((e) => !fresh.has(e.webhookId)).map((e) => e.webhookId);

@@ -132,6 +132,7 @@ export const PAYLOAD_SCHEMAS = {
 export type WebhookTopic = keyof typeof PAYLOAD_SCHEMAS;
 export type OrderPayload = z.infer<typeof orderPayload>;
 export type CustomerPayload = z.infer<typeof customerPayload>;
+export type CustomerTagsPayload = z.infer<typeof customerTagsPayload>;
 
 
 /** "ORDERS_CREATE" (what @shopify/shopify-api reports) or "orders/create" → "orders/create". */

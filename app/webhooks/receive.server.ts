@@ -10,7 +10,7 @@ import { logger } from "../logger.server";
 import { statusClass, webhookResponseTime } from "../metrics.server";
 import { enqueue } from "../queue.server";
 import { recordWebhookEvent } from "../models/webhook-events.server";
-import { canonicalTopic, parseWebhookPayload, type CustomerPayload } from "./payloads";
+import { canonicalTopic, parseWebhookPayload, type CustomerPayload, type CustomerTagsPayload } from "./payloads";
 import { verifyWebhook, type VerifiedWebhook } from "./verify.server";
 
 /**
@@ -56,6 +56,16 @@ function echoCandidate(topic: string, payload: unknown): string | undefined {
   if (topic !== "customers/update") return undefined;
   const customer = payload as CustomerPayload;
   return typeof customer.tags === "string" ? undefined : customer.id;
+}
+
+/**
+ * The tags a customer.tags_added/removed lists (undefined when it lists none, or another topic):
+ * the model records the event as skipped unless one of them is the shop's opt-out tag.
+ */
+function changedTagsOf(topic: string, payload: unknown): string[] | undefined {
+  if (topic !== "customer.tags_added" && topic !== "customer.tags_removed") return undefined;
+  const tags = (payload as CustomerTagsPayload).tags;
+  return tags && tags.length > 0 ? tags : undefined;
 }
 
 export async function receiveWebhook(incoming: Request): Promise<Response> {
@@ -113,6 +123,7 @@ async function receive(incoming: Request, seen: { topic: string }): Promise<Resp
     status: parsed.ok ? "pending" : "rejected",
     error: parsed.ok ? undefined : parsed.error,
     skipIfCustomerStored: parsed.ok ? echoCandidate(parsed.topic, parsed.payload) : undefined,
+    skipUnlessOptOutTagIn: parsed.ok ? changedTagsOf(parsed.topic, parsed.payload) : undefined,
   });
   if (!parsed.ok) {
     logger.info({ ...fields, eventId: stored.id.toString() }, `webhook rejected: ${parsed.error}`);

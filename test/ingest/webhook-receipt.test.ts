@@ -61,7 +61,7 @@ const settled = (webhookId: string) =>
   );
 
 describe("the customers/update echo", () => {
-  it("is recorded as skipped and never enqueued for a stored customer, while the tag announcement is applied", async () => {
+  it("is recorded as skipped and never enqueued for a stored customer, and so is its tag announcement without the opt-out tag", async () => {
     const stored = await h.app.db.prisma.customer.findFirstOrThrow({ where: { shopId, shopifyCreatedAt: { not: null } } });
     const shop = h.sim.ctx.shops.get(SHOP)!;
     const id = Number(stored.id);
@@ -78,12 +78,27 @@ describe("the customers/update echo", () => {
     expect(echo).toMatchObject({ status: "skipped", error: ECHO_REASON, topic: "customers/update" });
     expect(echo!.processedAt).not.toBeNull();
     expect(await queuedJob(echo!.id)).toBeUndefined();
-    // The announcement is a different topic: applied as always (here: not the opt-out tag).
-    expect(await settled(announcement.webhookId)).toMatchObject({ status: "processed" });
+    // The announcement lists only the app's tag, not the opt-out tag: skipped at receipt too.
+    const tagEcho = await event(announcement.webhookId);
+    expect(tagEcho).toMatchObject({ status: "skipped", error: "not the opt-out tag", topic: "customer.tags_added" });
+    expect(await queuedJob(tagEcho!.id)).toBeUndefined();
     // The customer row is as it was.
     const after = await h.app.db.prisma.customer.findUniqueOrThrow({ where: { shopId_id: { shopId, id: stored.id } } });
     expect(after.shopifyCreatedAt).toEqual(stored.shopifyCreatedAt);
     expect(after.optedOut).toBe(stored.optedOut);
+  });
+
+  it("a tag announcement that lists the opt-out tag (any case) is applied: the customer is opted out", async () => {
+    const stored = await h.app.db.prisma.customer.findFirstOrThrow({ where: { shopId, shopifyCreatedAt: { not: null }, optedOut: { not: true } } });
+    const shop = h.sim.ctx.shops.get(SHOP)!;
+    const id = Number(stored.id);
+    const sentBefore = h.emitter.getLog({ shop: SHOP }).length;
+    emitAll(h.sim.ctx, shop, updateCustomer(h.sim.ctx, shop, id, { tags: [...shop.customers.get(id)!.tags, "No-Profiling"] }).webhooks);
+    await h.emitter.flush();
+    const announcement = h.emitter.getLog({ shop: SHOP }).slice(sentBefore).find((a) => a.topic === "customer.tags_added")!;
+    expect(await settled(announcement.webhookId)).toMatchObject({ status: "processed" });
+    const after = await h.app.db.prisma.customer.findUniqueOrThrow({ where: { shopId_id: { shopId, id: stored.id } } });
+    expect(after.optedOut).toBe(true);
   });
 
   it("is applied for a customer not stored yet: the creation time is stored", async () => {
