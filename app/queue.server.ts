@@ -91,6 +91,8 @@ export const JOBS = {
   "sweep-events": define({
     queue: "sync",
     schema: z.object({ olderThanMs: z.number().int().nonnegative().optional() }),
+    // Under a backlog one sweep can outlast the 30 s schedule: never two at once.
+    locks: () => [{ key: "sweep-events", mode: "exclusive" }],
     recordRun: false,
   }),
   "reconcile-all": define({ queue: "sync", schema: z.object({}), recordRun: false }),
@@ -259,6 +261,27 @@ export async function enqueue<N extends JobName>(
   try {
     const job = await Promise.race([add, deadline]);
     return job.id;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Adds many jobs of one kind in one round trip (BullMQ addBulk), each with its definition's
+ * identity and options; rejects within the producer deadline when Redis is down.
+ */
+export async function enqueueMany<N extends JobName>(name: N, items: JobPayloads[N][]): Promise<void> {
+  if (items.length === 0) return;
+  const jobs = items.map((data) => {
+    const payload = parseJobData(name, data);
+    return { name, data: payload, opts: jobOptions(name, payload) };
+  });
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`enqueue ${items.length} × ${name}: Redis did not answer within ${PRODUCER_DEADLINE_MS} ms`)), PRODUCER_DEADLINE_MS);
+  });
+  try {
+    await Promise.race([getQueue(JOBS[name].queue).addBulk(jobs), deadline]);
   } finally {
     clearTimeout(timer);
   }

@@ -7,7 +7,7 @@ import { ensureCustomersExist, upsertCustomers } from "../../models/customers.se
 import { upsertOrders } from "../../models/orders.server";
 import { findShopOrThrow, installedShopDomains, markIncrementalSyncDone } from "../../models/shops.server";
 import { findStalePendingEvents } from "../../models/webhook-events.server";
-import { enqueue, type JobPayloads } from "../../queue.server";
+import { enqueue, enqueueMany, type JobPayloads } from "../../queue.server";
 
 /** Overlap with the previous window so clock skew never opens a gap. */
 const SINCE_MARGIN_MS = 5 * 60_000;
@@ -50,6 +50,8 @@ export async function reconcileAllShops(): Promise<unknown> {
 export async function sweepEvents(data: JobPayloads["sweep-events"]): Promise<unknown> {
   const ids = await findStalePendingEvents(new Date(Date.now() - (data.olderThanMs ?? SWEEP_AGE_MS)), SWEEP_BATCH);
   // Same job id as the webhook route: a job still in Redis is not duplicated.
-  for (const id of ids) await enqueue("apply-webhook", { eventId: id.toString() });
+  for (let i = 0; i < ids.length; i += 500) {
+    await enqueueMany("apply-webhook", ids.slice(i, i + 500).map((id) => ({ eventId: id.toString() })));
+  }
   return { reenqueued: ids.length };
 }
