@@ -5,10 +5,15 @@
 // recompute: both would read the same previous scores and record the same move
 // twice); a full write-back and the live ones likewise.
 //
-// The locks live on connections of their own (not the app pool's: a job
-// holding a pooled connection for its whole run could starve its own queries).
-// A lock lives exactly as long as its session, so a worker that dies (SIGKILL,
-// a lost machine) releases its locks with its connections; nothing expires.
+// One connection per process holds all of its locks (a connection per running
+// job ran PostgreSQL out of connections with 4 worker processes). A session's
+// advisory locks are re-entrant and never conflict with each other, so the
+// process keeps its own count per key for the exclusion between its own jobs,
+// and takes the PostgreSQL lock only for the first holder. The connection is
+// not the app pool's (a job holding a pooled connection could starve its own
+// queries). A lock lives exactly as long as its session: a worker that dies
+// (SIGKILL, a lost machine) releases its locks with its connection; nothing
+// expires, nothing has to be renewed.
 import pg from "pg";
 import { env } from "../env.server";
 import { logger } from "../logger.server";
@@ -17,53 +22,78 @@ export interface HeldAdvisoryLock {
   release(): Promise<void>;
 }
 
-let lockPool: pg.Pool | undefined;
+type Mode = "exclusive" | "shared";
 
-function pool(): pg.Pool {
-  if (!lockPool) {
-    // At least as many connections as one process's jobs can hold locks at once (a scoring run takes
-    // up to two, a write-back one, each queue runs `concurrency` jobs): a run never waits for one.
-    lockPool = new pg.Pool({ connectionString: env.DATABASE_URL, max: 3 * env.WORKER_CONCURRENCY + 2, idleTimeoutMillis: 30_000, allowExitOnIdle: true });
-    // A dropped connection drops its locks: the running job goes on (its writes are idempotent), and says so.
-    lockPool.on("connect", (client) => client.on("error", (error) => logger.warn(`advisory lock connection lost: ${error.message}`)));
-    lockPool.on("error", (error) => logger.warn(`advisory lock connection lost while idle: ${error.message}`));
+/** This process's holders per key: an exclusive one, or a number of shared ones; `taken` settles once PostgreSQL answered. */
+const holders = new Map<string, { mode: Mode; count: number; taken: Promise<boolean> }>();
+let session: Promise<pg.Client> | undefined;
+
+function connection(): Promise<pg.Client> {
+  if (!session) {
+    const client = new pg.Client({ connectionString: env.DATABASE_URL });
+    const opened = client.connect().then(() => client);
+    session = opened;
+    // A lost session loses its locks: running jobs go on (their writes are idempotent) and a new session is opened.
+    client.on("error", (error) => {
+      logger.warn(`advisory lock session lost: ${error.message}`);
+      if (session === opened) session = undefined;
+    });
+    opened.catch(() => {
+      if (session === opened) session = undefined;
+    });
   }
-  return lockPool;
+  return session;
 }
+
+const fn = (op: "try" | "unlock", mode: Mode) => `pg_${op === "try" ? "try_advisory_lock" : "advisory_unlock"}${mode === "shared" ? "_shared" : ""}`;
 
 /**
  * Takes the advisory lock on `key` (shared or exclusive) unless a conflicting one
- * is held by another session; null when it is. hashtextextended gives a 64-bit
- * key (a collision only serialises two keys needlessly).
+ * is held, by this process or another; null when it is. hashtextextended gives a
+ * 64-bit key (a collision only serialises two keys needlessly).
  */
-export async function tryAdvisoryLock(key: string, mode: "exclusive" | "shared"): Promise<HeldAdvisoryLock | null> {
-  const client = await pool().connect();
-  const suffix = mode === "shared" ? "_shared" : "";
-  try {
-    const { rows } = await client.query<{ locked: boolean }>(`select pg_try_advisory_lock${suffix}(hashtextextended($1, 0)) as locked`, [key]);
-    if (!rows[0]?.locked) {
-      client.release();
-      return null;
+export async function tryAdvisoryLock(key: string, mode: Mode): Promise<HeldAdvisoryLock | null> {
+  const mine = holders.get(key);
+  if (mine && (mine.mode === "exclusive" || mode === "exclusive")) return null;
+  if (mine) {
+    // Another shared holder in this process: it shares the session's lock once that is taken.
+    mine.count++;
+    if (!(await mine.taken)) return null;
+  } else {
+    // Claimed before the await, so no other job of this process races it.
+    let settle!: (taken: boolean) => void;
+    const entry = { mode, count: 1, taken: new Promise<boolean>((resolve) => (settle = resolve)) };
+    holders.set(key, entry);
+    let taken = false;
+    try {
+      const client = await connection();
+      const { rows } = await client.query<{ locked: boolean }>(`select ${fn("try", mode)}(hashtextextended($1, 0)) as locked`, [key]);
+      taken = rows[0]?.locked === true;
+    } finally {
+      if (!taken) holders.delete(key);
+      settle(taken);
     }
-  } catch (error) {
-    client.release(error as Error);
-    throw error;
+    if (!taken) return null;
   }
+  let released = false;
   return {
     async release() {
-      try {
-        await client.query(`select pg_advisory_unlock${suffix}(hashtextextended($1, 0))`, [key]);
-        client.release();
-      } catch (error) {
-        client.release(error as Error); // the connection is discarded, and its session's locks with it
-      }
+      if (released) return;
+      released = true;
+      const held = holders.get(key);
+      if (!held || --held.count > 0) return; // gone: the session was closed
+      holders.delete(key);
+      const client = await connection().catch(() => undefined);
+      // A lost session has dropped the lock already.
+      await client?.query(`select ${fn("unlock", mode)}(hashtextextended($1, 0))`, [key]).catch(() => undefined);
     },
   };
 }
 
-/** Closes the lock connections (worker shutdown). */
+/** Closes the lock session (worker shutdown). */
 export async function closeAdvisoryLocks(): Promise<void> {
-  const p = lockPool;
-  lockPool = undefined;
-  await p?.end();
+  const s = session;
+  session = undefined;
+  holders.clear();
+  await s?.then((client) => client.end()).catch(() => undefined);
 }
