@@ -4,7 +4,7 @@
 // Time passes for the tokens alone (the simulator's ageTokens and the same shift
 // of the stored expiry), so the rest of the store is untouched.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eventually, startHarness, type Harness } from "../support/harness";
+import { completedJobRun, eventually, startHarness, waitForQueuesIdle, type Harness } from "../support/harness";
 import { allowConsole } from "../support/console";
 
 const SHOP = `expiring-${process.pid}.myshopify.com`;
@@ -15,8 +15,12 @@ beforeAll(async () => {
   h = await startHarness();
   h.addStore({ domain: SHOP, seed: 31, customers: 30, years: 1 });
   h.startWorkers();
+  const started = new Date();
   await h.install(SHOP);
-  await eventually(async () => (await h.app.db.prisma.shop.findUnique({ where: { domain: SHOP } }))?.syncStatus === "completed", 60_000, "initial sync");
+  // The install's sync, recompute and write-back done: no job of the harness's own refreshes
+  // the token (or sends with an aged one) while a test ages it.
+  await eventually(() => completedJobRun(h, "write-back", SHOP, started), 120_000, "initial write-back");
+  await waitForQueuesIdle(h, 120_000);
 });
 
 afterAll(async () => {
