@@ -167,7 +167,9 @@ describe("webhook bad input, end to end", () => {
     expect(before?.installed).toBe(false);
     expect(await h.app.db.prisma.session.count({ where: { shop: GONE } })).toBe(0);
 
-    const customer = someCustomer(GONE);
+    // A customer the app tagged in Shopify (which an installed shop would untag on redact).
+    const tagged = await h.app.db.prisma.customer.findFirstOrThrow({ where: { shop: { domain: GONE }, NOT: { appTags: { isEmpty: true } } }, orderBy: { id: "asc" } });
+    const customer = Number(tagged.id);
     const { payload } = newOrder(GONE, customer, 4100);
     for (const topic of ["orders/create", "orders/updated"]) {
       const answer = await deliver(topic, JSON.stringify(payload), { shop: GONE });
