@@ -72,6 +72,8 @@ describe("Redis down", () => {
     // the shared test database, and other files' shops are unknown to this simulator (their
     // product-type look-ups 404 and retry).
     allowConsole(/^job events\/apply-webhook \S+ failed, will retry: Received an error response \(404 Not Found\) from Shopify/, "warn");
+    // The same 404s reach a write-back of those customers (it retries what Shopify did not accept).
+    allowConsole(/^job writeback\/write-back \S+ failed, will retry: write-back failed for \d+ customers: Received an error response \(404 Not Found\) from Shopify/, "warn");
     await h.stopWorkers();
     await stopRedis();
 
