@@ -24,30 +24,47 @@ if (env.NODE_ENV !== "production") globalThis.__pgPool = pool;
 export type Queryable = Pick<pg.Pool, "query">;
 
 /**
+ * Runs `fn` on one connection checked out of the pool. While checked out a client has no pool
+ * listener: a connection the server ends (pg_terminate_backend, a restart) after its statement
+ * settled, as at the end of a COPY TO, is an 'error' event that would end the process. The
+ * failing statement rejects anyway. pg reports every connection it loses with that event, also
+ * one lost during a statement, so a client that had one goes back with its error and the pool
+ * drops it instead of handing a dead connection to the next job; a statement's own error (a
+ * deadlock, a constraint) leaves the connection pooled.
+ */
+export async function withClient<T>(fn: (db: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  let lost: Error | undefined;
+  const onError = (error: Error) => {
+    lost = error;
+  };
+  client.on("error", onError);
+  try {
+    return await fn(client);
+  } finally {
+    client.off("error", onError);
+    client.release(lost);
+  }
+}
+
+/**
  * Runs `fn` in one transaction on one connection. `durable: false` skips the
  * wait for the commit's WAL flush: for idempotent bulk imports whose
  * checkpoint commits atomically with the data, a lost commit is simply redone.
  */
 export async function inTransaction<T>(fn: (db: pg.PoolClient) => Promise<T>, options: { durable?: boolean } = {}): Promise<T> {
-  const client = await pool.connect();
-  // While checked out the client has no pool listener: a connection the server ends between
-  // two statements (pg_terminate_backend, a restart) would be an unhandled 'error' event that
-  // ends the process. The failing statement rejects and the transaction rolls back anyway.
-  const onError = () => undefined;
-  client.on("error", onError);
-  try {
-    await client.query("begin");
-    if (options.durable === false) await client.query("set local synchronous_commit = off");
-    const result = await fn(client);
-    await client.query("commit");
-    return result;
-  } catch (error) {
-    await client.query("rollback").catch(() => undefined);
-    throw error;
-  } finally {
-    client.off("error", onError);
-    client.release();
-  }
+  return withClient(async (client) => {
+    try {
+      await client.query("begin");
+      if (options.durable === false) await client.query("set local synchronous_commit = off");
+      const result = await fn(client);
+      await client.query("commit");
+      return result;
+    } catch (error) {
+      await client.query("rollback").catch(() => undefined);
+      throw error;
+    }
+  });
 }
 
 /** Ends the pg pool and Prisma's connections (worker shutdown, end of tests). */

@@ -34,6 +34,17 @@ export const EXCLUSIVE_RETRY_MS = 1000;
 /** The bulk-export poll (bulk-finished re-delays itself while the export runs). */
 export const BULK_POLL_DELAY_MS = 1000;
 
+/**
+ * The BullMQ priority of a shop's recompute in the nightly fan-out, from its customer count:
+ * 1 + floor(log2(customers + 1)), so smaller shops are taken first (1 is BullMQ's highest;
+ * 200,000 customers is 18, 1M is 20, far below its 2^21 cap) and a long tail of small shops
+ * never queues behind a few big ones. Jobs added without a priority (live rescores, a settings
+ * change's recompute) are taken before any prioritized job (docs/decisions/0015, "Fairness").
+ */
+export function recomputePriority(customers: number): number {
+  return 1 + Math.floor(Math.log2(Math.max(0, customers) + 1));
+}
+
 interface JobLock {
   key: string;
   mode: "exclusive" | "shared";
@@ -243,14 +254,17 @@ const PRODUCER_DEADLINE_MS = 2500;
 
 /**
  * Adds a job with its definition's identity and options; `overrides` only for
- * timing (a poll's delay, a benchmark's attempts). Rejects within a bounded
+ * timing (a poll's delay, a benchmark's attempts) and order (the fan-out's
+ * priority, recomputePriority; de-duplication is unchanged: an absorbed add
+ * keeps the queued job's priority, a rerun behind an active one takes this
+ * add's). Rejects within a bounded
  * time when Redis is down. Returns the job id (the existing job's when the add
  * was absorbed by de-duplication).
  */
 export async function enqueue<N extends JobName>(
   name: N,
   data: JobPayloads[N],
-  overrides: Pick<JobsOptions, "delay" | "attempts"> = {},
+  overrides: Pick<JobsOptions, "delay" | "attempts" | "priority"> = {},
 ): Promise<string | undefined> {
   const payload = parseJobData(name, data); // a producer bug fails here, not in the worker
   const add = getQueue(JOBS[name].queue).add(name, payload, { ...jobOptions(name, payload), ...overrides });
@@ -267,14 +281,17 @@ export async function enqueue<N extends JobName>(
 }
 
 /**
- * Adds many jobs of one kind in one round trip (BullMQ addBulk), each with its definition's
- * identity and options; rejects within the producer deadline when Redis is down.
+ * Adds many jobs of one kind in one round trip (BullMQ addBulk, one MULTI: no worker takes one
+ * before all are queued), each with its definition's identity and options, and a priority per
+ * item when `priorityOf` is given; rejects within the producer deadline when Redis is down.
  */
-export async function enqueueMany<N extends JobName>(name: N, items: JobPayloads[N][]): Promise<void> {
+export async function enqueueMany<N extends JobName>(name: N, items: JobPayloads[N][], priorityOf?: (data: JobPayloads[N]) => number): Promise<void> {
   if (items.length === 0) return;
   const jobs = items.map((data) => {
     const payload = parseJobData(name, data);
-    return { name, data: payload, opts: jobOptions(name, payload) };
+    const opts = jobOptions(name, payload);
+    if (priorityOf) opts.priority = priorityOf(payload);
+    return { name, data: payload, opts };
   });
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {

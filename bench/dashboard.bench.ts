@@ -30,19 +30,17 @@ import pg from "pg";
 import {
   API_KEY,
   ROOT,
-  appEnv,
   arg,
   clearQueuePrefix,
   databaseUrlFor,
   dbClient,
   ensureBuild,
-  freePort,
   installApp,
   log,
   prepareDatabase,
   runMain,
   simJson,
-  startSimulatorProcess,
+  startSimulatorForApp,
   startWeb,
   stopAll,
 } from "../test/support/procs";
@@ -305,12 +303,8 @@ runMain(async () => {
   ensureBuild();
   const reuse = REUSE && (await seededAlready());
   const databaseUrl = reuse ? databaseUrlFor(DB) : await prepareDatabase(DB, { fresh: true });
-  await clearQueuePrefix(PREFIX);
-  const appPort = await freePort();
-  const appUrl = `http://127.0.0.1:${appPort}`;
-  const { url: simUrl } = await startSimulatorProcess({ appUrl, maxOldSpaceMb: 512 });
+  const { appPort, appUrl, simUrl, env: webEnv } = await startSimulatorForApp({ databaseUrl, queuePrefix: PREFIX, simMaxOldSpaceMb: 512 });
   for (const domain of [SHOP, EXPORT_SHOP]) await simJson(simUrl, "POST", "/_sim/shops", { domain, name: domain.split(".")[0], plan: "advanced" });
-  const webEnv = appEnv({ databaseUrl, queuePrefix: PREFIX, appUrl, simUrl });
   let web = await startWeb(webEnv, appPort);
   // No worker: the install's initial-sync waits in the queue (cleared at the end) and nothing rescores the seeded data.
   for (const domain of [SHOP, EXPORT_SHOP]) await installApp({ simUrl, appUrl, shop: domain });

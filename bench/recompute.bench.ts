@@ -15,13 +15,12 @@
 // a worker started just for the recompute, so its VmHWM covers the recompute alone.
 // Figures: JobRun startedAt → finishedAt, the worker's CPU seconds over the job (user +
 // system, /proc; the machine is shared, so wall time depends on the load) and peak RSS.
-import { readFileSync } from "node:fs";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import pg from "pg";
 import { arg, REDIS_URL, appEnv, clearQueuePrefix, databaseUrlFor, dbClient, log, prepareDatabase, runMain, startWorker, stopAll } from "../test/support/procs";
 import { eventually } from "../test/support/timing";
-import { machineLoad, otherLoad, trackPeak } from "./support/machine";
+import { cpuSeconds, machineLoad, otherLoad, trackPeak } from "./support/machine";
 import { runIngest } from "./support/ingest";
 import { seedRecomputeShop } from "./support/seed-recompute";
 import { printTargets } from "./support/targets";
@@ -50,10 +49,11 @@ interface SizeFigures {
   loadAfter: string;
 }
 
-/** User + system CPU seconds a live process has used so far (/proc/<pid>/stat, 100 ticks/s). */
+/** User + system CPU seconds a live process has used so far; throws once it is gone. */
 function processCpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / 100;
+  const seconds = cpuSeconds(pid);
+  if (seconds === null) throw new Error(`process ${pid} is gone`);
+  return seconds;
 }
 
 const databaseFor = (customers: number) => (BACKFILL ? `rfm_bench_recompute_${customers}` : `rfm_bench_recompute_sql_${customers}`);

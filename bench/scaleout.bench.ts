@@ -16,7 +16,7 @@
 // install → sync completed), webhook events applied/s (over the first receipt
 // → last processed) and the p95 delay receipt → processed, the recompute's
 // seconds (its first run), the number of runs, and the "no job ran twice in
-// effect" checks (bench/support/scaleout-checks.ts: overlapping per-shop runs,
+// effect" checks (test/support/scaleout-checks.ts: overlapping per-shop runs,
 // transition chains, redundant tag writes; orders and webhook events stored
 // exactly once against the simulator's own counts).
 //
@@ -25,10 +25,10 @@
 // least 0.8× the throughput with the previous count.
 import { randomUUID } from "node:crypto";
 import pg from "pg";
-import { effectChecks, ranTwiceInEffect, type EffectChecks } from "./support/scaleout-checks";
 import { machineLoad, otherLoad } from "./support/machine";
 import { printTargets, type Target } from "./support/targets";
 import { arg, clearQueuePrefix, log, prepareDatabase, runMain, startWorker, type Child } from "../test/support/procs";
+import { effectChecks, ranTwiceInEffect, type EffectChecks } from "../test/support/scaleout-checks";
 import { eventually, sleep } from "../test/support/timing";
 import type { Harness } from "../test/support/harness";
 

@@ -48,19 +48,17 @@ import { placeOrder, refundOrder, updateOrder, type EventsContext } from "../tes
 import { refundedShopMinor } from "../test/simulator/webhook-payloads";
 import {
   API_SECRET,
-  appEnv,
   arg,
   clearQueuePrefix,
   databaseUrlFor,
   dbClient,
   ensureBuild,
-  freePort,
   installApp,
   log,
   prepareDatabase,
   runMain,
   simJson,
-  startSimulatorProcess,
+  startSimulatorForApp,
   startWeb,
   startWorker,
   stopAll,
@@ -248,17 +246,13 @@ runMain(async () => {
   log(`copied ${BASE_DB} → ${DB} (${((Date.now() - began) / 1000).toFixed(0)} s so far)`);
 
   // ---- 2. processes ----
-  await clearQueuePrefix(PREFIX);
-  const appPort = await freePort();
-  const appUrl = `http://127.0.0.1:${appPort}`;
-  const { url: simUrl } = await startSimulatorProcess({ appUrl, maxOldSpaceMb: 8192 });
+  const { appPort, appUrl, simUrl, env } = await startSimulatorForApp({ databaseUrl, queuePrefix: PREFIX, simMaxOldSpaceMb: 8192 });
   const generate = { seed: SEED, customers: CUSTOMERS, years: 2, params: {}, asOf: base.asOf };
   const summary = await simJson(simUrl, "POST", "/_sim/shops", { domain: SHOP, plan: "plus", generate });
   const local = generateStore({ domain: SHOP, plan: "plus", ...generate }).shop;
   if (summary.orders !== base.orders || local.orders.size !== base.orders) {
     throw new Error(`the shop generated again differs from the prepared one: ${summary.orders} / ${local.orders.size} orders, prepared ${base.orders}`);
   }
-  const env = appEnv({ databaseUrl, queuePrefix: PREFIX, appUrl, simUrl });
   const web = await startWeb(env, appPort);
   await installApp({ simUrl, appUrl, shop: SHOP });
   const removed = await removeQueuedJobs("sync", "initial-sync");

@@ -16,17 +16,14 @@
 // By default no worker runs (events stay pending in PostgreSQL and queued in
 // Redis): this measures the web side alone. --with-worker starts one.
 // Flags: --rates 400,800,1000,1200 --seconds 10 --concurrency 128 --web 1,2 --remix-serve --with-worker
-import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { generateStore } from "../test/simulator/generator";
 import { orderPayload } from "../test/simulator/webhook-payloads";
 import {
   arg,
-  appEnv,
   clearQueuePrefix,
   dbClient,
   ensureBuild,
-  freePort,
   installApp,
   log,
   prepareDatabase,
@@ -34,7 +31,7 @@ import {
   runMain,
   simJson,
   spawnNode,
-  startSimulatorProcess,
+  startSimulatorForApp,
   startWeb,
   startWorker,
   stopAll,
@@ -42,7 +39,7 @@ import {
   type Child,
 } from "../test/support/procs";
 import { sleep } from "../test/support/timing";
-import { machineLoad, otherLoad } from "./support/machine";
+import { machineLoad, otherLoad, processTree, totalCpuSeconds } from "./support/machine";
 import { openLoop, webhookSender, type OpenLoopResult } from "./support/webhook-load";
 import { printTargets } from "./support/targets";
 
@@ -89,53 +86,14 @@ interface RateResult extends OpenLoopResult {
   cpuMsPerRequest: number;
 }
 
-// ------------------------------------------------------------- /proc cpu ----
-
-const TICK_MS = 10; // USER_HZ is 100 on Linux
-
-/** The process and its descendants (a cluster's primary and its workers). */
-function processTree(root: number): number[] {
-  const parent = new Map<number, number>();
-  for (const name of readdirSync("/proc")) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
-      parent.set(Number(name), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  const tree = [root];
-  for (let i = 0; i < tree.length; i++) for (const [pid, ppid] of parent) if (ppid === tree[i]) tree.push(pid);
-  return tree;
-}
-
-/** User + system CPU of the processes so far, ms. */
-function cpuMs(pids: number[]): number {
-  let ticks = 0;
-  for (const pid of pids) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      ticks += Number(fields[11]) + Number(fields[12]); // utime, stime
-    } catch {
-      // exited
-    }
-  }
-  return ticks * TICK_MS;
-}
 
 runMain(async () => {
   const loadBefore = machineLoad();
   const others = otherLoad();
   ensureBuild();
   const databaseUrl = await prepareDatabase("rfm_bench_webhooks", { fresh: true });
-  await clearQueuePrefix(PREFIX);
-  const appPort = await freePort();
-  const appUrl = `http://127.0.0.1:${appPort}`;
-  const { url: simUrl } = await startSimulatorProcess({ appUrl });
+  const { appPort, appUrl, simUrl, env } = await startSimulatorForApp({ databaseUrl, queuePrefix: PREFIX });
   await simJson(simUrl, "POST", "/_sim/shops", { domain: SHOP, generate: { seed: 3, customers: 200 } });
-  const env = appEnv({ databaseUrl, queuePrefix: PREFIX, appUrl, simUrl });
   if (WITH_WORKER) await startWorker(env);
 
   // Payload template from the simulator's own payload builder.
@@ -167,9 +125,9 @@ runMain(async () => {
     await runRate(100, WARMUP / 100, `bench-warmup-${s}-${process.pid}`);
     for (const rate of RATES) {
       const idPrefix = `bench-${s}-${rate}-${process.pid}`;
-      const cpuBefore = cpuMs(pids);
+      const cpuBefore = totalCpuSeconds(pids);
       const r = await runRate(rate, SECONDS, idPrefix);
-      const cpuMsPerRequest = (cpuMs(pids) - cpuBefore) / r.sent;
+      const cpuMsPerRequest = ((totalCpuSeconds(pids) - cpuBefore) * 1000) / r.sent;
       results.push({ ...r, setUp: setUp.label, rate, idPrefix, cpuMsPerRequest });
       log(`  ${rate}/s: achieved ${r.achieved.toFixed(0)}/s, p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, ${r.ok}/${r.sent} 2xx, web CPU ${cpuMsPerRequest.toFixed(2)} ms/webhook, load ${machineLoad()}`);
       await sleep(1000);

@@ -16,7 +16,6 @@ import {
   arg,
   API_KEY,
   API_SECRET,
-  appEnv,
   clearQueuePrefix,
   dbClient,
   ensureBuild,
@@ -26,7 +25,7 @@ import {
   prepareDatabase,
   runMain,
   simJson,
-  startSimulatorProcess,
+  startSimulatorForApp,
   startWeb,
   startWorker,
   stopAll,
@@ -68,16 +67,16 @@ runMain(async () => {
   const t0 = Date.now();
   ensureBuild();
   const databaseUrl = await prepareDatabase(DB, { fresh: true });
-  await clearQueuePrefix(PREFIX);
+  const { appPort, appUrl, simUrl, env } = await startSimulatorForApp({
+    databaseUrl,
+    queuePrefix: PREFIX,
+    appPort: await portOr(Number(process.env.DEMO_APP_PORT ?? 3000)),
+    simPort: await portOr(Number(process.env.DEMO_SIM_PORT ?? 4000)),
+  });
   log(`database ${DB} (fresh), queue prefix ${PREFIX}`);
-
-  const appPort = await portOr(Number(process.env.DEMO_APP_PORT ?? 3000));
-  const appUrl = `http://127.0.0.1:${appPort}`;
-  const { url: simUrl } = await startSimulatorProcess({ appUrl, port: await portOr(Number(process.env.DEMO_SIM_PORT ?? 4000)) });
   const summary = await simJson(simUrl, "POST", "/_sim/shops", { domain: SHOP, name: "Demo Store", plan: "advanced", generate: { seed: 1, customers: CUSTOMERS, years: 2, plantedTraits: true } });
   log(`simulator ${simUrl}: ${SHOP} with ${summary.customers.toLocaleString()} customers, ${summary.orders.toLocaleString()} orders over two years`);
 
-  const env = appEnv({ databaseUrl, queuePrefix: PREFIX, appUrl, simUrl });
   const web = await startWeb(env, appPort);
   const worker = await startWorker(env);
   log(`web ${appUrl} (pid ${web.pid}), worker pid ${worker.pid}`);

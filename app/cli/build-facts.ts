@@ -1,7 +1,7 @@
 /** Group merged orders by customer and compute facts columns at asOf, without per-row objects. */
 import { type BehaviourOrders, withoutBehaviour } from "../domain/behaviour-orders";
 import { type CustomerFacts, type FactsColumns, allocateFactsColumns, factsFromSortedOrders, setFactsRow, truncateFactsColumns } from "../domain/customer-facts";
-import type { Transactions } from "./read-transactions";
+import { type Transactions, orderIdAt } from "./read-transactions";
 
 export interface PopulationFacts {
   facts: FactsColumns;
@@ -23,9 +23,11 @@ export function buildFacts(tx: Transactions, asOfMs: number): PopulationFacts {
   for (let i = 0; i < tx.orderCount; i++) start[tx.orderCustomer[i] + 1]++;
   for (let c = 0; c < nCustomers; c++) start[c + 1] += start[c];
   const fill = start.slice(0, nCustomers);
-  const times = new Float64Array(tx.orderCount);
-  const amounts = new Float64Array(tx.orderCount);
-  const ids: string[] = new Array(tx.orderCount);
+  // Shared memory: `cli score` hands the orders to its churn thread without a copy.
+  const times = new Float64Array(new SharedArrayBuffer(8 * tx.orderCount));
+  const amounts = new Float64Array(new SharedArrayBuffer(8 * tx.orderCount));
+  // The file row in each slot while rows of one order are merged (their ids compared as bytes).
+  const idRow = new Int32Array(tx.orderCount);
   // With the behaviour columns only: rowOf[slot] = the file row in that slot (moved with it),
   // repOf[row] = the file row whose slot the row's order was merged into.
   const behaviour = tx.rowDiscounted !== null || tx.rowTypeIndex !== null;
@@ -35,7 +37,7 @@ export function buildFacts(tx: Transactions, asOfMs: number): PopulationFacts {
     const slot = fill[tx.orderCustomer[i]]++;
     times[slot] = tx.orderTimeMs[i];
     amounts[slot] = tx.orderAmountMinor[i];
-    ids[slot] = tx.orderIds[i];
+    idRow[slot] = i;
     if (rowOf && repOf) {
       rowOf[slot] = i;
       repOf[i] = i;
@@ -43,13 +45,13 @@ export function buildFacts(tx: Transactions, asOfMs: number): PopulationFacts {
   }
   const facts = allocateFactsColumns(nCustomers);
   const scoredIds: string[] = [];
-  const orderOffsets = new Int32Array(nCustomers + 1);
+  const orderOffsets = new Int32Array(new SharedArrayBuffer(4 * (nCustomers + 1)));
   let kept = 0; // orders before asOf of the scored customers, compacted to the front (kept ≤ lo always)
   const row: CustomerFacts = { frequency: 0, recencyDays: 0, monetaryMinor: 0, x: 0, tx: 0, T: 0, repeatDayMeanMinor: 0 };
   let n = 0;
   for (let c = 0; c < nCustomers; c++) {
     const lo = start[c];
-    const hi = mergeSameOrderRows(times, amounts, ids, start[c], start[c + 1], rowOf, repOf);
+    const hi = mergeSameOrderRows(times, amounts, tx, idRow, start[c], start[c + 1], rowOf, repOf);
     // Insertion sort by time: customers have few orders, usually already in file order.
     for (let i = lo + 1; i < hi; i++) {
       const t = times[i];
@@ -147,24 +149,45 @@ function orderBehaviour(tx: Transactions, orderRow: Int32Array, repOf: Int32Arra
   return { discounted, typeOffsets, typeIndex: typeIndex.subarray(0, entries), typeSpendMinor: typeSpendMinor.subarray(0, entries), typeNames: tx.typeNames };
 }
 
+/** Whether file rows a and b have the same order id (the same UTF-8 bytes). */
+function sameOrderId(tx: Transactions, a: number, b: number): boolean {
+  const { orderIdBytes: bytes, orderIdEnd: end } = tx;
+  let sa = a === 0 ? 0 : end[a - 1];
+  let sb = b === 0 ? 0 : end[b - 1];
+  const n = end[a] - sa;
+  if (end[b] - sb !== n) return false;
+  for (const ea = end[a]; sa < ea; sa++, sb++) if (bytes[sa] !== bytes[sb]) return false;
+  return true;
+}
+
 /**
  * Rows sharing an order id within one customer's range are one order: sum their amounts
  * into the first row (keeping its time) and compact the range. Returns the new range end.
+ * idRow[slot] is the file row in that slot (moved with it).
  */
-function mergeSameOrderRows(times: Float64Array, amounts: Float64Array, ids: string[], lo: number, hi: number, rowOf: Int32Array | null, repOf: Int32Array | null): number {
+function mergeSameOrderRows(
+  times: Float64Array,
+  amounts: Float64Array,
+  tx: Transactions,
+  idRow: Int32Array,
+  lo: number,
+  hi: number,
+  rowOf: Int32Array | null,
+  repOf: Int32Array | null,
+): number {
   if (hi - lo < 2) return hi;
   let end = lo;
   if (hi - lo <= 16) {
     for (let i = lo; i < hi; i++) {
       let j = lo;
-      while (j < end && ids[j] !== ids[i]) j++;
+      while (j < end && !sameOrderId(tx, idRow[j], idRow[i])) j++;
       if (j < end) {
         amounts[j] += amounts[i];
         if (rowOf && repOf) repOf[rowOf[i]] = rowOf[j];
       } else {
         times[end] = times[i];
         amounts[end] = amounts[i];
-        ids[end] = ids[i];
+        idRow[end] = idRow[i];
         if (rowOf) rowOf[end] = rowOf[i];
         end++;
       }
@@ -172,22 +195,23 @@ function mergeSameOrderRows(times: Float64Array, amounts: Float64Array, ids: str
   } else {
     const seen = new Map<string, number>();
     for (let i = lo; i < hi; i++) {
-      const j = seen.get(ids[i]);
+      const id = orderIdAt(tx, idRow[i]);
+      const j = seen.get(id);
       if (j !== undefined) {
         amounts[j] += amounts[i];
         if (rowOf && repOf) repOf[rowOf[i]] = rowOf[j];
       } else {
-        seen.set(ids[i], end);
+        seen.set(id, end);
         times[end] = times[i];
         amounts[end] = amounts[i];
-        ids[end] = ids[i];
+        idRow[end] = idRow[i];
         if (rowOf) rowOf[end] = rowOf[i];
         end++;
       }
     }
   }
   for (let i = lo; i < end; i++) {
-    if (!Number.isSafeInteger(amounts[i])) throw new RangeError(`order ${ids[i]}: total exceeds the exact money range`);
+    if (!Number.isSafeInteger(amounts[i])) throw new RangeError(`order ${orderIdAt(tx, idRow[i])}: total exceeds the exact money range`);
   }
   return end;
 }

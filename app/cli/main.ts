@@ -1,6 +1,6 @@
 /**
  * Scoring CLI (contract: docs/cli.md), for benchmarks and checks outside the app.
- *   score --input FILE --as-of YYYY-MM-DD [--horizon-days 90] [--model auto]   JSONL, one line per scored customer
+ *   score --input FILE --as-of YYYY-MM-DD [--horizon-days 90] [--model auto] [--churn-thread auto]   JSONL, one line per scored customer
  *   evaluate --input FILE --as-of YYYY-MM-DD [--horizon-days 90]  the churn champion's backtest table
  *   fit --input FILE --as-of YYYY-MM-DD                          fitted parameters (days)
  *   fit --summary FILE [--time-unit days|weeks]                  fitted parameters (file's unit)
@@ -9,22 +9,23 @@
  * parsed and validated before the first byte of output.
  */
 import { compressTuples, fitBgNbd } from "../domain/bgnbd";
-import { type ChurnChampionState, type ChurnModelName, deliveredChurnModel, selectChurnChampion } from "../domain/churn/champion";
+import { type ChurnChampionState, type ChurnModelName, championChurnColumns, championFeatures, deliveredChurnModel, selectChurnChampion } from "../domain/churn/champion";
 import { heuristicChurn } from "../domain/churn/features";
 import { fitGammaGamma, spendData } from "../domain/gamma-gamma";
 import { type ScoreFactsResult, scoreFacts } from "../domain/score-shop";
-import { scoreWithChampion } from "../domain/score-with-champion";
-import { SEGMENT_KEYS } from "../domain/segment-map";
-import { TRAIT_KEYS, computeTraits, traitKeys } from "../domain/traits";
+import { applyChampion, sameChampionFit, scoreWithChampion } from "../domain/score-with-champion";
+import { type ShopTraits, addVipAtRisk, computeTraits } from "../domain/traits";
+import { ChurnThread } from "./churn-thread-client";
 import { type PopulationFacts, buildFacts } from "./build-facts";
 import { convertCdnow } from "./convert-cdnow";
 import { InputError, UsageError } from "./input-error";
 import { parseIsoUtc } from "./parse-date";
 import { readSummary } from "./read-summary";
 import { readTransactions } from "./read-transactions";
+import { type ScoreLineColumns, formatScoreLines } from "./score-lines";
 
 const USAGE = `usage:
-  cli score --input FILE --as-of YYYY-MM-DD [--horizon-days 90] [--model auto|bgnbd|supervised|heuristic]
+  cli score --input FILE --as-of YYYY-MM-DD [--horizon-days 90] [--model auto|bgnbd|supervised|heuristic] [--churn-thread auto|on|off]
   cli evaluate --input FILE --as-of YYYY-MM-DD [--horizon-days 90] [--format text|json]
   cli fit --input FILE --as-of YYYY-MM-DD
   cli fit --summary FILE [--time-unit days|weeks]
@@ -78,7 +79,6 @@ function choiceOption<T extends string>(options: Options, name: string, choices:
   return v as T;
 }
 
-const round6 = (v: number) => Math.round(v * 1e6) / 1e6;
 
 const CHURN_MODEL_OPTIONS = ["auto", "bgnbd", "supervised", "heuristic"] as const;
 type ChurnModelOption = (typeof CHURN_MODEL_OPTIONS)[number];
@@ -89,6 +89,8 @@ interface ScoredWithChurn {
   churnModel: ChurnModelName;
   /** For the stderr summary. */
   note: string;
+  /** Traits on the same orders (customer i = facts row i), vip_at_risk from result's churnProbability. */
+  traits: ShopTraits;
 }
 
 /**
@@ -96,27 +98,48 @@ interface ScoredWithChurn {
  * (scoreWithChampion: the champion selected on the orders before as-of, as the app delivers it);
  * "supervised" the same, when what it delivers is the supervised model. "bgnbd" and "heuristic"
  * are those models' own probabilities, uncalibrated (docs/scoring.md), without a selection.
+ * With a thread, the champion is selected there while this thread scores and computes the
+ * traits; its answer is used only when it was selected on the same fit as this thread's
+ * scoring (otherwise scoreWithChampion runs here), so the output is the same either way.
  */
-function scoreWithChurnModel(choice: ChurnModelOption, pop: PopulationFacts, asOf: Date, horizonDays: number): ScoredWithChurn {
+async function scoreWithChurnModel(choice: ChurnModelOption, pop: PopulationFacts, asOf: Date, horizonDays: number, thread: ChurnThread | null): Promise<ScoredWithChurn> {
   const { facts } = pop;
+  const traitsFor = (churnProbability: Float64Array) => computeTraits(pop.orders, { asOf, churnProbability });
   if (choice === "bgnbd" || choice === "heuristic") {
     const result = scoreFacts(facts, { asOf, horizonDays });
     const { state, columns } = result;
-    if (choice === state.model) return { result, churnModel: choice, note: `${choice}, uncalibrated (--model ${choice})` };
-    if (choice === "bgnbd") return { result, churnModel: "heuristic", note: `heuristic: --model bgnbd, but BG/NBD is not usable (${state.fallbackReason})` };
+    if (choice === state.model) return { result, churnModel: choice, note: `${choice}, uncalibrated (--model ${choice})`, traits: traitsFor(columns.churnProbability) };
+    if (choice === "bgnbd") return { result, churnModel: "heuristic", note: `heuristic: --model bgnbd, but BG/NBD is not usable (${state.fallbackReason})`, traits: traitsFor(columns.churnProbability) };
     const g = state.heuristic.typicalGapDays;
     for (let i = 0; i < facts.n; i++) columns.churnProbability[i] = heuristicChurn(g, facts.recencyDays[i], horizonDays);
-    return { result, churnModel: "heuristic", note: "heuristic, uncalibrated (--model heuristic)" };
+    return { result, churnModel: "heuristic", note: "heuristic, uncalibrated (--model heuristic)", traits: traitsFor(columns.churnProbability) };
   }
-  const { result, churn } = scoreWithChampion(facts, pop.orders, { asOf, horizonDays });
+  let scoring: { result: ScoreFactsResult; churn: ChurnChampionState } | null = null;
+  let traits: ShopTraits | null = null;
+  if (thread) {
+    const { offsets, timesMs, amountsMinor } = pop.orders;
+    const selected = thread.select({ orders: { offsets, timesMs, amountsMinor }, asOfMs: asOf.getTime(), horizonDays });
+    const result = scoreFacts(facts, { asOf, horizonDays });
+    traits = computeTraits(pop.orders, { asOf, churnProbability: null });
+    // While the thread selects: the rows a supervised champion (the usual one) reads.
+    const features = championFeatures(facts, result.state, horizonDays);
+    const answer = await selected;
+    if (answer && sameChampionFit(answer.fit, result.state)) {
+      applyChampion(result, answer.churn, championChurnColumns(answer.churn, facts, result.state, horizonDays, features));
+      scoring = { result, churn: answer.churn };
+      addVipAtRisk(traits, result.columns.churnProbability);
+    } else traits = null;
+  }
+  scoring ??= scoreWithChampion(facts, pop.orders, { asOf, horizonDays });
+  const { result, churn } = scoring;
   const delivered = deliveredChurnModel(churn, result.state);
   let note = `champion ${churn.reason}`;
   if (delivered !== churn.champion) note = `${delivered}: champion ${churn.champion} cannot run on this fit (${result.state.fallbackReason ?? "no trained weights"}), uncalibrated; ${churn.reason}`;
   if (choice === "supervised" && delivered !== "supervised") note = `${delivered}: --model supervised, but the selection delivers no supervised model (${note})`;
-  return { result, churnModel: delivered, note };
+  return { result, churnModel: delivered, note, traits: traits ?? traitsFor(result.columns.churnProbability) };
 }
 
-async function writeOut(text: string): Promise<void> {
+async function writeOut(text: string | Uint8Array): Promise<void> {
   if (!process.stdout.write(text)) await new Promise<void>((resolve) => process.stdout.once("drain", () => resolve()));
 }
 
@@ -134,46 +157,52 @@ async function score(options: Options): Promise<void> {
   const asOfMs = asOfOption(options);
   const horizonDays = horizonOption(options);
   const choice = choiceOption(options, "model", CHURN_MODEL_OPTIONS);
+  const threadMode = choiceOption(options, "churn-thread", ["auto", "on", "off"] as const);
+  const thread = choice === "auto" || choice === "supervised" ? ChurnThread.startFor(file, threadMode) : null;
+  try {
+    await scoreTo(file, asOfMs, horizonDays, choice, thread);
+  } finally {
+    await thread?.close();
+  }
+}
+
+async function scoreTo(file: string, asOfMs: number, horizonDays: number, choice: ChurnModelOption, thread: ChurnThread | null): Promise<void> {
   const pop = await readPopulation(file, asOfMs);
   const { facts, customerIds } = pop;
-  const scored = scoreWithChurnModel(choice, pop, new Date(asOfMs), horizonDays);
+  const scored = await scoreWithChurnModel(choice, pop, new Date(asOfMs), horizonDays, thread);
   const { columns: c, state } = scored.result;
   process.stderr.write(
     `scored ${facts.n} customers with model ${state.model}${state.fallbackReason ? ` (${state.fallbackReason})` : ""}, spend from ${state.spendModel}\n` +
       `churn from ${scored.churnModel}: ${scored.note}\n`,
   );
-  const model = JSON.stringify(state.model);
-  const churnModel = JSON.stringify(scored.churnModel);
-  const segmentJson = SEGMENT_KEYS.map((k) => JSON.stringify(k));
-  // Traits on the same orders before as-of (customer i = facts row i), vip_at_risk from the line's churnProbability.
-  const traits = computeTraits(pop.orders, { asOf: new Date(asOfMs), churnProbability: c.churnProbability });
-  const traitsJson = Array.from({ length: 1 << TRAIT_KEYS.length }, (_, mask) => JSON.stringify(traitKeys(mask)));
-  const dateJson = new Map<number, string>();
-  const nextOrderJson = (ms: number) => {
-    if (Number.isNaN(ms)) return "null";
-    let text = dateJson.get(ms);
-    if (text === undefined) {
-      text = `"${new Date(ms).toISOString().slice(0, 10)}"`;
-      dateJson.set(ms, text);
-    }
-    return text;
+  const lines: ScoreLineColumns = {
+    customerIds,
+    frequency: facts.frequency,
+    recencyDays: facts.recencyDays,
+    monetaryMinor: facts.monetaryMinor,
+    r: c.r,
+    f: c.f,
+    m: c.m,
+    segment: c.segment,
+    x: facts.x,
+    tx: facts.tx,
+    T: facts.T,
+    pAlive: c.pAlive,
+    churnProbability: c.churnProbability,
+    expectedPurchases90d: c.expectedPurchases90d,
+    predictedClv12mMinor: c.predictedClv12mMinor,
+    traits: scored.traits.traits,
+    expectedNextOrderMs: scored.traits.expectedNextOrderMs,
+    model: state.model,
+    churnModel: scored.churnModel,
   };
-  let buf = "";
-  for (let i = 0; i < facts.n; i++) {
-    // Integer cents divided by 100 prints as the exact 2-decimal amount (correctly rounded division).
-    buf +=
-      `{"customerId":${JSON.stringify(customerIds[i])},"frequency":${facts.frequency[i]},"recencyDays":${facts.recencyDays[i]},` +
-      `"monetary":${facts.monetaryMinor[i] / 100},"r":${c.r[i]},"f":${c.f[i]},"m":${c.m[i]},"segment":${segmentJson[c.segment[i]]},` +
-      `"x":${facts.x[i]},"tx":${facts.tx[i]},"T":${facts.T[i]},"pAlive":${round6(c.pAlive[i])},` +
-      `"churnProbability":${round6(c.churnProbability[i])},"expectedPurchases90d":${round6(c.expectedPurchases90d[i])},` +
-      `"predictedClv12m":${Math.round(c.predictedClv12mMinor[i]) / 100},"model":${model},"churnModel":${churnModel},` +
-      `"traits":${traitsJson[traits.traits[i]]},"expectedNextOrderDate":${nextOrderJson(traits.expectedNextOrderMs[i])}}\n`;
-    if (buf.length > 1 << 20) {
-      await writeOut(buf);
-      buf = "";
-    }
-  }
-  if (buf) await writeOut(buf);
+  // With the thread (free once it has answered): it formats the second half meanwhile, as bytes.
+  const half = thread ? thread.formatLines(lines, facts.n >> 1, facts.n) : null;
+  const mine = half ? facts.n >> 1 : facts.n;
+  await formatScoreLines(lines, 0, mine, writeOut);
+  const formatted = half ? await half : null;
+  if (formatted) for (const bytes of formatted) await writeOut(bytes);
+  else if (mine < facts.n) await formatScoreLines(lines, mine, facts.n, writeOut);
 }
 
 const fmt4 = (v: number | null) => (v === null ? "n/a" : v.toFixed(4));

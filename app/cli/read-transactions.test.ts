@@ -4,7 +4,9 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { readTransactions } from "./read-transactions";
+import { orderIdAt, readTransactions } from "./read-transactions";
+
+const orderIdsOf = (tx: Awaited<ReturnType<typeof readTransactions>>) => Array.from({ length: tx.orderCount }, (_, i) => orderIdAt(tx, i));
 
 const dir = mkdtempSync(join(tmpdir(), "read-transactions-"));
 function file(name: string, text: string): string {
@@ -31,7 +33,7 @@ describe("readTransactions: byte fast path and decoded path agree", () => {
     ].join("\n");
     const tx = await readTransactions(file("mixed.csv", `${csv}\n`));
     expect(tx.customerIds).toEqual(["a", "b", "ü"]);
-    expect(tx.orderIds).toEqual(["o1", "o2", "o3", "o4", "o5", "o6", "o7", "o9", "o10"]);
+    expect(orderIdsOf(tx)).toEqual(["o1", "o2", "o3", "o4", "o5", "o6", "o7", "o9", "o10"]);
     expect(Array.from(tx.orderCustomer)).toEqual([0, 0, 0, 1, 1, 2, 0, 1, 0]);
     expect(Array.from(tx.orderTimeMs)).toEqual([
       Date.UTC(2026, 0, 5, 10),

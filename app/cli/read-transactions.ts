@@ -51,6 +51,26 @@ class GrowableI32 {
   }
 }
 
+/** Bytes appended in runs (the order ids, one after another). */
+class BytePool {
+  data = Buffer.allocUnsafe(1 << 20);
+  length = 0;
+  private reserve(n: number): void {
+    if (this.length + n <= this.data.length) return;
+    const next = Buffer.allocUnsafe(Math.max(this.data.length * 2, this.length + n));
+    this.data.copy(next, 0, 0, this.length);
+    this.data = next;
+  }
+  /** Appends buf[s, e). */
+  append(buf: Uint8Array, s: number, e: number): void {
+    this.reserve(e - s);
+    const d = this.data;
+    let o = this.length;
+    for (let k = s; k < e; k++) d[o++] = buf[k];
+    this.length = o;
+  }
+}
+
 export interface Transactions {
   /** Customer ids in order of first appearance. */
   customerIds: string[];
@@ -60,7 +80,13 @@ export interface Transactions {
    * Map over millions of order ids.
    */
   orderCount: number;
-  orderIds: string[];
+  /**
+   * Row i's order id is orderIdBytes[orderIdEnd[i - 1] (0 for i = 0), orderIdEnd[i]), UTF-8
+   * (orderIdAt): bytes in one buffer rather than millions of strings for the garbage collector
+   * to trace and copy; ids are only compared, within a customer.
+   */
+  orderIdBytes: Buffer;
+  orderIdEnd: Int32Array;
   orderCustomer: Int32Array;
   orderTimeMs: Float64Array;
   orderAmountMinor: Float64Array;
@@ -76,7 +102,8 @@ export interface Transactions {
 function makeAccumulator(file: string) {
   const customerIndex = new Map<string, number>();
   const customerIds: string[] = [];
-  const orderIds: string[] = [];
+  const orderIdBytes = new BytePool();
+  const orderIdEnd = new GrowableI32();
   let lastCustomerId = "";
   let lastCustomerIndex = -1;
   const orderCustomer = new GrowableI32();
@@ -165,7 +192,9 @@ function makeAccumulator(file: string) {
     }
     lastCustomerId = customerId;
     lastCustomerIndex = ci;
-    orderIds.push(orderId);
+    const idBytes = Buffer.from(orderId, "utf8");
+    orderIdBytes.append(idBytes, 0, idBytes.length);
+    orderIdEnd.push(orderIdBytes.length);
     orderCustomer.push(ci);
     orderTime.push(t);
     orderAmount.push(amount);
@@ -185,6 +214,11 @@ function makeAccumulator(file: string) {
   };
   /** A field the slow path would take as it is: printable ASCII at both ends (nothing to trim). */
   const bare = (buf: Buffer, s: number, e: number) => s < e && buf[s] > 0x20 && buf[e - 1] > 0x20 && ascii(buf, s, e);
+  /** buf[s, s + n) equals id[0, n) (a loop: ids are short, a native compare call costs more). */
+  const sameBytes = (buf: Buffer, s: number, id: Buffer, n: number) => {
+    for (let k = 0; k < n; k++) if (buf[s + k] !== id[k]) return false;
+    return true;
+  };
 
   /**
    * The same row as row(buf.toString(start, end).split(","), line) for the common case (ASCII
@@ -196,26 +230,35 @@ function makeAccumulator(file: string) {
   function rowBytes(buf: Buffer, start: number, end: number): boolean {
     const c = col;
     if (!c) return false;
+    // Fields up to the last one read (later ones are ignored, as by the slow path), and whether
+    // any of their bytes is not ASCII (then the slow path decodes the line).
     let nf = 0;
     let s = start;
-    for (let k = start; k < end; k++) {
-      if (buf[k] === 0x2c) {
+    let high = 0;
+    let k = start;
+    for (; k < end; k++) {
+      const b = buf[k];
+      high |= b;
+      if (b === 0x2c) {
         if (nf >= 63) return false;
         fieldStart[nf] = s;
         fieldEnd[nf++] = k;
         s = k + 1;
+        if (nf > need) break;
       }
     }
-    fieldStart[nf] = s;
-    fieldEnd[nf++] = end;
-    if (nf <= need) return false;
+    if (k === end) {
+      fieldStart[nf] = s;
+      fieldEnd[nf++] = end;
+    }
+    if (nf <= need || high >= 0x80) return false;
     const cs = fieldStart[c.customer_id];
     const ce = fieldEnd[c.customer_id];
     if (cs === ce) return false; // guest rows (and cells of spaces) the slow path skips
-    if (!bare(buf, cs, ce)) return false;
+    if (!(buf[cs] > 0x20 && buf[ce - 1] > 0x20)) return false; // nothing to trim
     const os = fieldStart[c.order_id];
     const oe = fieldEnd[c.order_id];
-    if (!bare(buf, os, oe)) return false;
+    if (!(os < oe && buf[os] > 0x20 && buf[oe - 1] > 0x20)) return false;
     const t = parseDateBytes(buf, fieldStart[c.processed_at], fieldEnd[c.processed_at]);
     if (t !== t) return false;
     const amount = parseAmountBytes(buf, fieldStart[c.amount], fieldEnd[c.amount]);
@@ -241,7 +284,7 @@ function makeAccumulator(file: string) {
     }
     let ci: number;
     const idLength = ce - cs;
-    if (idLength === lastIdLength && buf.compare(lastIdBytes, 0, idLength, cs, ce) === 0) ci = lastCustomerIndex;
+    if (idLength === lastIdLength && sameBytes(buf, cs, lastIdBytes, idLength)) ci = lastCustomerIndex;
     else {
       const customerId = buf.toString("latin1", cs, ce);
       let known = customerId === lastCustomerId ? lastCustomerIndex : customerIndex.get(customerId);
@@ -257,7 +300,8 @@ function makeAccumulator(file: string) {
       buf.copy(lastIdBytes, 0, cs, ce);
       lastIdLength = idLength;
     }
-    orderIds.push(buf.toString("latin1", os, oe));
+    orderIdBytes.append(buf, os, oe); // ASCII: the same bytes as the slow path's UTF-8
+    orderIdEnd.push(orderIdBytes.length);
     orderCustomer.push(ci);
     orderTime.push(t);
     orderAmount.push(amount);
@@ -277,7 +321,8 @@ function makeAccumulator(file: string) {
     return {
       customerIds,
       orderCount: orderCustomer.length,
-      orderIds,
+      orderIdBytes: orderIdBytes.data.subarray(0, orderIdBytes.length),
+      orderIdEnd: orderIdEnd.data.subarray(0, orderIdEnd.length),
       orderCustomer: orderCustomer.data.subarray(0, orderCustomer.length),
       orderTimeMs: orderTime.data.subarray(0, orderTime.length),
       orderAmountMinor: orderAmount.data.subarray(0, orderAmount.length),
@@ -287,6 +332,11 @@ function makeAccumulator(file: string) {
     };
   }
   return { row: slowRow, rowBytes, finish };
+}
+
+/** Row i's order id. */
+export function orderIdAt(tx: Pick<Transactions, "orderIdBytes" | "orderIdEnd">, i: number): string {
+  return tx.orderIdBytes.toString("utf8", i === 0 ? 0 : tx.orderIdEnd[i - 1], tx.orderIdEnd[i]);
 }
 
 class QuotedCsv extends Error {}

@@ -99,6 +99,21 @@ describe("backtest", () => {
     expect(a.valueDeciles[9].actualMeanMinor).toBeGreaterThan(a.valueDeciles[0].actualMeanMinor);
   });
 
+  it("checks a shop above maxCustomers on a deterministic sample of about that many customers", () => {
+    const orders = population(asOf, 6000, 11);
+    const full = backtest(orders, { asOf, horizonDays: 90 }).accuracy!;
+    expect(full.sampledFrom).toBeUndefined();
+    const a = backtest(orders, { asOf, horizonDays: 90, maxCustomers: 2000 }).accuracy!;
+    expect(backtest(orders, { asOf, horizonDays: 90, maxCustomers: 2000 }).accuracy).toEqual(a);
+    expect(a.sampledFrom).toBe(6000);
+    // A third of the customers (binomial sd ≈ 0.006 of the population), and the same figures within sampling noise.
+    expect(a.customers / full.customers).toBeGreaterThan(0.3);
+    expect(a.customers / full.customers).toBeLessThan(0.37);
+    expect(Math.abs(a.churnAuc! - full.churnAuc!)).toBeLessThan(0.03);
+    expect(Math.abs(a.recencyAuc! - full.recencyAuc!)).toBeLessThan(0.03);
+    expect(Math.abs(a.expectedPurchasesMae - full.expectedPurchasesMae) / full.expectedPurchasesMae).toBeLessThan(0.1);
+  });
+
   it("counts window purchases on distinct days and evaluates only customers known at the cutoff", () => {
     // 40 customers: even ones bought once long ago and never again; odd ones also bought twice
     // on one day inside the window. One more customer appears only inside the window.

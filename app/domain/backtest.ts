@@ -23,7 +23,7 @@ import { rocAuc } from "./churn/metrics";
 import { MS_PER_DAY, utcDay } from "./customer-facts";
 import { calibrationDeciles, valueDeciles, type CalibrationDecile, type ValueDecile } from "./deciles";
 import { conditionalExpectedAverageSpend } from "./gamma-gamma";
-import { factsFromGroupedOrders, type GroupedOrders } from "./population-facts";
+import { MAX_BACKTEST_CUSTOMERS, factsFromGroupedOrders, sampleCustomers, type GroupedOrders } from "./population-facts";
 import { scoreFacts, type ModelKind } from "./score-shop";
 import type { SegmentMap } from "./segment-map";
 
@@ -41,6 +41,8 @@ export interface BacktestOptions {
   /** Passed through to the model fit (tests use small populations). */
   minModelCustomers?: number;
   minModelRepeatCustomers?: number;
+  /** Customers beyond which the check runs on a sample (default MAX_BACKTEST_CUSTOMERS). */
+  maxCustomers?: number;
 }
 
 export interface ModelAccuracy {
@@ -52,6 +54,8 @@ export interface ModelAccuracy {
   fallbackReason: string | null;
   /** Customers scored at the cutoff (the evaluated population). */
   customers: number;
+  /** Set when the check ran on a deterministic sample (large shops): the shop's customers then. */
+  sampledFrom?: number;
   /** Of those, customers with no purchase in the window. */
   churned: number;
   /** Customers whose first purchase fell in the window (not evaluated). */
@@ -78,8 +82,10 @@ export interface ModelAccuracy {
 
 export type BacktestOutcome = { accuracy: ModelAccuracy; reason: null } | { accuracy: null; reason: string };
 
-export function backtest(orders: GroupedOrders, options: BacktestOptions): BacktestOutcome {
+export function backtest(allOrders: GroupedOrders, options: BacktestOptions): BacktestOutcome {
   const H = options.horizonDays;
+  const shopCustomers = allOrders.offsets.length - 1;
+  const { orders } = sampleCustomers(allOrders, options.maxCustomers ?? MAX_BACKTEST_CUSTOMERS);
   if (!(H > 0)) throw new RangeError(`horizonDays must be > 0, got ${H}`);
   const asOfMs = options.asOf.getTime();
   const cutoffMs = asOfMs - H * MS_PER_DAY;
@@ -172,6 +178,7 @@ export function backtest(orders: GroupedOrders, options: BacktestOptions): Backt
       model: result.state.model,
       fallbackReason: result.state.fallbackReason,
       customers: facts.n,
+      ...(orders === allOrders ? {} : { sampledFrom: shopCustomers }),
       churned: churnedCount,
       newInWindow,
       churnAuc: rocAuc(cols.churnProbability, churned),

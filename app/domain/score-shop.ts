@@ -176,9 +176,21 @@ export function fitShopModels(facts: FactsColumns, opts: { minCustomers?: number
     // q > 1 is needed for a finite mean spend; otherwise fall back to average order value.
     if (gg.converged && gg.params.q > 1) gammaGamma = { ...gg.params, customers: gg.customers, converged: gg.converged };
   }
-  const d = decideBgNbd(facts, opts);
+  return { ...bgNbdStateOf(decideBgNbd(facts, opts)), gammaGamma };
+}
+
+/** The state's BG/NBD fields from the decision. */
+function bgNbdStateOf(d: BgNbdDecision): Pick<ShopModelState, "model" | "fallbackReason" | "bgnbd"> {
   const bgnbd = d.fit ? { ...d.fit.params, logLik: d.fit.logLik, converged: d.fit.converged } : null;
-  return { model: d.usable ? "bgnbd" : "heuristic", fallbackReason: d.reason, bgnbd, gammaGamma };
+  return { model: d.usable ? "bgnbd" : "heuristic", fallbackReason: d.reason, bgnbd };
+}
+
+/**
+ * The BG/NBD and heuristic fields of scoreFacts' state for the same facts and options, without
+ * the rest of the scoring (what the churn champion reads: a thread can select it on its own).
+ */
+export function bgNbdAndHeuristicState(facts: FactsColumns, opts: { minCustomers?: number; minRepeatCustomers?: number } = {}): Pick<ShopModelState, "model" | "fallbackReason" | "bgnbd" | "heuristic"> {
+  return { ...bgNbdStateOf(decideBgNbd(facts, opts)), heuristic: heuristicParams(facts) };
 }
 
 /**

@@ -2,29 +2,63 @@
 // recompute scores everyone (scoreFacts), selects the champion by the shop's
 // own out-of-time backtest and applies it; the live rescore applies the stored
 // champion to one customer with no training on the hot path.
-import { championChurnColumns, championChurnProbability, deliveredChurnModel, selectChurnChampion, type ChurnChampionState } from "./churn/champion";
+import { type ChampionFit, championChurnColumns, championChurnProbability, deliveredChurnModel, selectChurnChampion, type ChurnChampionState } from "./churn/champion";
 import { computeCustomerFacts, type FactsColumns, type OrderInput } from "./customer-facts";
 import type { GroupedOrders } from "./population-facts";
-import { rescoreOne, scoreFacts, withChurn, type CustomerScore, type ScoreFactsResult, type ScoreOptions, type ShopModelState } from "./score-shop";
+import { bgNbdAndHeuristicState, rescoreOne, scoreFacts, withChurn, type CustomerScore, type ScoreFactsResult, type ScoreOptions, type ShopModelState } from "./score-shop";
 
 export interface ChampionScoring {
   result: ScoreFactsResult;
   churn: ChurnChampionState;
 }
 
+type ChampionOptions = ScoreOptions & { asOf: Date; horizonDays: number };
+
 /** Scores the facts at asOf and replaces churnProbability with the champion's (state.churnModel names it). */
-export function scoreWithChampion(facts: FactsColumns, orders: GroupedOrders, options: ScoreOptions & { asOf: Date; horizonDays: number }): ChampionScoring {
+export function scoreWithChampion(facts: FactsColumns, orders: GroupedOrders, options: ChampionOptions): ChampionScoring {
   const result = scoreFacts(facts, options);
-  const churn = selectChurnChampion(orders, {
+  const churn = selectChampion(orders, options, result.state);
+  applyChampion(result, churn, championChurnColumns(churn, facts, result.state, options.horizonDays));
+  return { result, churn };
+}
+
+function selectChampion(orders: GroupedOrders, options: ChampionOptions, fit: ChampionFit): ChurnChampionState {
+  return selectChurnChampion(orders, {
     asOf: options.asOf,
     horizonDays: options.horizonDays,
     minCustomers: options.minCustomers,
     minRepeatCustomers: options.minRepeatCustomers,
-    model: result.state,
+    model: fit,
   });
-  result.columns.churnProbability.set(championChurnColumns(churn, facts, result.state, options.horizonDays));
+}
+
+export interface ChampionSelection {
+  churn: ChurnChampionState;
+  /** The fit it was selected with: scoreFacts' state fields for the same facts and options. */
+  fit: ChampionFit;
+}
+
+/**
+ * The selection part of scoreWithChampion alone, from only the state fields the champion reads
+ * (bgNbdAndHeuristicState), so it can run beside scoreFacts (on another thread);
+ * championChurnColumns and applyChampion then complete scoreFacts' result exactly as
+ * scoreWithChampion would, when `fit` equals that result's state fields (sameChampionFit).
+ */
+export function selectChampionAlone(facts: FactsColumns, orders: GroupedOrders, options: ChampionOptions): ChampionSelection {
+  const fit = bgNbdAndHeuristicState(facts, options);
+  return { churn: selectChampion(orders, options, fit), fit };
+}
+
+/** Whether two fits hold the same values in the fields a champion reads. */
+export function sameChampionFit(a: ChampionFit, b: ChampionFit): boolean {
+  const fields = (f: ChampionFit) => JSON.stringify([f.model, f.fallbackReason, f.bgnbd, f.heuristic]);
+  return fields(a) === fields(b);
+}
+
+/** Puts the champion's churn column into scoreFacts' result and names the delivered model. */
+export function applyChampion(result: ScoreFactsResult, churn: ChurnChampionState, churnProbability: Float64Array): void {
+  result.columns.churnProbability.set(churnProbability);
   result.state.churnModel = deliveredChurnModel(churn, result.state);
-  return { result, churn };
 }
 
 /**

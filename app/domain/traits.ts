@@ -227,6 +227,23 @@ function nameRanks(typeNames: readonly string[]): Int32Array {
   return rank;
 }
 
+const vipAtRisk = (spendMinor: number, topSpendThresholdMinor: number | null, churn: number) =>
+  topSpendThresholdMinor !== null && spendMinor >= topSpendThresholdMinor && churn >= TRAIT_RULES.vipChurn;
+
+/**
+ * Traits computed without a churn column (computeTraits with churnProbability null) completed
+ * with one: vip_at_risk set as computeTraits would have set it, in place. For a caller whose
+ * churn column is ready only after the rest (the CLI selects the churn champion on a thread).
+ */
+export function addVipAtRisk(t: ShopTraits, churnProbability: ArrayLike<number>): void {
+  if (t.churnProbability !== null) throw new Error("addVipAtRisk: the traits already have a churn column");
+  const threshold = t.shop.topSpendThresholdMinor;
+  for (let c = 0; c < t.customers; c++) {
+    if (t.orders[c] > 0 && vipAtRisk(t.spendMinor[c], threshold, churnProbability[c])) t.traits[c] |= TRAIT_BIT.vip_at_risk;
+  }
+  t.churnProbability = churnProbability;
+}
+
 export function computeTraits(orders: BehaviourOrders, options: TraitOptions): ShopTraits {
   const asOfMs = options.asOf.getTime();
   const churn = options.churnProbability ?? null;
@@ -413,7 +430,7 @@ export function computeTraits(orders: BehaviourOrders, options: TraitOptions): S
         if (k >= TRAIT_RULES.minOrdersDue && 5 * r * den >= 4 * num && 2 * r * den <= 3 * num) mask |= TRAIT_BIT.due_to_reorder;
       }
     }
-    if (churn !== null && topSpendThresholdMinor !== null && spendMinor[c] >= topSpendThresholdMinor && churn[c] >= TRAIT_RULES.vipChurn) mask |= TRAIT_BIT.vip_at_risk;
+    if (churn !== null && vipAtRisk(spendMinor[c], topSpendThresholdMinor, churn[c])) mask |= TRAIT_BIT.vip_at_risk;
     traits[c] = mask;
   }
 

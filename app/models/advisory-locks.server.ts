@@ -45,6 +45,21 @@ function connection(): Promise<pg.Client> {
   return session;
 }
 
+/** The last statement queued on each session client: the next one waits for it. */
+const lastTurn = new WeakMap<pg.Client, Promise<unknown>>();
+
+/**
+ * The session's statements one at a time: jobs take and release locks concurrently on this one
+ * client, and pg's own queue for a busy client is deprecated (gone in pg@9). The turns are per
+ * client, so a statement still waiting on a lost session never holds up the new one.
+ */
+async function onSession<T>(run: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = await connection();
+  const turn = (lastTurn.get(client) ?? Promise.resolve()).then(() => run(client));
+  lastTurn.set(client, turn.catch(() => undefined));
+  return turn;
+}
+
 const fn = (op: "try" | "unlock", mode: Mode) => `pg_${op === "try" ? "try_advisory_lock" : "advisory_unlock"}${mode === "shared" ? "_shared" : ""}`;
 
 /**
@@ -66,8 +81,7 @@ export async function tryAdvisoryLock(key: string, mode: Mode): Promise<HeldAdvi
     holders.set(key, entry);
     let taken = false;
     try {
-      const client = await connection();
-      const { rows } = await client.query<{ locked: boolean }>(`select ${fn("try", mode)}(hashtextextended($1, 0)) as locked`, [key]);
+      const { rows } = await onSession((client) => client.query<{ locked: boolean }>(`select ${fn("try", mode)}(hashtextextended($1, 0)) as locked`, [key]));
       taken = rows[0]?.locked === true;
     } finally {
       if (!taken) holders.delete(key);
@@ -83,9 +97,8 @@ export async function tryAdvisoryLock(key: string, mode: Mode): Promise<HeldAdvi
       const held = holders.get(key);
       if (!held || --held.count > 0) return; // gone: the session was closed
       holders.delete(key);
-      const client = await connection().catch(() => undefined);
       // A lost session has dropped the lock already.
-      await client?.query(`select ${fn("unlock", mode)}(hashtextextended($1, 0))`, [key]).catch(() => undefined);
+      await onSession((client) => client.query(`select ${fn("unlock", mode)}(hashtextextended($1, 0))`, [key])).catch(() => undefined);
     },
   };
 }

@@ -14,6 +14,7 @@ export function copyText(value: string | null): string {
 
 /** A text[] or bigint[] value as a PostgreSQL array literal, in COPY's text format. */
 export function copyArray(items: readonly (string | bigint)[]): string {
+  if (items.length === 0) return "{}";
   const literal = `{${items.map((i) => (typeof i === "bigint" ? i.toString() : `"${i.replace(/["\\]/g, (c) => `\\${c}`)}"`)).join(",")}}`;
   return copyText(literal);
 }
@@ -29,25 +30,26 @@ export async function ensureStage(db: pg.PoolClient, name: string, columns: stri
   stages.add(name);
 }
 
+/** COPY text lines in chunks of about a megabyte: one COPY data message each, without one huge string. */
+function* copyTextChunks(lines: Iterable<string>): Generator<string> {
+  let chunk: string[] = [];
+  let size = 0;
+  for (const line of lines) {
+    chunk.push(line, "\n");
+    size += line.length + 1;
+    if (size >= 1 << 20) {
+      yield chunk.join("");
+      chunk = [];
+      size = 0;
+    }
+  }
+  if (chunk.length) yield chunk.join("");
+}
+
 /** Streams rows (already COPY-formatted, tab-separated columns) into a table; returns the rows copied. */
 export async function copyRows(db: pg.PoolClient, table: string, rows: readonly string[]): Promise<number> {
   if (rows.length === 0) return 0;
   const stream = db.query(copyFrom(`copy ${table} from stdin`));
-  // About a megabyte per chunk: one COPY data message each, without one huge string.
-  const chunks = function* () {
-    let chunk: string[] = [];
-    let size = 0;
-    for (const row of rows) {
-      chunk.push(row, "\n");
-      size += row.length + 1;
-      if (size >= 1 << 20) {
-        yield chunk.join("");
-        chunk = [];
-        size = 0;
-      }
-    }
-    if (chunk.length) yield chunk.join("");
-  };
-  await pipeline(Readable.from(chunks()), stream);
+  await pipeline(Readable.from(copyTextChunks(rows)), stream);
   return stream.rowCount;
 }

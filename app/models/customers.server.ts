@@ -10,7 +10,9 @@ import { copyRows, copyText, ensureStage } from "./copy.server";
 /**
  * Upserts customers. Where a record carries tags, the opt-out flag is set from them against the
  * shop's opt-out tag (case-insensitive, as Shopify compares tags); the tags themselves are not
- * stored. Records without tags leave the flag as it was.
+ * stored. Records without tags leave the flag as it was. Every insert into "Customer" goes in
+ * id order: a shop's customers and orders exports import side by side and webhooks arrive
+ * meanwhile, and one lock order keeps their transactions from deadlocking.
  */
 const UPSERT_CUSTOMERS_SQL = `with tag as (select lower(coalesce((select "optOutTag" from "ShopSettings" where "shopId" = $1), $6)) as opt_out)
      insert into "Customer" ("shopId", id, "shopifyCreatedAt", "shopifyUpdatedAt", "optedOut")
@@ -18,6 +20,7 @@ const UPSERT_CUSTOMERS_SQL = `with tag as (select lower(coalesce((select "optOut
             case when u.tags is null then null
                  else exists (select 1 from unnest(string_to_array(u.tags, E'\x1f')) t, tag where lower(trim(t)) = tag.opt_out) end
      from unnest($2::bigint[], $3::timestamptz[], $4::timestamptz[], $5::text[]) as u(id, created_at, updated_at, tags)
+     order by u.id
      on conflict ("shopId", id) do update set
         "shopifyCreatedAt" = coalesce(excluded."shopifyCreatedAt", "Customer"."shopifyCreatedAt"),
         "shopifyUpdatedAt" = greatest(excluded."shopifyUpdatedAt", "Customer"."shopifyUpdatedAt"),
@@ -41,17 +44,20 @@ export async function upsertCustomers(shopId: string, customers: CustomerRecord[
 
 const CUSTOMER_STAGE = "bulk_customer_stage";
 
-/** Customers as rows of the staging table, in COPY's text format (tags joined by U+001F). */
+/** A customer as a row of the staging table, in COPY's text format (tags joined by U+001F); a flat string (bulkOrderRowHead says why). */
+export function bulkCustomerRow(c: CustomerRecord): string {
+  return [c.id.toString(), c.createdAt ? c.createdAt.toISOString() : "\\N", c.updatedAt ? c.updatedAt.toISOString() : "\\N", copyText(c.tags ? c.tags.join("\x1f") : null)].join("\t");
+}
+
+/** Customers as rows of the staging table (bulkCustomerRow). */
 export function bulkCustomerRows(customers: readonly CustomerRecord[]): string[] {
-  return customers.map((c) =>
-    [c.id.toString(), c.createdAt ? c.createdAt.toISOString() : "\\N", c.updatedAt ? c.updatedAt.toISOString() : "\\N", copyText(c.tags ? c.tags.join("\x1f") : null)].join("\t"),
-  );
+  return customers.map(bulkCustomerRow);
 }
 
 /**
  * Upserts a bulk import batch of customers (bulkCustomerRows) through COPY into a staging
  * table and one merge, with upsertCustomers' rules (opt-out flag from the tags, tombstones
- * kept). Runs inside the batch's transaction.
+ * kept), in id order like every insert into "Customer". Runs inside the batch's transaction.
  */
 export async function copyBulkCustomers(shopId: string, rows: readonly string[], db: pg.PoolClient): Promise<number> {
   if (rows.length === 0) return 0;
@@ -64,6 +70,7 @@ export async function copyBulkCustomers(shopId: string, rows: readonly string[],
             case when u.tags is null then null
                  else exists (select 1 from unnest(string_to_array(u.tags, E'\x1f')) t, tag where lower(trim(t)) = tag.opt_out) end
      from ${CUSTOMER_STAGE} u
+     order by u.id
      on conflict ("shopId", id) do update set
         "shopifyCreatedAt" = coalesce(excluded."shopifyCreatedAt", "Customer"."shopifyCreatedAt"),
         "shopifyUpdatedAt" = greatest(excluded."shopifyUpdatedAt", "Customer"."shopifyUpdatedAt"),
@@ -99,7 +106,7 @@ export async function customerAppTags(shopId: string, id: bigint): Promise<strin
 export async function ensureCustomersExist(shopId: string, ids: bigint[], db: Queryable = pool): Promise<void> {
   if (ids.length === 0) return;
   await db.query(
-    `insert into "Customer" ("shopId", id) select $1, unnest($2::bigint[]) on conflict do nothing`,
+    `insert into "Customer" ("shopId", id) select $1, id from unnest($2::bigint[]) as id order by id on conflict do nothing`,
     [shopId, ids.map(String)],
   );
 }

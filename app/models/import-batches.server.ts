@@ -8,6 +8,16 @@ import { bulkOrderRows, copyBulkOrders, lineItemRows, stageLineItems } from "./o
 import { upsertProductTypes } from "./product-types.server";
 import { saveExportState, type ExportKind, type ExportState } from "./shops.server";
 
+/**
+ * An export's state with the import's second checkpoint: `linesDone` is where a resumed import
+ * starts reading, `linesRead` (at or after it) the last line a committed batch read. The lines
+ * between are read again on resume (the orders carried into the next batch were not written
+ * yet; see BulkImportAssembler). Absent in states saved before it existed: equal to linesDone.
+ */
+export interface ImportCheckpoint extends ExportState {
+  linesRead?: number;
+}
+
 export interface ImportBatch {
   customers: CustomerRecord[];
   /** Orders with their discount and item spend per product type resolved from the batch's line items. */
@@ -16,8 +26,14 @@ export interface ImportBatch {
   lineItems: BulkLineItem[];
   /** The products the batch's line items name, with their types. */
   products: { productId: bigint; productType: string }[];
-  /** The export's state once this batch is in: its line checkpoint. */
-  exportState: ExportState;
+  /** The export's state once this batch is in: its line checkpoints. */
+  exportState: ImportCheckpoint;
+}
+
+/** A batch whose orders and customers were formatted as they were read (bulkOrderRowHead, bulkCustomerRow). */
+export interface ImportBatchRows extends Omit<ImportBatch, "orders" | "customers"> {
+  orderRows: string[];
+  customerRows: string[];
 }
 
 /** A batch with its rows already in COPY's format. */
@@ -26,14 +42,14 @@ interface PreparedImportBatch {
   orderRows: string[];
   lineItemRows: string[];
   products: ImportBatch["products"];
-  exportState: ExportState;
+  exportState: ImportCheckpoint;
 }
 
 /** Formats a batch's rows; done before the previous batch's commit is awaited, so it overlaps the database's work. */
-export function prepareImportBatch(batch: ImportBatch): PreparedImportBatch {
+export function prepareImportBatch(batch: ImportBatch | ImportBatchRows): PreparedImportBatch {
   return {
-    customerRows: bulkCustomerRows(batch.customers),
-    orderRows: bulkOrderRows(batch.orders),
+    customerRows: "customerRows" in batch ? batch.customerRows : bulkCustomerRows(batch.customers),
+    orderRows: "orderRows" in batch ? batch.orderRows : bulkOrderRows(batch.orders),
     lineItemRows: lineItemRows(batch.lineItems),
     products: batch.products,
     exportState: batch.exportState,
@@ -45,7 +61,7 @@ export function prepareImportBatch(batch: ImportBatch): PreparedImportBatch {
  * checkpoint commits with the data, so a commit lost in a crash is redone.
  */
 export async function commitImportBatch(shopId: string, kind: ExportKind, batch: ImportBatch | PreparedImportBatch): Promise<void> {
-  const rows = "orderRows" in batch ? batch : prepareImportBatch(batch);
+  const rows = "lineItemRows" in batch ? batch : prepareImportBatch(batch);
   await inTransaction(
     async (db) => {
       await copyBulkCustomers(shopId, rows.customerRows, db);

@@ -5,7 +5,30 @@ import { prisma } from "../db.server";
 import type pg from "pg";
 import { inTransaction, pool, type Queryable } from "../db-pool.server";
 import { copyArray, copyRows, copyText, ensureStage } from "./copy.server";
-import type { BulkLineItem, OrderRecord } from "../domain/order-record";
+import type { BulkLineItem, OrderRecord, ProductTypeSpend } from "../domain/order-record";
+
+/** The columns every order upsert inserts, in this order. */
+const ORDER_COLUMNS = `"shopId", id, "customerId", "processedAt", "shopifyUpdatedAt", "cancelledAt", test,
+        currency, "presentmentCurrency", "totalMinor", "refundedMinor", "discountCodes",
+        "discountMinor", "productTypes", "productTypeSpendMinor"`;
+
+/** Replaced on every upsert; discountMinor and the product types only when the source carries them. */
+const ORDER_UPDATED_COLUMNS = ["customerId", "processedAt", "shopifyUpdatedAt", "cancelledAt", "test", "currency", "presentmentCurrency", "totalMinor", "refundedMinor", "discountCodes"];
+
+/**
+ * The one conflict clause of the order upserts (webhooks, Admin API pages, the bulk import):
+ * a snapshot replaces the stored row when its Shopify updated_at is the same or newer.
+ */
+function orderUpsertConflict(carries: { discount: boolean; types: boolean }): string {
+  const columns = [
+    ...ORDER_UPDATED_COLUMNS,
+    ...(carries.discount ? ["discountMinor"] : []),
+    ...(carries.types ? ["productTypes", "productTypeSpendMinor"] : []),
+  ];
+  return `on conflict ("shopId", id) do update set
+        ${columns.map((c) => `"${c}" = excluded."${c}"`).join(",\n        ")}
+     where "Order"."shopifyUpdatedAt" <= excluded."shopifyUpdatedAt"`;
+}
 
 /**
  * Upserts orders. discountMinor and productTypeSpend are written when the record
@@ -29,16 +52,9 @@ export async function upsertOrders(shopId: string, orders: OrderRecord[], db: Qu
 
 async function upsertOrderGroup(shopId: string, orders: OrderRecord[], db: Queryable): Promise<number> {
   if (orders.length === 0) return 0;
-  const withDiscount = orders[0].discountMinor !== undefined;
-  const withTypes = orders[0].productTypeSpend !== undefined;
-  const behaviourUpdates = [
-    ...(withDiscount ? [`"discountMinor" = excluded."discountMinor"`] : []),
-    ...(withTypes ? [`"productTypes" = excluded."productTypes"`, `"productTypeSpendMinor" = excluded."productTypeSpendMinor"`] : []),
-  ];
+  const carries = { discount: orders[0].discountMinor !== undefined, types: orders[0].productTypeSpend !== undefined };
   const result = await db.query(
-    `insert into "Order" ("shopId", id, "customerId", "processedAt", "shopifyUpdatedAt", "cancelledAt", test,
-        currency, "presentmentCurrency", "totalMinor", "refundedMinor", "discountCodes",
-        "discountMinor", "productTypes", "productTypeSpendMinor")
+    `insert into "Order" (${ORDER_COLUMNS})
      select $1, u.id, u.customer_id, u.processed_at, u.updated_at, u.cancelled_at, u.test,
         u.currency, u.presentment_currency, u.total_minor, u.refunded_minor,
         coalesce((select array_agg(c) from jsonb_array_elements_text(u.discount_codes) c), '{}'),
@@ -49,19 +65,7 @@ async function upsertOrderGroup(shopId: string, orders: OrderRecord[], db: Query
         $8::text[], $9::text[], $10::bigint[], $11::bigint[], $12::jsonb[], $13::bigint[], $14::jsonb[])
        as u(id, customer_id, processed_at, updated_at, cancelled_at, test, currency, presentment_currency,
             total_minor, refunded_minor, discount_codes, discount_minor, types)
-     on conflict ("shopId", id) do update set
-        "customerId" = excluded."customerId",
-        "processedAt" = excluded."processedAt",
-        "shopifyUpdatedAt" = excluded."shopifyUpdatedAt",
-        "cancelledAt" = excluded."cancelledAt",
-        test = excluded.test,
-        currency = excluded.currency,
-        "presentmentCurrency" = excluded."presentmentCurrency",
-        "totalMinor" = excluded."totalMinor",
-        "refundedMinor" = excluded."refundedMinor",
-        "discountCodes" = excluded."discountCodes"${behaviourUpdates.map((u) => `,
-        ${u}`).join("")}
-     where "Order"."shopifyUpdatedAt" <= excluded."shopifyUpdatedAt"`,
+     ${orderUpsertConflict(carries)}`,
     [
       shopId,
       orders.map((o) => o.id.toString()),
@@ -89,34 +93,46 @@ const ORDER_STAGE_COLUMNS = `id bigint, customer_id bigint, processed_at timesta
   test boolean, currency text, presentment_currency text, total_minor bigint, refunded_minor bigint, discount_codes text[],
   discount_minor bigint, product_types text[], product_type_spend bigint[]`;
 
+/**
+ * An order's row of the staging table in COPY's text format up to its product types: formatted
+ * as soon as the bulk import reads the order (a string is all it keeps while the order's line
+ * items come in, instead of the record's dates and bigints), completed by bulkOrderRow. Joined
+ * from an array: a flat string of about 130 bytes, where a template literal keeps a tree of its
+ * pieces (about 680 bytes an order, measured), which the young-generation GC copies and promotes.
+ */
+export function bulkOrderRowHead(o: OrderRecord): string {
+  return [
+    o.id.toString(),
+    o.customerId === null ? "\\N" : o.customerId.toString(),
+    o.processedAt.toISOString(),
+    o.updatedAt.toISOString(),
+    o.cancelledAt ? o.cancelledAt.toISOString() : "\\N",
+    o.test ? "t" : "f",
+    copyText(o.currency),
+    copyText(o.presentmentCurrency),
+    o.totalMinor.toString(),
+    o.refundedMinor.toString(),
+    copyArray(o.discountCodes),
+    (o.discountMinor ?? 0n).toString(),
+  ].join("\t");
+}
+
+/** An order's full staging row: its head and its item spend per product type. */
+export function bulkOrderRow(head: string, spend: ProductTypeSpend | undefined): string {
+  return `${head}\t${copyArray(spend?.types ?? [])}\t${copyArray(spend?.spendMinor ?? [])}`;
+}
+
 /** Orders as rows of the staging table, in COPY's text format (built before the batch's transaction). */
 export function bulkOrderRows(orders: readonly OrderRecord[]): string[] {
-  return orders.map((o) =>
-    [
-      o.id.toString(),
-      o.customerId === null ? "\\N" : o.customerId.toString(),
-      o.processedAt.toISOString(),
-      o.updatedAt.toISOString(),
-      o.cancelledAt ? o.cancelledAt.toISOString() : "\\N",
-      o.test ? "t" : "f",
-      copyText(o.currency),
-      copyText(o.presentmentCurrency),
-      o.totalMinor.toString(),
-      o.refundedMinor.toString(),
-      copyArray(o.discountCodes),
-      (o.discountMinor ?? 0n).toString(),
-      copyArray(o.productTypeSpend?.types ?? []),
-      copyArray(o.productTypeSpend?.spendMinor ?? []),
-    ].join("\t"),
-  );
+  return orders.map((o) => bulkOrderRow(bulkOrderRowHead(o), o.productTypeSpend));
 }
 
 /**
  * Upserts a bulk import batch of orders (bulkOrderRows) through COPY into a staging table and
  * one merge, with the same updated_at guard as upsertOrders. Each order carries its discount
  * and its item spend per product type (resolved from its line items as the batch was read);
- * the customers the orders name are created when not stored yet. Runs inside the batch's
- * transaction.
+ * the customers the orders name are created when not stored yet (in id order, like every
+ * insert into "Customer"). Runs inside the batch's transaction.
  */
 export async function copyBulkOrders(shopId: string, rows: readonly string[], db: pg.PoolClient): Promise<number> {
   if (rows.length === 0) return 0;
@@ -124,32 +140,16 @@ export async function copyBulkOrders(shopId: string, rows: readonly string[], db
   await copyRows(db, ORDER_STAGE, rows);
   await db.query(
     `insert into "Customer" ("shopId", id)
-     select distinct $1, customer_id from ${ORDER_STAGE} where customer_id is not null
+     select distinct $1, customer_id from ${ORDER_STAGE} where customer_id is not null order by customer_id
      on conflict do nothing`,
     [shopId],
   );
   const result = await db.query(
-    `insert into "Order" ("shopId", id, "customerId", "processedAt", "shopifyUpdatedAt", "cancelledAt", test,
-        currency, "presentmentCurrency", "totalMinor", "refundedMinor", "discountCodes",
-        "discountMinor", "productTypes", "productTypeSpendMinor")
+    `insert into "Order" (${ORDER_COLUMNS})
      select $1, id, customer_id, processed_at, updated_at, cancelled_at, test, currency, presentment_currency,
         total_minor, refunded_minor, discount_codes, discount_minor, product_types, product_type_spend
      from ${ORDER_STAGE}
-     on conflict ("shopId", id) do update set
-        "customerId" = excluded."customerId",
-        "processedAt" = excluded."processedAt",
-        "shopifyUpdatedAt" = excluded."shopifyUpdatedAt",
-        "cancelledAt" = excluded."cancelledAt",
-        test = excluded.test,
-        currency = excluded.currency,
-        "presentmentCurrency" = excluded."presentmentCurrency",
-        "totalMinor" = excluded."totalMinor",
-        "refundedMinor" = excluded."refundedMinor",
-        "discountCodes" = excluded."discountCodes",
-        "discountMinor" = excluded."discountMinor",
-        "productTypes" = excluded."productTypes",
-        "productTypeSpendMinor" = excluded."productTypeSpendMinor"
-     where "Order"."shopifyUpdatedAt" <= excluded."shopifyUpdatedAt"`,
+     ${orderUpsertConflict({ discount: true, types: true })}`,
     [shopId],
   );
   return result.rowCount ?? 0;

@@ -2,13 +2,11 @@
 // daily snapshots: a full recompute reads its orders as columns (binary COPY) and
 // writes through COPY into a staging table and set-based statements, so a
 // 1,000,000-customer shop fits in a worker's memory.
-import { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
-import { from as copyFrom } from "pg-copy-streams";
-import { inTransaction, pool, type Queryable } from "../db-pool.server";
+import { inTransaction, pool, withClient, type Queryable } from "../db-pool.server";
 import type { BehaviourOrders } from "../domain/behaviour-orders";
 import type { PreviousScore } from "../domain/recovered";
 import { copyBehaviourOrders } from "./behaviour-orders-reader.server";
+import { copyRows, copyText } from "./copy.server";
 import { insertTraitEvents, type NewTraitEvent } from "./trait-events.server";
 
 /**
@@ -58,14 +56,11 @@ const BEHAVIOUR_COLUMNS = `o."customerId", o."processedAt", (o."totalMinor" - o.
  * in a few hundred megabytes instead of a pg result of several gigabytes.
  */
 async function loadShopBehaviourOrders(shopId: string): Promise<BehaviourOrders & { customerIds: string[] }> {
-  const client = await pool.connect();
-  try {
+  return withClient((client) => {
     // COPY takes no parameters: the shop id goes in as an escaped literal.
     const select = countedOrdersSql(BEHAVIOUR_COLUMNS, undefined).replace("$1", client.escapeLiteral(shopId));
-    return await copyBehaviourOrders(client, select);
-  } finally {
-    client.release();
-  }
+    return copyBehaviourOrders(client, select);
+  });
 }
 
 /** One customer's counted orders (the live rescore) as array rows. */
@@ -187,24 +182,33 @@ const SCORE_UPDATE_SET = `
           traits = excluded.traits, "specialistType" = excluded."specialistType", "expectedNextOrderAt" = excluded."expectedNextOrderAt",
           "recoveredAt" = excluded."recoveredAt", "clusterId" = excluded."clusterId", "traitReasons" = excluded."traitReasons", "updatedAt" = now()`;
 
+/**
+ * The score upsert from `source`, a from-item aliased `u` with the score_stage columns
+ * (SCORE_STAGE_COLUMNS); $1 is the shop, $2 asOf. One column list for the batched and
+ * the staged write.
+ */
+function scoreInsertSql(source: string): string {
+  return `insert into "CustomerScore" ("shopId", "customerId", "asOf", frequency, "recencyDays", "monetaryMinor", r, f, m,
+          segment, x, tx, "T", "pAlive", "churnProbability", "expectedPurchases90d", "predictedClv12m", model,
+          "churnModel", explanation, holdout, traits, "specialistType", "expectedNextOrderAt", "recoveredAt", "clusterId", "traitReasons", "updatedAt")
+       select $1, u.customer_id, $2, u.frequency, u.recency_days, u.monetary_minor, u.r, u.f, u.m,
+          u.segment, u.x, u.tx, u.t, u.p_alive, u.churn, u.expected, u.clv, u.model, u.churn_model, u.explanation, u.holdout,
+          coalesce(string_to_array(nullif(u.traits, ''), ','), array[]::text[]), u.specialist_type, u.expected_next, u.recovered_at, u.cluster_id, u.trait_reasons, now()
+       from ${source}
+       on conflict ("shopId", "customerId") do update set ${SCORE_UPDATE_SET}`;
+}
+
 /** Upserts scores; writtenHash is kept so the write-back can diff. */
 export async function upsertScores(shopId: string, asOf: Date, rows: ScoreRow[], db: Queryable = pool): Promise<void> {
   for (let start = 0; start < rows.length; start += SCORE_BATCH) {
     const batch = rows.slice(start, start + SCORE_BATCH);
     const col = <K extends keyof ScoreRow>(key: K) => batch.map((r) => r[key]);
     await db.query(
-      `insert into "CustomerScore" ("shopId", "customerId", "asOf", frequency, "recencyDays", "monetaryMinor", r, f, m,
-          segment, x, tx, "T", "pAlive", "churnProbability", "expectedPurchases90d", "predictedClv12m", model,
-          "churnModel", explanation, holdout, traits, "specialistType", "expectedNextOrderAt", "recoveredAt", "clusterId", "traitReasons", "updatedAt")
-       select $1, u.customer_id, $2, u.frequency, u.recency_days, u.monetary_minor, u.r, u.f, u.m,
-          u.segment, u.x, u.tx, u.t, u.p_alive, u.churn, u.expected, u.clv, u.model, u.churn_model, u.explanation, u.holdout,
-          coalesce(string_to_array(nullif(u.traits, ''), ','), array[]::text[]), u.specialist_type, u.expected_next, u.recovered_at, u.cluster_id, u.trait_reasons, now()
-       from unnest($3::bigint[], $4::int[], $5::int[], $6::bigint[], $7::int[], $8::int[], $9::int[], $10::text[],
+      scoreInsertSql(`unnest($3::bigint[], $4::int[], $5::int[], $6::bigint[], $7::int[], $8::int[], $9::int[], $10::text[],
           $11::int[], $12::int[], $13::int[], $14::float8[], $15::float8[], $16::float8[], $17::float8[], $18::text[],
-          $19::text[], $20::jsonb[], $21::bool[], $22::text[], $23::text[], $24::timestamp[], $25::timestamp[], $26::int[], $27::jsonb[])
+          $19::text[], $20::json[], $21::bool[], $22::text[], $23::text[], $24::timestamp[], $25::timestamp[], $26::int[], $27::json[])
          as u(customer_id, frequency, recency_days, monetary_minor, r, f, m, segment, x, tx, t, p_alive, churn,
-              expected, clv, model, churn_model, explanation, holdout, traits, specialist_type, expected_next, recovered_at, cluster_id, trait_reasons)
-       on conflict ("shopId", "customerId") do update set ${SCORE_UPDATE_SET}`,
+              expected, clv, model, churn_model, explanation, holdout, traits, specialist_type, expected_next, recovered_at, cluster_id, trait_reasons)`),
       [
         shopId,
         asOf,
@@ -238,11 +242,6 @@ export async function upsertScores(shopId: string, asOf: Date, rows: ScoreRow[],
   }
 }
 
-/** COPY text format of one value: \N for null, backslash escapes for the separators. */
-function copyText(value: string | null): string {
-  if (value === null) return "\\N";
-  return /[\\\t\n\r]/.test(value) ? value.replace(/[\\\t\n\r]/g, (c) => (c === "\\" ? "\\\\" : c === "\t" ? "\\t" : c === "\n" ? "\\n" : "\\r")) : value;
-}
 const copyNumber = (value: number | null) => (value === null ? "\\N" : String(value));
 const copyDate = (value: Date | null) => (value === null ? "\\N" : value.toISOString());
 
@@ -279,8 +278,8 @@ function scoreCopyLine(r: ScoreRow): string {
 
 const SCORE_STAGE_COLUMNS = `customer_id bigint, frequency int, recency_days int, monetary_minor bigint, r int, f int, m int,
   segment text, x int, tx int, t int, p_alive float8, churn float8, expected float8, clv float8, model text, churn_model text,
-  explanation jsonb, holdout bool, traits text, specialist_type text, expected_next timestamp, recovered_at timestamp,
-  cluster_id int, trait_reasons jsonb`;
+  explanation json, holdout bool, traits text, specialist_type text, expected_next timestamp, recovered_at timestamp,
+  cluster_id int, trait_reasons json`;
 
 /** What a full recompute's write did: the rows pending a Flow trigger, and counts. */
 export interface ReplacedScores {
@@ -294,87 +293,70 @@ export interface ReplacedScores {
 export interface ScoreWriter {
   /** Previous scores of customers lo..hi (numeric ids, inclusive), as stored before this recompute. */
   previousBetween(lo: string, hi: string): Promise<Map<string, PreviousScore>>;
-  /** Stages a chunk of scores (each customer once) and the trait gains they imply. */
-  write(rows: readonly ScoreRow[], traitEvents: readonly NewTraitEvent[]): Promise<void>;
+  /**
+   * Writes a chunk of scores (each customer once) with the segment transitions and trait gains
+   * they imply against the chunk's previous scores (previousBetween).
+   */
+  write(rows: readonly ScoreRow[], transitions: NewTransition[], traitEvents: readonly NewTraitEvent[]): Promise<void>;
 }
 
 /**
- * A full recompute's write, in one transaction: the scoring loop (`score`) reads the
- * previous scores chunk by chunk and streams its rows with COPY into a staging table;
- * then, set-based, the segment transitions (every staged customer whose segment differs
- * from the stored one; a first score is recorded but fires no Flow), one upsert of all
- * scores, and the removal of scores of customers no longer scored. Memory stays at one
- * chunk of rows whatever the shop's size.
+ * A full recompute's write, in one transaction, a chunk of customers at a time: the scoring
+ * loop (`score`) reads the previous scores of a chunk and hands over its rows with the
+ * transitions and trait gains they imply; each chunk is copied into a staging table, its
+ * transitions and trait events inserted, its scores upserted and its segments tallied. Then the
+ * scores of customers no longer scored (an older asOf) are removed and the day's segment
+ * snapshot written. Memory stays at two chunks of rows whatever the shop's size.
  */
-export async function replaceShopScores(
-  shopId: string,
-  asOf: Date,
-  change: { why: string; flowEnabled: boolean },
-  score: (writer: ScoreWriter) => Promise<void>,
-): Promise<ReplacedScores> {
+export async function replaceShopScores(shopId: string, asOf: Date, score: (writer: ScoreWriter) => Promise<void>): Promise<ReplacedScores> {
   return inTransaction(async (db) => {
     await db.query(`create temporary table score_stage (${SCORE_STAGE_COLUMNS}) on commit drop`);
-    const traitEventIds: string[] = [];
-    await score({
-      previousBetween: (lo, hi) => previousScoresBetween(db, shopId, lo, hi),
-      write: async (rows, traitEvents) => {
-        if (rows.length > 0) {
-          const stream = db.query(copyFrom("copy score_stage from stdin"));
-          await pipeline(Readable.from(copyChunks(rows)), stream);
-        }
-        traitEventIds.push(...(await insertTraitEvents(shopId, asOf, traitEvents, db)));
-      },
-    });
-    // A temporary table is never auto-analysed: without statistics the planner would guess its size.
-    await db.query("analyze score_stage");
-    // Transitions against the stored scores, before the upsert replaces them.
-    const transitions = await db.query<{ n: string; pending: string[] | null }>(
-      `with inserted as (
-         insert into "SegmentTransition" ("shopId", "customerId", "fromSegment", "toSegment", at, reason, "flowStatus")
-         select $1, s.customer_id, p.segment, s.segment, $2,
-                jsonb_build_object('why', $3::text, 'r', s.r, 'f', s.f, 'm', s.m, 'recencyDays', s.recency_days, 'frequency', s.frequency),
-                case when p.segment is not null and $4::bool then 'pending' else 'none' end
-         from score_stage s left join "CustomerScore" p on p."shopId" = $1 and p."customerId" = s.customer_id
-         where p.segment is distinct from s.segment
-         order by s.customer_id
-         returning id, "flowStatus")
-       select count(*)::text as n, array_agg(id::text order by id) filter (where "flowStatus" = 'pending') as pending from inserted`,
-      [shopId, asOf, change.why, change.flowEnabled],
-    );
+    await db.query(`create temporary table segment_tally (segment text, customers bigint, value_minor numeric, clv float8) on commit drop`);
+    const replaced: ReplacedScores = { transitions: 0, transitionIds: [], traitEventIds: [], dropped: 0 };
+    const writeChunk = async (lines: string[], transitions: NewTransition[], traitEvents: readonly NewTraitEvent[]) => {
+      await copyRows(db, "score_stage", lines);
+      replaced.transitions += transitions.length;
+      replaced.transitionIds.push(...(await insertTransitions(shopId, asOf, transitions, db)));
+      await db.query(scoreInsertSql("score_stage u"), [shopId, asOf]);
+      await db.query(`insert into segment_tally select segment, count(*), sum(monetary_minor), sum(clv) from score_stage group by segment`);
+      await db.query("truncate score_stage");
+      replaced.traitEventIds.push(...(await insertTraitEvents(shopId, asOf, traitEvents, db)));
+    };
+    // One chunk's statements run in PostgreSQL while the loop builds the next chunk (waiting
+    // for each left the worker idle for the upserts, half a million-customer recompute). The
+    // transaction's connection is busy meanwhile, so the previous scores are read on another
+    // connection: the committed rows, which this transaction has not changed for a chunk not
+    // yet written, and the shop's scoring lock keeps rescores out.
+    let inFlight: Promise<void> = Promise.resolve();
+    try {
+      await score({
+        previousBetween: (lo, hi) => previousScoresBetween(pool, shopId, lo, hi),
+        write: async (rows, transitions, traitEvents) => {
+          const lines = rows.map(scoreCopyLine);
+          await inFlight;
+          inFlight = writeChunk(lines, transitions, traitEvents);
+          inFlight.catch(() => undefined); // its error surfaces at the next write or below
+        },
+      });
+      await inFlight;
+    } catch (error) {
+      await inFlight.catch(() => undefined); // the rollback goes after the chunk's statements
+      throw error;
+    }
+    // Every scored customer's row now has this asOf.
+    const dropped = await db.query(`delete from "CustomerScore" where "shopId" = $1 and "asOf" <> $2`, [shopId, asOf]);
+    replaced.dropped = dropped.rowCount ?? 0;
+    // Today's segment sizes and value, replacing an earlier snapshot of the day, from the chunks'
+    // tallies: a group-by over the shop's just-rewritten scores read every row through the heap
+    // (the index-only scan the planner picks finds the visibility map cleared), 11 s at 1M.
+    await db.query(`delete from "SegmentSnapshot" where "shopId" = $1 and day = $2::date`, [shopId, asOf]);
     await db.query(
-      `insert into "CustomerScore" ("shopId", "customerId", "asOf", frequency, "recencyDays", "monetaryMinor", r, f, m,
-          segment, x, tx, "T", "pAlive", "churnProbability", "expectedPurchases90d", "predictedClv12m", model,
-          "churnModel", explanation, holdout, traits, "specialistType", "expectedNextOrderAt", "recoveredAt", "clusterId", "traitReasons", "updatedAt")
-       select $1, u.customer_id, $2, u.frequency, u.recency_days, u.monetary_minor, u.r, u.f, u.m,
-          u.segment, u.x, u.tx, u.t, u.p_alive, u.churn, u.expected, u.clv, u.model, u.churn_model, u.explanation, u.holdout,
-          coalesce(string_to_array(nullif(u.traits, ''), ','), array[]::text[]), u.specialist_type, u.expected_next, u.recovered_at, u.cluster_id, u.trait_reasons, now()
-       from score_stage u
-       on conflict ("shopId", "customerId") do update set ${SCORE_UPDATE_SET}`,
+      `insert into "SegmentSnapshot" ("shopId", day, segment, customers, "valueMinor", "predictedClv12m")
+       select $1, $2::date, segment, sum(customers)::int, sum(value_minor)::bigint, sum(clv) from segment_tally group by segment`,
       [shopId, asOf],
     );
-    const dropped = await db.query(
-      `delete from "CustomerScore" p where p."shopId" = $1 and not exists (select 1 from score_stage s where s.customer_id = p."customerId")`,
-      [shopId],
-    );
-    return { transitions: Number(transitions.rows[0].n), transitionIds: transitions.rows[0].pending ?? [], traitEventIds, dropped: dropped.rowCount ?? 0 };
+    return replaced;
   });
-}
-
-/** COPY text of the rows in chunks of about a megabyte (one COPY data message each, no one huge string). */
-function* copyChunks(rows: readonly ScoreRow[]): Generator<string> {
-  let chunk: string[] = [];
-  let size = 0;
-  for (const row of rows) {
-    const line = scoreCopyLine(row);
-    chunk.push(line, "\n");
-    size += line.length + 1;
-    if (size >= 1 << 20) {
-      yield chunk.join("");
-      chunk = [];
-      size = 0;
-    }
-  }
-  if (chunk.length) yield chunk.join("");
 }
 
 async function previousScoresBetween(db: Queryable, shopId: string, lo: string, hi: string): Promise<Map<string, PreviousScore>> {
@@ -445,18 +427,3 @@ export async function saveScoresWithChanges(
   });
 }
 
-/**
- * Today's segment sizes and value, replacing an earlier snapshot of the same day. On the pg
- * pool: the group-by over a million scores can take longer than Prisma's 5 s transaction timeout.
- */
-export async function writeDailySnapshot(shopId: string, day: Date): Promise<void> {
-  await inTransaction(async (db) => {
-    await db.query(`delete from "SegmentSnapshot" where "shopId" = $1 and day = $2::date`, [shopId, day]);
-    await db.query(
-      `insert into "SegmentSnapshot" ("shopId", day, segment, customers, "valueMinor", "predictedClv12m")
-       select "shopId", $2::date, segment, count(*), sum("monetaryMinor"), sum("predictedClv12m")
-       from "CustomerScore" where "shopId" = $1 group by "shopId", segment`,
-      [shopId, day],
-    );
-  });
-}

@@ -6,7 +6,7 @@ import type { Session } from "@shopify/shopify-api";
 import type { SessionStorage } from "@shopify/shopify-app-session-storage";
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
 import { prisma } from "../db.server";
-import { pool } from "../db-pool.server";
+import { withClient } from "../db-pool.server";
 import { env } from "../env.server";
 import { TokenCipher, parseTokenKeys } from "../token-cipher.server";
 
@@ -85,13 +85,13 @@ export async function reencryptSessionTokens(c: TokenCipher = tokenCipher()): Pr
  * database). A process that dies mid-refresh loses its connection and with it the lock.
  */
 export async function withOfflineTokenLock<T>(shop: string, f: () => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query("begin");
-    await client.query("select pg_advisory_xact_lock(hashtextextended($1, 0))", [`offline-token:${shop}`]);
-    return await f();
-  } finally {
-    await client.query("commit").catch(() => undefined);
-    client.release();
-  }
+  return withClient(async (client) => {
+    try {
+      await client.query("begin");
+      await client.query("select pg_advisory_xact_lock(hashtextextended($1, 0))", [`offline-token:${shop}`]);
+      return await f();
+    } finally {
+      await client.query("commit").catch(() => undefined);
+    }
+  });
 }

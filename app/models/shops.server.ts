@@ -90,6 +90,22 @@ export async function installedShopDomains(): Promise<string[]> {
   return shops.map((s) => s.domain);
 }
 
+/**
+ * The installed shops (as installedShopDomains) with their customer counts, smallest first: the
+ * nightly fan-out's order and priorities (docs/decisions/0015-scale-out-and-fairness.md,
+ * "Fairness"). One grouped query; deleted customers are not counted (the recompute skips them).
+ */
+export async function installedShopSizes(): Promise<{ domain: string; customers: number }[]> {
+  const { rows } = await pool.query<{ domain: string; customers: string }>(
+    `select s.domain, count(c.id) as customers
+     from "Shop" s left join "Customer" c on c."shopId" = s.id and c."deletedAt" is null
+     where s."uninstalledAt" is null and s."syncStatus" = 'completed' and s."reauthRequiredAt" is null
+     group by s.id, s.domain
+     order by customers, s.domain`,
+  );
+  return rows.map((r) => ({ domain: r.domain, customers: Number(r.customers) }));
+}
+
 /** The backfill finished: incremental syncs read from when it started. */
 export async function markSyncCompleted(shopId: string, syncStartedAt: Date | null, now: Date = new Date()): Promise<void> {
   await prisma.shop.update({

@@ -50,14 +50,20 @@ const INSERT_EVENTS_SQL = `
          case when e.echo or e.tag_echo then now() end
   from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::text[], $7::text[], $8::bigint[], $10::text[])
          with ordinality as v(webhook_id, shop, topic, payload, triggered_at, status, error, echo_customer, changed_tags, n)
+  -- The shop's opt-out tag, looked up once per tag event (null for other topics and for a shop not stored;
+  -- domain and shopId are unique, so at most one row).
+  left join lateral (
+    select lower(coalesce(ss."optOutTag", $12)) as opt_out_tag
+    from "Shop" s left join "ShopSettings" ss on ss."shopId" = s.id
+    where v.changed_tags is not null and s.domain = v.shop
+  ) o on true
   cross join lateral (
     select v.echo_customer is not null and v.status = 'pending' and exists (
       select 1 from "Customer" c join "Shop" s on s.id = c."shopId"
       where s.domain = v.shop and c.id = v.echo_customer and (c."shopifyCreatedAt" is not null or c."deletedAt" is not null)
     ) as echo,
-    v.changed_tags is not null and v.status = 'pending' and exists (select 1 from "Shop" s where s.domain = v.shop) and not exists (
-      select 1 from unnest(string_to_array(v.changed_tags, E'\x1f')) t
-      where lower(trim(t)) = (select lower(coalesce(ss."optOutTag", $12)) from "Shop" s left join "ShopSettings" ss on ss."shopId" = s.id where s.domain = v.shop)
+    v.changed_tags is not null and v.status = 'pending' and o.opt_out_tag is not null and not exists (
+      select 1 from unnest(string_to_array(v.changed_tags, E'\x1f')) t where lower(trim(t)) = o.opt_out_tag
     ) as tag_echo
   ) e
   order by v.n

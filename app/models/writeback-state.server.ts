@@ -6,13 +6,28 @@ import { prisma } from "../db.server";
 import { inTransaction, pool } from "../db-pool.server";
 import type { RecordedWrite, WriteBackRow } from "../domain/writeback-plan";
 
-/** Customers that are scored or still carry app tags (scoped by shop), optionally only `customerIds`. */
-export async function loadWriteBackRows(shopId: string, customerIds?: readonly (string | bigint)[]): Promise<WriteBackRow[]> {
+/**
+ * Customers that are scored or still carry app tags (scoped by shop), in id order: only
+ * `customerIds` when given, else the page of at most `limit` after customer `afterId`
+ * (keyset pagination, so a full write-back of a million customers holds one page at a time).
+ */
+export async function loadWriteBackRows(
+  shopId: string,
+  select: { customerIds: readonly (string | bigint)[] } | { afterId: string | null; limit: number },
+): Promise<WriteBackRow[]> {
   const params: unknown[] = [shopId];
   let filter = "";
-  if (customerIds) {
-    params.push(customerIds.map((x) => String(x)));
+  let limit = "";
+  if ("customerIds" in select) {
+    params.push(select.customerIds.map((x) => String(x)));
     filter = `AND c.id = ANY($2::bigint[])`;
+  } else {
+    if (select.afterId !== null) {
+      params.push(select.afterId);
+      filter = `AND c.id > $2::bigint`;
+    }
+    params.push(select.limit);
+    limit = `LIMIT $${params.length}`;
   }
   const { rows } = await pool.query<WriteBackRow>(
     `SELECT c.id::text AS id, c."appTags" AS "appTags", (s."customerId" IS NOT NULL) AS scored,
@@ -22,7 +37,7 @@ export async function loadWriteBackRows(shopId: string, customerIds?: readonly (
        LEFT JOIN "CustomerScore" s ON s."shopId" = c."shopId" AND s."customerId" = c.id
       WHERE c."shopId" = $1 AND c."deletedAt" IS NULL
         AND (s."customerId" IS NOT NULL OR cardinality(c."appTags") > 0) ${filter}
-      ORDER BY c.id`,
+      ORDER BY c.id ${limit}`,
     params,
   );
   return rows;

@@ -2,7 +2,7 @@
 // peak memory of a child (from /proc) and the load other processes put on
 // the two cores while a run measures.
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { childPids } from "../../test/support/procs";
 
 // ---------------------------------------------------------- /proc memory ----
@@ -19,15 +19,43 @@ function statusField(pid: number, field: "VmHWM" | "VmRSS"): number | null {
 export const peakRssMb = (pid: number) => statusField(pid, "VmHWM");
 export const rssMb = (pid: number) => statusField(pid, "VmRSS");
 
-/** CPU time (user + system) a live process has used so far, seconds; null once it is gone. */
-export function cpuSeconds(pid: number): number | null {
+// ------------------------------------------------------------- /proc cpu ----
+
+const TICKS_PER_SECOND = 100; // USER_HZ on Linux
+
+/** The fields of /proc/<pid>/stat after the command name (which may hold spaces and parentheses); null once it is gone. */
+function statFields(pid: number | string): string[] | null {
   try {
-    // Fields after the parenthesised command name: utime and stime are the 12th and 13th, in clock ticks (100/s on Linux).
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-    return (Number(fields[11]) + Number(fields[12])) / 100;
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   } catch {
     return null;
   }
+}
+
+/** CPU time (user + system) a live process has used so far, seconds; null once it is gone. */
+export function cpuSeconds(pid: number): number | null {
+  const fields = statFields(pid);
+  // utime and stime are the 12th and 13th fields after the command name, in clock ticks.
+  return fields ? (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND : null;
+}
+
+/** CPU time (user + system) of the processes so far, seconds; those gone count nothing. */
+export function totalCpuSeconds(pids: readonly number[]): number {
+  return pids.reduce((sum, pid) => sum + (cpuSeconds(pid) ?? 0), 0);
+}
+
+/** The process and its descendants (a cluster's primary and its workers). */
+export function processTree(root: number): number[] {
+  const parent = new Map<number, number>();
+  for (const name of readdirSync("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    const fields = statFields(name);
+    if (fields) parent.set(Number(name), Number(fields[1])); // ppid; a process gone meanwhile is skipped
+  }
+  const tree = [root];
+  for (let i = 0; i < tree.length; i++) for (const [pid, ppid] of parent) if (ppid === tree[i]) tree.push(pid);
+  return tree;
 }
 
 /** Samples VmHWM while the process lives, so the peak survives its exit. */

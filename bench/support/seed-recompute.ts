@@ -24,6 +24,8 @@ export interface SeedOptions {
   shopId?: string;
   /** Customer ids are idBase + 1 … idBase + customers (default 7,000,000,000,000). */
   idBase?: number;
+  /** ANALYZE the tables after seeding (default true); a caller seeding many shops analyzes once at the end. */
+  analyze?: boolean;
 }
 
 const TYPES = ["Shoes", "Shirts", "Hats", "Bags", "Socks", "Jackets", "Pants", "Dresses", "Belts", "Scarves", "Gloves", "Watches"];
@@ -91,7 +93,9 @@ export async function seedRecomputeShop(db: pg.ClientBase, o: SeedOptions): Prom
      where "shopId" = $1 and cardinality("productTypes") = 2 and "productTypes"[1] = "productTypes"[2]`,
     [shopId],
   );
-  await db.query("analyze \"Order\"");
-  await db.query("analyze \"Customer\"");
+  if (o.analyze !== false) {
+    await db.query("analyze \"Order\"");
+    await db.query("analyze \"Customer\"");
+  }
   return { shopId, customers: o.customers, orders: orders.rowCount ?? 0 };
 }

@@ -61,12 +61,32 @@ describe("backfill crash", () => {
     }, 200_000, "backfill to finish after restart");
     expect(done.syncRowsDone).toBe(done.syncRowsTotal);
 
-    // The replacement resumed from the checkpoint rather than starting over.
-    const resumed = await h.app.db.prisma.jobRun.findFirst({
-      where: { shopDomain: SHOP, name: "bulk-finished", status: "completed", stats: { path: ["kind"], equals: "orders" } },
-    });
-    expect((resumed?.stats as { resumedFromLine: number }).resumedFromLine).toBeGreaterThan(0);
+    // The replacement resumed from the checkpoint rather than starting over. Its run is recorded
+    // once the job has returned, which can be after the sync it completed shows as completed.
+    const resumed = await eventually(
+      () =>
+        h.app.db.prisma.jobRun.findFirst({
+          where: { shopDomain: SHOP, name: "bulk-finished", status: "completed", stats: { path: ["kind"], equals: "orders" } },
+        }),
+      10_000,
+      "the orders import's completed run",
+    );
+    expect((resumed.stats as { resumedFromLine: number }).resumedFromLine).toBeGreaterThan(0);
     await expectOrdersMatchSimulator(h, SHOP);
+    // Each order's item spend per product type counts every line item once across the crash:
+    // the lines re-read from the checkpoint (orders carried into the uncommitted batch, line
+    // items already counted) and the late ones staged and merged at the end.
+    const rows = await h.app.db.prisma.order.findMany({ where: { shopId: done.id }, select: { id: true, productTypes: true, productTypeSpendMinor: true } });
+    const typesOf = new Map(rows.map((r) => [Number(r.id), { types: r.productTypes, spend: r.productTypeSpendMinor.map(Number) }]));
+    let typeMismatches = 0;
+    for (const order of h.sim.ctx.shops.get(SHOP)!.orders.values()) {
+      const byType = new Map<string, number>();
+      for (const li of order.lineItems) if (li.productType) byType.set(li.productType, (byType.get(li.productType) ?? 0) + li.shopMinor + (li.discountMinor ?? 0));
+      const types = [...byType.keys()].sort();
+      const expected = { types, spend: types.map((t) => byType.get(t)) };
+      if (JSON.stringify(typesOf.get(order.id)) !== JSON.stringify(expected) && ++typeMismatches <= 3) expect(typesOf.get(order.id), `order ${order.id}`).toEqual(expected);
+    }
+    expect(typeMismatches).toBe(0);
     const customers = await h.app.db.prisma.customer.count({ where: { shopId: done.id } });
     expect(customers).toBe(h.sim.ctx.shops.get(SHOP)!.customers.size);
   });

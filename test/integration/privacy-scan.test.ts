@@ -30,16 +30,14 @@ import {
   API_SECRET,
   REDIS_URL,
   ROOT,
-  appEnv,
   clearQueuePrefix,
   dbClient,
   NODE,
-  freePort,
   installApp,
   prepareDatabase,
   simJson,
   spawnNode,
-  startSimulatorProcess,
+  startSimulatorForApp,
   stopAll,
   waitForHttp,
   type Child,
@@ -312,10 +310,9 @@ describe("privacy scan: no customer's personal data in the app's tables or logs"
     const t0 = Date.now();
     await ensureBuildInChild(BUILD_DIR);
     const databaseUrl = await prepareDatabase(dbName, { fresh: true });
-    await clearQueuePrefix(prefix);
-    const appPort = await freePort();
-    const appUrl = `http://127.0.0.1:${appPort}`;
-    ({ url: simUrl } = await startSimulatorProcess({ appUrl, maxOldSpaceMb: 1024 }));
+    const stage = await startSimulatorForApp({ databaseUrl, queuePrefix: prefix, simMaxOldSpaceMb: 1024 });
+    const { appPort, appUrl } = stage;
+    simUrl = stage.simUrl;
     const summary = await simJson(simUrl, "POST", "/_sim/shops", {
       domain: SHOP,
       name: "Privacy Scan Store",
@@ -323,7 +320,7 @@ describe("privacy scan: no customer's personal data in the app's tables or logs"
       generate: { seed: 12, customers: 400, years: 2, plantedTraits: true, personalData: true },
     });
     // The most verbose the app logs: whatever a debug line carries is scanned too.
-    const env = { ...appEnv({ databaseUrl, queuePrefix: prefix, appUrl, simUrl }), LOG_LEVEL: "debug" };
+    const env = { ...stage.env, LOG_LEVEL: "debug" };
     const web = spawnNode("web", [join(ROOT, "node_modules/@remix-run/serve/dist/cli.js"), `./${BUILD_DIR}/server/index.js`], { ...env, PORT: String(appPort), HOST: "127.0.0.1" });
     capture(web, logLines);
     const worker = spawnNode("worker", ["--import", "tsx", join(ROOT, "app/jobs/worker.server.ts")], env);

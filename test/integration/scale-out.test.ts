@@ -23,6 +23,7 @@ import { emitAll, placeOrder } from "../simulator/store-events";
 import { allowConsole } from "../support/console";
 import { startHarness, type Harness } from "../support/harness";
 import { prepareDatabase, startWorker, type Child } from "../support/procs";
+import { describeOverlap, isFullWriteBack, overlappingRuns, transitionChains, type RunInterval } from "../support/scaleout-checks";
 import { eventually, sleep } from "../support/timing";
 
 const WORKERS = 3;
@@ -84,36 +85,14 @@ async function settled(): Promise<void> {
   );
 }
 
-interface Run {
-  id: string;
+interface Run extends RunInterval {
   jobId: string | null;
   status: string;
-  startedAt: Date;
-  finishedAt: Date | null;
   error: string | null;
-  stats: Record<string, unknown> | null;
 }
 
 const runsOf = (shop: string, name: string) =>
   q<Run>(`select id::text, "jobId", status, "startedAt", "finishedAt", error, stats from "JobRun" where "shopDomain" = $1 and name = $2 order by "startedAt", id`, [shop, name]);
-
-/** Pairs of runs whose [startedAt, finishedAt] intervals intersect. */
-function overlaps(runs: Run[]): string[] {
-  const out: string[] = [];
-  for (let i = 1; i < runs.length; i++) {
-    for (let j = 0; j < i; j++) {
-      const a = runs[j];
-      const b = runs[i];
-      if (b.startedAt.getTime() < (a.finishedAt ?? new Date(8.64e15)).getTime()) {
-        out.push(`run ${a.id} (${a.startedAt.toISOString()}–${a.finishedAt?.toISOString()}) and run ${b.id} (${b.startedAt.toISOString()}–${b.finishedAt?.toISOString()})`);
-      }
-    }
-  }
-  return out;
-}
-
-/** A full write-back reports its native segments; a live one (some customers) does not. */
-const isFullWriteBack = (r: Run) => r.stats !== null && "segments" in r.stats;
 
 /** Events BullMQ recorded in a queue's event stream, by kind (e.g. "stalled": a job whose lock expired, moved back to run again). */
 async function queueEvents(queue: string): Promise<Record<string, number>> {
@@ -210,8 +189,8 @@ describe(`${WORKERS} worker processes on one PostgreSQL and Redis`, () => {
       // A run may fail and be retried (BullMQ's attempts); the shop's last one must have completed.
       for (const r of recomputes.filter((r) => r.status !== "completed")) console.log(`scale-out ${s.domain}: recompute run ${r.id} ${r.status}: ${r.error}`);
       expect(recomputes.at(-1)?.status).toBe("completed");
-      failures.push(...overlaps(recomputes).map((o) => `${s.domain} recompute-shop: ${o}`));
-      failures.push(...overlaps(fullWriteBacks).map((o) => `${s.domain} full write-back: ${o}`));
+      failures.push(...overlappingRuns(recomputes).map((o) => `${s.domain} recompute-shop: ${describeOverlap(o)}`));
+      failures.push(...overlappingRuns(fullWriteBacks).map((o) => `${s.domain} full write-back: ${describeOverlap(o)}`));
       // Every burst ran, and was absorbed: at least one run per round, far fewer runs than requests.
       expect(stormRecomputes).toBeGreaterThanOrEqual(2);
       expect(stormRecomputes).toBeLessThan(ROUNDS * ADDS_PER_ROUND);
@@ -220,26 +199,14 @@ describe(`${WORKERS} worker processes on one PostgreSQL and Redis`, () => {
     expect(failures, failures.join("\n")).toEqual([]);
 
     // Transitions chain per customer: no move recorded twice by two runs that read the same previous scores.
-    const transitions = await q<{ domain: string; customerId: string; fromSegment: string | null; toSegment: string }>(
-      `select s.domain, t."customerId"::text as "customerId", t."fromSegment", t."toSegment"
-         from "SegmentTransition" t join "Shop" s on s.id = t."shopId" order by s.domain, t."customerId", t.id`,
-    );
-    const broken: string[] = [];
-    const last = new Map<string, string>();
-    for (const t of transitions) {
-      const key = `${t.domain}/${t.customerId}`;
-      const previous = last.get(key);
-      if (previous !== undefined && t.fromSegment !== previous) broken.push(`${key}: ${t.fromSegment ?? "(none)"}→${t.toSegment} after a move to ${previous}`);
-      if (t.fromSegment === t.toSegment) broken.push(`${key}: ${t.toSegment}→${t.toSegment}`);
-      last.set(key, t.toSegment);
-    }
+    const { transitions, broken, last } = await transitionChains(db, SHOPS.map((s) => s.domain));
     expect(broken.slice(0, 20), `${broken.length} broken transition chains`).toEqual([]);
     const scores = await q<{ domain: string; customerId: string; segment: string }>(
       `select s.domain, c."customerId"::text as "customerId", c.segment from "CustomerScore" c join "Shop" s on s.id = c."shopId"`,
     );
     const mismatched = scores.filter((r) => last.has(`${r.domain}/${r.customerId}`) && last.get(`${r.domain}/${r.customerId}`) !== r.segment);
     expect(mismatched.slice(0, 10)).toEqual([]);
-    expect(transitions.length).toBeGreaterThan(0);
+    expect(transitions).toBeGreaterThan(0);
 
     // The simulator's log of accepted writes: no tag added or removed twice, no write that changed nothing.
     // (A metafield write sets the customer's whole set when any value moved, so some of its items may be unchanged.)

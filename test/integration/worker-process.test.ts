@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { afterAll, describe, expect, it } from "vitest";
 import { enqueue, closeQueues } from "../../app/queue.server";
 import { prisma } from "../../app/db.server";
+import { workerScriptEnv } from "../support/procs";
 import { eventually } from "../support/timing";
 
 function waitForExit(child: ChildProcess): Promise<number | null> {
@@ -18,9 +19,9 @@ describe("worker process", () => {
     const value = `ping-${process.pid}-${Date.now()}`;
     const jobId = await enqueue("ping", { value });
 
-    // `npm run worker` runs exactly this: node itself receives the signals.
+    // `npm run worker` runs exactly this (its variables, then node): node itself receives the signals.
     const worker = spawn("node_modules/.bin/node", ["--import", "tsx", "app/jobs/worker.server.ts"], {
-      env: { ...process.env, LOG_LEVEL: "info" }, // its "received SIGTERM" line is an info line
+      env: { ...process.env, ...workerScriptEnv(), LOG_LEVEL: "info" }, // its "received SIGTERM" line is an info line
       stdio: ["ignore", "pipe", "pipe"],
     });
     let output = "";

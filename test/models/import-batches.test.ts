@@ -155,4 +155,27 @@ describe("bulk import batches through COPY", () => {
     const untyped = await h.app.db.prisma.productType.findUniqueOrThrow({ where: { shopId_productId: { shopId, productId: 9003n } } });
     expect(untyped.productType).toBe("");
   });
+
+  it("two imports inserting the same customers in opposite orders both commit (no deadlock)", async () => {
+    // The customers and the orders exports of a shop import side by side. The first holds
+    // customer 901 and then wants 903; the second is handed 903 before 901. Taken in file order,
+    // the second would hold 903 while it waits for 901: a deadlock, one of them failed.
+    const { inTransaction, pool } = await import("../../app/db-pool.server");
+    const customers = await import("../../app/models/customers.server");
+    const rows = (ids: number[]) => customers.bulkCustomerRows(ids.map((id) => ({ id: BigInt(id), createdAt: new Date(T0), updatedAt: new Date(T0) })));
+    let firstHolds!: () => void;
+    const held = new Promise<void>((resolve) => (firstHolds = resolve));
+    const lockWaits = async () =>
+      Number((await pool.query(`select count(*) as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`)).rows[0].n);
+    const first = inTransaction(async (db) => {
+      await customers.copyBulkCustomers(shopId, rows([901, 902]), db);
+      firstHolds();
+      for (let tries = 0; (await lockWaits()) === 0 && tries < 100; tries++) await new Promise((r) => setTimeout(r, 20));
+      await customers.copyBulkCustomers(shopId, rows([903]), db);
+    });
+    const second = held.then(() => inTransaction((db) => customers.copyBulkCustomers(shopId, rows([903, 901]), db)));
+    await expect(Promise.all([first, second])).resolves.toBeDefined();
+    const stored = await h.app.db.prisma.customer.findMany({ where: { shopId, id: { in: [901n, 902n, 903n] } }, select: { id: true } });
+    expect(stored.map((c) => c.id).sort()).toEqual([901n, 902n, 903n]);
+  });
 });

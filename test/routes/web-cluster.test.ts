@@ -9,7 +9,7 @@ import { join } from "node:path";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testDatabaseUrl } from "../test-env";
-import { API_SECRET, NODE, ROOT, appEnv, clearQueuePrefix, dbClient, freePort, installApp, prepareDatabase, simJson, spawnNode, startSimulatorProcess, stopAll, waitForHttp, type Child } from "../support/procs";
+import { API_SECRET, NODE, ROOT, clearQueuePrefix, dbClient, installApp, prepareDatabase, simJson, spawnNode, startSimulatorForApp, stopAll, waitForHttp, type Child } from "../support/procs";
 import { WebhookEmitter } from "../simulator/webhook-emitter";
 import { eventually, sleep } from "../support/timing";
 
@@ -54,13 +54,11 @@ beforeAll(async () => {
   const name = `${decodeURIComponent(new URL(testDatabaseUrl()).pathname.slice(1))}_cluster`.replace(/[^a-z0-9_]/g, "_");
   const databaseUrl = await prepareDatabase(name, { fresh: true });
   db = dbClient(databaseUrl);
-  await clearQueuePrefix(prefix);
-  const port = await freePort();
-  appUrl = `http://127.0.0.1:${port}`;
-  const { url: simUrl } = await startSimulatorProcess({ appUrl });
+  const stage = await startSimulatorForApp({ databaseUrl, queuePrefix: prefix });
+  const { simUrl, env } = stage;
+  appUrl = stage.appUrl;
   await simJson(simUrl, "POST", "/_sim/shops", { domain: SHOP, generate: { seed: 5, customers: 10 } });
-  const env = appEnv({ databaseUrl, queuePrefix: prefix, appUrl, simUrl });
-  web = spawnNode("web", ["--import", "tsx", join(ROOT, "server.cluster.ts"), `./${BUILD_DIR}/server/index.js`], { ...env, PORT: String(port), HOST: "127.0.0.1", WEB_CONCURRENCY: "2" });
+  web = spawnNode("web", ["--import", "tsx", join(ROOT, "server.cluster.ts"), `./${BUILD_DIR}/server/index.js`], { ...env, PORT: String(stage.appPort), HOST: "127.0.0.1", WEB_CONCURRENCY: "2" });
   await waitForHttp(`${appUrl}/healthz`, web, 60_000);
   await installApp({ simUrl, appUrl, shop: SHOP });
   emitter = new WebhookEmitter({ appUrl, apiSecret: API_SECRET });

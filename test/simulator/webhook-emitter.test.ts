@@ -185,6 +185,18 @@ describe("WebhookEmitter", () => {
     expect(seqs).not.toEqual(Array.from({ length: 30 }, (_, i) => i));
   });
 
+  it("delivers a long backlog in emission order and keeps at most maxLogEntries records", async () => {
+    const e = make({ concurrency: 1, maxLogEntries: 100 });
+    const ws = Array.from({ length: 3000 }, (_, i) => e.emit("a.myshopify.com", "orders/updated", { seq: i }));
+    await e.flush();
+    expect(received.map((r) => JSON.parse(r.body).seq)).toEqual(Array.from({ length: 3000 }, (_, i) => i));
+    expect(e.emitted.length).toBeLessThanOrEqual(100);
+    expect(e.log.length).toBeLessThanOrEqual(100);
+    expect(e.emitted.at(-1)!.webhookId).toBe(ws.at(-1)!.webhookId);
+    expect(e.getEmitted(ws[0].webhookId)).toBeUndefined();
+    expect(e.getEmitted(ws.at(-1)!.webhookId)?.outcome).toBe("delivered");
+  });
+
   it("does not send unsubscribed topics", async () => {
     const e = make();
     const w = e.emit("a.myshopify.com", "products/create", { id: 1 });

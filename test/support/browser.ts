@@ -15,15 +15,13 @@ import { testDatabaseUrl } from "../test-env";
 import {
   API_KEY,
   ROOT,
-  appEnv,
   clearQueuePrefix,
   dbClient,
   ensureBuild,
-  freePort,
   installApp,
   prepareDatabase,
   simJson,
-  startSimulatorProcess,
+  startSimulatorForApp,
   startWeb,
   startWorker,
   stopAll,
@@ -92,12 +90,8 @@ export async function startStack(o: StackOptions): Promise<Stack> {
   const dbName = browserDatabaseName();
   const databaseUrl = await prepareDatabase(dbName, { fresh: true });
   const prefix = `browser-${process.pid}`;
-  await clearQueuePrefix(prefix);
-  const appPort = await freePort();
-  const appUrl = `http://127.0.0.1:${appPort}`;
-  const { url: simUrl } = await startSimulatorProcess({ appUrl, maxOldSpaceMb: 1024 });
+  const { appPort, appUrl, simUrl, env } = await startSimulatorForApp({ databaseUrl, queuePrefix: prefix, simMaxOldSpaceMb: 1024 });
   await simJson(simUrl, "POST", "/_sim/shops", { domain: o.shop, name: "Browser Test Store", plan: "advanced", generate: { seed: o.seed, customers: o.customers, years: 2, plantedTraits: true } });
-  const env = appEnv({ databaseUrl, queuePrefix: prefix, appUrl, simUrl });
   await Promise.all([startWeb(env, appPort, BUILD_DIR), startWorker(env)]);
   const db = dbClient(databaseUrl);
   const one = async <T>(sql: string, params: unknown[] = []) => (await db.query(sql, params)).rows[0] as T;

@@ -4,7 +4,7 @@
 // child is registered so that Ctrl-C, an error or a normal exit stops them.
 // (The BENCH_* environment variables predate the demo's use; they apply to both.)
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { createServer } from "node:net";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -270,10 +270,20 @@ export async function startWeb(env: Record<string, string>, port: number, buildD
   return child;
 }
 
+/**
+ * The variables package.json's `worker` script sets before node (glibc malloc tuning, ADR 0016),
+ * so a worker started here runs as `npm run worker` does.
+ */
+export function workerScriptEnv(): Record<string, string> {
+  const script: string = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).scripts.worker;
+  const prefix = script.slice(0, script.indexOf("node "));
+  return Object.fromEntries([...prefix.matchAll(/([A-Z_]+)=(\S+)/g)].map((m) => [m[1], m[2]]));
+}
+
 export async function startWorker(env: Record<string, string>, extra: Record<string, string> = {}): Promise<Child> {
   // BENCH_CPU_PROF_DIR=/tmp/prof writes a V8 CPU profile of the worker on exit (for "where does the time go").
   const prof = process.env.BENCH_CPU_PROF_DIR ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : [];
-  const child = spawnNode("worker", [...prof, "--import", "tsx", join(ROOT, "app/jobs/worker.server.ts")], { ...env, ...extra });
+  const child = spawnNode("worker", [...prof, "--import", "tsx", join(ROOT, "app/jobs/worker.server.ts")], { ...workerScriptEnv(), ...env, ...extra });
   await eventually(
     () => {
       if (/worker \d+ started/.test(child.tail())) return true;
@@ -283,6 +293,34 @@ export async function startWorker(env: Record<string, string>, extra: Record<str
     { timeoutMs: 60_000, timeoutMessage: () => `worker did not start:\n${child.tail()}` },
   );
   return child;
+}
+
+/** Where the simulator and the app listen, and the app's environment (see startSimulatorForApp). */
+export interface AppStage {
+  appPort: number;
+  appUrl: string;
+  simUrl: string;
+  simulator: Child;
+  env: Record<string, string>;
+}
+
+/**
+ * The start shared by the demo and the benchmarks: an empty queue prefix of their own,
+ * the app's port, the simulator process (no store yet) and the app's environment.
+ * The caller creates its stores and starts web and worker when its steps need them.
+ */
+export async function startSimulatorForApp(o: {
+  databaseUrl: string;
+  queuePrefix: string;
+  appPort?: number;
+  simPort?: number;
+  simMaxOldSpaceMb?: number;
+}): Promise<AppStage> {
+  await clearQueuePrefix(o.queuePrefix);
+  const appPort = o.appPort ?? (await freePort());
+  const appUrl = `http://127.0.0.1:${appPort}`;
+  const { url: simUrl, child: simulator } = await startSimulatorProcess({ appUrl, port: o.simPort, maxOldSpaceMb: o.simMaxOldSpaceMb });
+  return { appPort, appUrl, simUrl, simulator, env: appEnv({ databaseUrl: o.databaseUrl, queuePrefix: o.queuePrefix, appUrl, simUrl }) };
 }
 
 // ------------------------------------------------------------ simulator ----

@@ -14,6 +14,8 @@ const SHOP_C = `wb-c-${pid}.myshopify.com`;
 const SHOP_FLOW = `wb-flow-${pid}.myshopify.com`;
 const SHOP_NOFLOW = `wb-noflow-${pid}.myshopify.com`;
 const SHOP_TRAITS = `wb-traits-${pid}.myshopify.com`;
+const SHOP_PAGED = `wb-paged-${pid}.myshopify.com`;
+const SHOP_ONEPAGE = `wb-onepage-${pid}.myshopify.com`;
 
 let h: Harness;
 /** The harness seen through the names these tests use. */
@@ -50,6 +52,14 @@ function customers(n: number, shift = 0): ScoreInput[] {
 
 function simCustomer(shop: string, id: number) {
   return env.sim.ctx.shops.get(shop)!.customers.get(id)!;
+}
+
+/** What Shopify holds for these customers: tags and metafields, each sorted (to compare two shops' end states). */
+function shopifyStateOf(shop: string, inputs: ScoreInput[]) {
+  return inputs.map((x) => {
+    const sc = simCustomer(shop, x.id);
+    return { tags: [...sc.tags].sort(), mf: sc.metafields.map((m) => `${m.namespace}.${m.key}:${m.type}=${m.value}`).sort() };
+  });
 }
 
 function appTagsOf(tags: string[]) {
@@ -257,12 +267,7 @@ describe("bulk mode", () => {
     expect(ops.length).toBe(2);
     expect(ops.every((o) => o.status === "completed" && o.finishedAt)).toBe(true);
 
-    const state = (shop: string) =>
-      inputs.map((x) => {
-        const sc = simCustomer(shop, x.id);
-        return { tags: [...sc.tags].sort(), mf: sc.metafields.map((m) => `${m.namespace}.${m.key}:${m.type}=${m.value}`).sort() };
-      });
-    expect(state(SHOP_C)).toEqual(state(SHOP_B));
+    expect(shopifyStateOf(SHOP_C, inputs)).toEqual(shopifyStateOf(SHOP_B, inputs));
 
     // Segment change for everybody, in bulk: tagsRemove, tagsAdd and metafieldsSet runs.
     const changed = inputs.map((x) => ({ ...x, segment: SEGMENT_KEYS[(SEGMENT_KEYS.indexOf(x.segment) + 1) % SEGMENT_KEYS.length] as SegmentKey }));
@@ -271,12 +276,33 @@ describe("bulk mode", () => {
     await env.writeback.writeBackShop(SHOP_B, { mode: "per-call" });
     const bulk2 = await env.writeback.writeBackShop(SHOP_C, { mode: "bulk", pollMs: 20 });
     expect(bulk2.bulkOperations).toBe(3);
-    expect(state(SHOP_C)).toEqual(state(SHOP_B));
+    expect(shopifyStateOf(SHOP_C, inputs)).toEqual(shopifyStateOf(SHOP_B, inputs));
     for (const x of changed) expect(appTagsOf(simCustomer(SHOP_C, x.id).tags)).toEqual([`rfm:${x.segment}`]);
 
     const again = await env.writeback.writeBackShop(SHOP_C, { mode: "bulk" });
     expect(again.customersChanged).toBe(0);
     expect(again.requests).toBe(0);
+  });
+});
+
+describe("a full write-back in pages", () => {
+  it("writes every customer once, page by page, with the end state of one page", async () => {
+    const inputs = customers(30, 5);
+    const one = await env.createShop(SHOP_ONEPAGE, { holdoutPercent: 0 });
+    const paged = await env.createShop(SHOP_PAGED, { holdoutPercent: 0 });
+    await env.setScores(SHOP_ONEPAGE, one.shop.id, inputs);
+    await env.setScores(SHOP_PAGED, paged.shop.id, inputs);
+    const whole = await env.writeback.writeBackShop(SHOP_ONEPAGE, { bulkThreshold: 5, pollMs: 20 });
+    // Pages of 7: 7, 7, 7, 7 and 2 customers; the four full pages go bulk (2 operations each), the last per call.
+    const res = await env.writeback.writeBackShop(SHOP_PAGED, { bulkThreshold: 5, pollMs: 20, pageSize: 7 });
+    expect(whole.bulkOperations).toBe(2);
+    expect(res.bulkOperations).toBe(8);
+    expect(res.customersConsidered).toBe(30);
+    expect(res.customersWritten).toBe(30);
+    expect(res.mode).toBe("bulk");
+    expect(res.errors).toEqual([]);
+    expect(shopifyStateOf(SHOP_PAGED, inputs)).toEqual(shopifyStateOf(SHOP_ONEPAGE, inputs));
+    expect((await env.writeback.writeBackShop(SHOP_PAGED, { pageSize: 7 })).requests).toBe(0);
   });
 });
 

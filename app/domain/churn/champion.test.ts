@@ -102,6 +102,30 @@ describe("selectChurnChampion", () => {
     }
   });
 
+  it("backtests a shop above maxBacktestCustomers on a deterministic sample of about that many customers", () => {
+    const full = selectChurnChampion(btyd, { asOf, horizonDays: H });
+    expect(selectChurnChampion(btyd, { asOf, horizonDays: H, maxBacktestCustomers: 4000 })).toEqual(full);
+    const a = selectChurnChampion(btyd, { asOf, horizonDays: H, maxBacktestCustomers: 1500 });
+    expect(selectChurnChampion(btyd, { asOf, horizonDays: H, maxBacktestCustomers: 1500 })).toEqual(a);
+    const m = /sample of (\d+) of the shop's 4000 customers/.exec(a.note ?? "");
+    expect(m).not.toBeNull();
+    // Binomial(4000, 0.375): sd ≈ 31, so ±150 is about five of them.
+    expect(Math.abs(Number(m![1]) - 1500)).toBeLessThan(150);
+    const evaluated = (s: ChurnChampionState) => metric(s.backtest, "recency").customers;
+    expect(evaluated(a) / evaluated(full)).toBeGreaterThan(0.3);
+    expect(evaluated(a) / evaluated(full)).toBeLessThan(0.45);
+    // The sampled backtest measures the same models: each challenger's log-loss within 0.03 of the full one's.
+    for (const name of ["bgnbd", "supervised", "heuristic"] as const) {
+      expect(Math.abs(metric(a.backtest, name).logLoss! - metric(full.backtest, name).logLoss!)).toBeLessThan(0.03);
+    }
+    // Every customer is still scored by the result.
+    const { facts } = factsFromGroupedOrders(btyd, asOf);
+    const model = scoreFacts(facts, { asOf, horizonDays: H }).state;
+    const p = championChurnColumns(a, facts, model, H);
+    expect(p.length).toBe(facts.n);
+    expect(p.every((v) => v > 0 && v < 1)).toBe(true);
+  });
+
   it("recomputes within one UTC day with the same orders select and calibrate exactly the same", () => {
     const shop = btydShop(4000, "btyd", asOf.getTime(), 3, asOf.getTime()); // no order on asOf's day
     const morning = selectChurnChampion(shop, { asOf: new Date(asOf.getTime() + 3_600_000), horizonDays: H });

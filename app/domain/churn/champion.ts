@@ -33,7 +33,7 @@ import { ascendingOrder, ascendingOrderFrom } from "../ascending-order";
 import { churnProbability as bgChurn, type BgNbdParams } from "../bgnbd";
 import { type CustomerFacts, type FactsColumns, MS_PER_DAY } from "../customer-facts";
 import { type CalibrationDecile, calibrationDeciles } from "../deciles";
-import { type GroupedOrders, factsFromGroupedOrders } from "../population-facts";
+import { type GroupedOrders, MAX_BACKTEST_CUSTOMERS, factsFromGroupedOrders, keepByHash, sampleCustomers } from "../population-facts";
 import { MIN_CUSTOMERS_FOR_MODEL, MIN_REPEAT_CUSTOMERS_FOR_MODEL, type ShopModelState, scoreFacts } from "../score-shop";
 import { applyCalibration, type Calibration, type CalibrationKind, fitCalibration } from "./calibration";
 import {
@@ -52,6 +52,9 @@ import { type Design, type LogisticModel, fitLogistic, linearPredictor, predictL
 import { brier, expectedCalibrationError, logLoss, logLossTerms, rocAuc } from "./metrics";
 
 export type ChurnModelName = "bgnbd" | "supervised" | "heuristic";
+
+/** The part of a shop's fit (scoreFacts' ShopModelState) that selecting and applying a champion reads. */
+export type ChampionFit = Pick<ShopModelState, "model" | "fallbackReason" | "bgnbd" | "heuristic">;
 
 export interface ChurnMetrics {
   model: ChurnModelName | "recency";
@@ -232,16 +235,6 @@ function blocksFor(snaps: Snapshots, gridMs: number, firstMs: number, plan: Plan
   return { blocks };
 }
 
-/** Deterministic thinning: keep row r of a block when its hash falls below the fraction. */
-function keepRow(seed: number, r: number, fraction: number): boolean {
-  if (fraction >= 1) return true;
-  let h = Math.imul(r ^ Math.imul(seed, 0x9e3779b1), 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return (h >>> 0) / 4294967296 < fraction;
-}
-
 function designOf(blocks: RowSet["blocks"], maxRows: number): Design {
   let total = 0;
   for (const b of blocks) total += b.snap.facts.n;
@@ -252,7 +245,7 @@ function designOf(blocks: RowSet["blocks"], maxRows: number): Design {
     if (fraction >= 1) return null;
     const idx = new Int32Array(n);
     let k = 0;
-    for (let i = 0; i < n; i++) if (keepRow(bi + 1, i, fraction)) idx[k++] = i;
+    for (let i = 0; i < n; i++) if (keepByHash(bi + 1, i, fraction)) idx[k++] = i;
     return idx.subarray(0, k);
   });
   let rows = 0;
@@ -421,7 +414,9 @@ export interface SelectOptions {
    * The shop's fit at asOf on the same orders (scoreFacts' state), when the caller has it: its
    * BG/NBD decision is reused instead of fitting BG/NBD on the same facts a second time.
    */
-  model?: ShopModelState;
+  model?: ChampionFit;
+  /** Customers beyond which the backtest runs on a sample (default MAX_BACKTEST_CUSTOMERS). */
+  maxBacktestCustomers?: number;
 }
 
 interface Selection {
@@ -452,7 +447,8 @@ function select(orders: GroupedOrders, opts: SelectOptions): Selection {
   if (!(H > 0)) throw new RangeError(`horizonDays must be > 0, got ${H}`);
   const asOfMs = opts.asOf.getTime();
   const asOfFit = opts.model && { params: opts.model.model === "bgnbd" ? bgnbdParamsOf(opts.model) : null, reason: opts.model.fallbackReason };
-  const snaps = new Snapshots(orders, asOfMs, { minCustomers: opts.minCustomers, minRepeatCustomers: opts.minRepeatCustomers }, asOfFit);
+  const snapOpts = { minCustomers: opts.minCustomers, minRepeatCustomers: opts.minRepeatCustomers };
+  let snaps = new Snapshots(orders, asOfMs, snapOpts, asOfFit);
   const none: Selection["production"] = () => ({ supervised: null, calibration: null });
   // Small shops keep the labelled heuristic, exactly as score-shop.ts decides (fitShopModels).
   const now = snaps.at(asOfMs);
@@ -465,6 +461,10 @@ function select(orders: GroupedOrders, opts: SelectOptions): Selection {
   const historyDays = Math.floor((asOfMs - firstMs) / MS_PER_DAY);
   const plan = planFor(H, historyDays);
   if (typeof plan === "string") return { state: heuristicState(opts, `heuristic: ${plan}`), production: none };
+  // The shop-level checks above saw every customer; the backtest below sees the sample.
+  const sample = sampleCustomers(orders, opts.maxBacktestCustomers ?? MAX_BACKTEST_CUSTOMERS);
+  if (sample.orders !== orders) snaps = new Snapshots(sample.orders, asOfMs, snapOpts, asOfFit);
+  const sampleNote = sample.orders === orders ? null : `Backtest on a deterministic sample of ${sample.customers} of the shop's ${orders.offsets.length - 1} customers.`;
 
   const w = plan.evalWindow;
   // Cuts sit on whole UTC days before asOf's day, so recomputes within a day with the same
@@ -485,7 +485,7 @@ function select(orders: GroupedOrders, opts: SelectOptions): Selection {
         `with models trained on ${plan.selectionWindows.join(", ")}-day windows; the production model is trained on ` +
         `${plan.productionWindows.join(", ")}-day windows` +
         (Math.max(...plan.productionWindows) < H ? ` and extrapolated to ${H} days (window length is a feature).` : ".");
-  const note = [shortNote, bgNote].filter((t) => t !== null).join(" ") || null;
+  const note = [shortNote, bgNote, sampleNote].filter((t) => t !== null).join(" ") || null;
   const selection = blocksFor(snaps, gridMs, firstMs, plan, evalMs, plan.selectionWindows, kind);
   const cuts = [...new Set(selection.blocks.map((b) => b.snap.cutMs))].sort((a, b) => a - b).map((ms) => new Date(ms).toISOString());
   cuts.push(new Date(evalMs).toISOString());
@@ -590,7 +590,7 @@ function select(orders: GroupedOrders, opts: SelectOptions): Selection {
 }
 
 /** The four BG/NBD parameters of a shop state (without its fit statistics). */
-function bgnbdParamsOf(model: ShopModelState): BgNbdParams | null {
+function bgnbdParamsOf(model: ChampionFit): BgNbdParams | null {
   return model.bgnbd ? { r: model.bgnbd.r, alpha: model.bgnbd.alpha, a: model.bgnbd.a, b: model.bgnbd.b } : null;
 }
 
@@ -609,7 +609,7 @@ function storedSource(s: NonNullable<ChurnChampionState["supervised"]>): Feature
 }
 
 /** The shop's BG/NBD parameters when its current fit uses BG/NBD (score-shop.ts's rule), else null. */
-function usableBgNbd(model: ShopModelState): BgNbdParams | null {
+function usableBgNbd(model: ChampionFit): BgNbdParams | null {
   return model.model === "bgnbd" && model.bgnbd ? model.bgnbd : null;
 }
 
@@ -617,7 +617,7 @@ function usableBgNbd(model: ShopModelState): BgNbdParams | null {
  * What runs for this state and shop fit: the champion, or (when the champion needs a BG/NBD fit
  * the shop no longer has) the app's uncalibrated heuristic.
  */
-function runnable(state: ChurnChampionState, model: ShopModelState): { run: "heuristic" | "bgnbd" | "supervised"; src: FeatureSource | null; cal: Calibration | null } {
+function runnable(state: ChurnChampionState, model: ChampionFit): { run: "heuristic" | "bgnbd" | "supervised"; src: FeatureSource | null; cal: Calibration | null } {
   const bg = usableBgNbd(model);
   const heuristic = { kind: "heuristic", gapDays: model.heuristic.typicalGapDays } as const;
   if (state.champion === "heuristic") return { run: "heuristic", src: null, cal: state.calibration };
@@ -629,7 +629,7 @@ function runnable(state: ChurnChampionState, model: ShopModelState): { run: "heu
 }
 
 /** The model whose probabilities championChurnColumns delivers for this shop state (the champion, or its fallback). */
-export function deliveredChurnModel(state: ChurnChampionState, model: ShopModelState): ChurnModelName {
+export function deliveredChurnModel(state: ChurnChampionState, model: ChampionFit): ChurnModelName {
   return runnable(state, model).run;
 }
 
@@ -639,11 +639,11 @@ export function deliveredChurnModel(state: ChurnChampionState, model: ShopModelS
  * When the shop's fit has fallen back to the heuristic and the champion needs BG/NBD, the
  * uncalibrated heuristic is returned (exactly the app's churnProbability then).
  */
-export function championChurnColumns(state: ChurnChampionState, facts: FactsColumns, model: ShopModelState, horizonDays: number): Float64Array {
+export function championChurnColumns(state: ChurnChampionState, facts: FactsColumns, model: ChampionFit, horizonDays: number, features?: ChampionFeatures): Float64Array {
   const out = new Float64Array(facts.n);
   const { run, src, cal } = runnable(state, model);
   if (run === "supervised") {
-    const x = featureMatrix(facts, src!, horizonDays);
+    const x = features && features.windowDays === horizonDays && sameSource(features.source, src!) ? features.x : featureMatrix(facts, src!, horizonDays);
     predictLogistic(state.supervised!, x, facts.n, out);
   } else if (run === "bgnbd") {
     const bg = model.bgnbd!;
@@ -656,8 +656,35 @@ export function championChurnColumns(state: ChurnChampionState, facts: FactsColu
   return out;
 }
 
+/** A supervised champion's feature rows for every facts row, computed ahead (championFeatures). */
+export interface ChampionFeatures {
+  source: FeatureSource;
+  windowDays: number;
+  x: Float64Array;
+}
+
+function sameSource(a: FeatureSource, b: FeatureSource): boolean {
+  if (a.kind === "heuristic") return b.kind === "heuristic" && a.gapDays === b.gapDays;
+  if (b.kind !== "bgnbd") return false;
+  const p = a.params;
+  const q = b.params;
+  return p.r === q.r && p.alpha === q.alpha && p.a === q.a && p.b === q.b;
+}
+
+/**
+ * The feature rows a supervised champion would read for these facts and this fit, before the
+ * champion is known (the source it would most likely use: BG/NBD when the fit uses it):
+ * championChurnColumns uses them when the champion's source turns out the same, else computes
+ * its own. For a caller with time to spare while the selection runs elsewhere.
+ */
+export function championFeatures(facts: FactsColumns, model: ChampionFit, horizonDays: number): ChampionFeatures {
+  const bg = usableBgNbd(model);
+  const source: FeatureSource = bg ? { kind: "bgnbd", params: bg } : { kind: "heuristic", gapDays: model.heuristic.typicalGapDays };
+  return { source, windowDays: horizonDays, x: featureMatrix(facts, source, horizonDays) };
+}
+
 /** The same for one customer (the live rescore path: stored parameters, no training). */
-export function championChurnProbability(state: ChurnChampionState, facts: CustomerFacts, model: ShopModelState, horizonDays: number): number {
+export function championChurnProbability(state: ChurnChampionState, facts: CustomerFacts, model: ChampionFit, horizonDays: number): number {
   const { run, src, cal } = runnable(state, model);
   let p: number;
   if (run === "supervised") {

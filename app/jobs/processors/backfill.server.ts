@@ -13,10 +13,11 @@ import {
   streamBulkResult,
 } from "../../shopify/bulk-export.server";
 import { ensureMetafieldDefinitions } from "../../shopify/metafields.server";
-import type { BulkLineItem, OrderRecord, CustomerRecord } from "../../domain/order-record";
+import type { BulkLineItem } from "../../domain/order-record";
 import { customerFromNode, lineItemFromLine, orderFromNode } from "../../shopify/records";
-import { clearStagedLineItems, mergeStagedLineItems } from "../../models/orders.server";
-import { commitImportBatch, prepareImportBatch } from "../../models/import-batches.server";
+import { bulkOrderRow, bulkOrderRowHead, clearStagedLineItems, mergeStagedLineItems } from "../../models/orders.server";
+import { commitImportBatch, prepareImportBatch, type ImportBatchRows, type ImportCheckpoint } from "../../models/import-batches.server";
+import { bulkCustomerRow } from "../../models/customers.server";
 import {
   findShopOrThrow,
   freshSyncState,
@@ -32,14 +33,19 @@ import { BULK_POLL_DELAY_MS, enqueue, type JobPayloads } from "../../queue.serve
 
 /** Lines per committed batch (about 10,000 orders with their line items). */
 const BATCH_SIZE = 25_000;
+/**
+ * Orders read in a batch's last lines are carried into the next batch (BulkImportAssembler):
+ * the simulator's line items trail their order by up to about 19,000 lines (99% within 7,700).
+ */
+const CARRY_LINES = 10_000;
 const MAX_EXPORT_RESTARTS = 2;
 const QUERIES: Record<ExportKind, string> = { customers: CUSTOMERS_BULK_QUERY, orders: ORDERS_BULK_QUERY };
 
 /** Starts a bulk export; returns the fields of its fresh export state. */
-async function startExport(shop: string, kind: ExportKind): Promise<Omit<ExportState, "restarts">> {
+async function startExport(shop: string, kind: ExportKind): Promise<Omit<ImportCheckpoint, "restarts">> {
   const client = await adminClientFor(shop);
   const id = await startBulkQuery(client, QUERIES[kind]);
-  return { bulkOperationId: id, status: "running", linesDone: 0, objectCount: 0, error: undefined };
+  return { bulkOperationId: id, status: "running", linesDone: 0, linesRead: 0, objectCount: 0, error: undefined };
 }
 
 async function schedulePoll(shop: string, bulkOperationId: string): Promise<void> {
@@ -80,7 +86,13 @@ export async function bulkFinished(
   const kind = (Object.keys(state.exports) as ExportKind[]).find(
     (k) => state.exports[k].bulkOperationId === data.bulkOperationId,
   );
-  if (!kind || state.exports[kind].status === "completed") return { ignored: true };
+  if (!kind) return { ignored: true };
+  // A retry after the export's completion was saved but before the sync was marked done (a
+  // connection lost in between) still has the sync to finish; anything else is a duplicate.
+  if (state.exports[kind].status === "completed") {
+    const finished = shop.syncStatus === "running" && (await finishSyncIfAllDone(shop, state.exports));
+    return finished ? { kind, finishedSync: true } : { ignored: true };
+  }
 
   const client = await adminClientFor(shop.domain);
   const operation = await fetchBulkOperation(client, data.bulkOperationId);
@@ -112,12 +124,19 @@ export async function bulkFinished(
   if (kind === "orders") await mergeStagedLineItems(shop.id);
   current.status = "completed";
   const saved = await saveExportState(shop.id, kind, current);
-  const allDone = Object.values(saved.exports).every((e) => e.status === "completed");
-  if (allDone) {
-    await markSyncCompleted(shop.id, shop.syncStartedAt);
-    await enqueue("recompute-shop", { shop: shop.domain, reason: "initial sync" });
-  }
+  const allDone = await finishSyncIfAllDone(shop, saved.exports);
   return { kind, lines: current.linesDone, resumedFromLine, allDone };
+}
+
+/** Once every export is imported: the sync is done and the shop's first recompute queued (one per shop). */
+async function finishSyncIfAllDone(
+  shop: { id: string; domain: string; syncStartedAt: Date | null },
+  exports: Record<string, { status: string }>,
+): Promise<boolean> {
+  if (!Object.values(exports).every((e) => e.status === "completed")) return false;
+  await markSyncCompleted(shop.id, shop.syncStartedAt);
+  await enqueue("recompute-shop", { shop: shop.domain, reason: "initial sync" });
+  return true;
 }
 
 async function restartOrFail(
@@ -140,59 +159,163 @@ async function restartOrFail(
   return { kind, failed: true, reason };
 }
 
-/** An order of the batch being read, with its line items' spend per product type so far. */
+/** An order read but not written yet (its staging row up to the types), with its line items' spend per product type so far. */
 interface OpenOrder {
-  record: OrderRecord;
-  spendByType: Map<string, bigint>;
+  rowHead: string;
+  line: number;
+  /** The first line counted in it: its own, or that of a line item read ahead of it. */
+  firstLine: number;
+  spendByType: Map<string, bigint> | null;
 }
 
 function addLine(order: OpenOrder, line: BulkLineItem) {
   if (line.productType === "") return;
-  order.spendByType.set(line.productType, (order.spendByType.get(line.productType) ?? 0n) + line.spendMinor);
+  const spend = (order.spendByType ??= new Map());
+  spend.set(line.productType, (spend.get(line.productType) ?? 0n) + line.spendMinor);
 }
 
-/** Types sorted by code unit (PostgreSQL's "C" collation), as productTypeSpend orders them. */
-function withTypes(order: OpenOrder): OrderRecord {
-  const types = [...order.spendByType.keys()].sort();
-  return { ...order.record, productTypeSpend: { types, spendMinor: types.map((t) => order.spendByType.get(t)!) } };
+/** The order's staging row, its types sorted by code unit (PostgreSQL's "C" collation), as productTypeSpend orders them. */
+function orderRow(order: OpenOrder): string {
+  const spend = order.spendByType;
+  if (!spend) return bulkOrderRow(order.rowHead, undefined);
+  const types = [...spend.keys()].sort();
+  return bulkOrderRow(order.rowHead, { types, spendMinor: types.map((t) => spend.get(t)!) });
 }
 
-async function importResult(shopId: string, kind: ExportKind, current: ExportState, url: string): Promise<void> {
+/** What a batch writes: its rows without the export state, with its two checkpoints. */
+export type AssembledBatch = Omit<ImportBatchRows, "exportState"> & Required<Pick<ImportCheckpoint, "linesDone" | "linesRead">>;
+
+/**
+ * Builds the import's batches from the result lines (no I/O, so the resume rules can be
+ * tested line by line). Line items follow their order in the file, a few thousand lines
+ * later at most in the simulator's files; those read while their order is still open are
+ * added to it before it is written (product types resolved at insert time), the rest are
+ * staged and merged at the end. Orders read in the last `carryLines` lines of a batch stay
+ * open into the next one, so few line items are late. The checkpoint is then two lines:
+ * `linesDone`, before the first line counted in a carried order (where a resumed import
+ * starts reading), and `linesRead`, the batch's last line. A resumed import reads the lines
+ * in between again: their orders were carried (not written), so they are written as usual;
+ * their line items of any other order were added or staged by the committed batch, so they
+ * are dropped.
+ */
+export class BulkImportAssembler {
+  private orders = new Map<bigint, OpenOrder>();
+  private customerRows: string[] = [];
+  /** Line items whose order is not open (late or ahead of their order): staged with the batch. */
+  private unmatched = new Map<bigint, Waiting>();
+  /** Re-read line items (up to linesRead) whose order is not open: counted only if their order follows within the re-read lines. */
+  private replayed = new Map<bigint, Waiting>();
+  private products = new Map<bigint, string>();
+  private linesInBatch = 0;
+  private lastLine: number;
+  private readonly replayTo: number;
+
+  constructor(
+    from: Pick<ImportCheckpoint, "linesDone" | "linesRead">,
+    private readonly batchLines = BATCH_SIZE,
+    private readonly carryLines = CARRY_LINES,
+  ) {
+    this.lastLine = from.linesDone;
+    this.replayTo = Math.max(from.linesRead ?? 0, from.linesDone);
+    if (carryLines >= batchLines) throw new Error("the carried lines must be fewer than a batch's");
+  }
+
+  /** One result line (after the resume point), in file order. */
+  add(record: Record<string, unknown>, lineNumber: number): void {
+    this.lastLine = lineNumber;
+    this.linesInBatch++;
+    const replaying = lineNumber <= this.replayTo;
+    if (!replaying && this.replayed.size > 0) this.replayed.clear();
+    const id = typeof record.id === "string" ? record.id : "";
+    if (id.includes("/LineItem/")) {
+      if (typeof record.__parentId !== "string") return;
+      const line = lineItemFromLine(record as never);
+      if (!line) return;
+      if (line.productId !== null) this.products.set(line.productId, line.productType);
+      const order = this.orders.get(line.orderId);
+      if (order) addLine(order, line);
+      else wait(replaying ? this.replayed : this.unmatched, line, lineNumber);
+    } else if (id.includes("/Order/")) {
+      const parsed = orderFromNode(record as never);
+      const order: OpenOrder = { rowHead: bulkOrderRowHead(parsed), line: lineNumber, firstLine: lineNumber, spendByType: null };
+      this.orders.set(parsed.id, order);
+      for (const waiting of [this.unmatched, this.replayed]) {
+        const before = waiting.get(parsed.id);
+        if (!before) continue;
+        for (const line of before.items) addLine(order, line);
+        order.firstLine = Math.min(order.firstLine, before.firstLine);
+        waiting.delete(parsed.id);
+      }
+    } else if (id.includes("/Customer/")) this.customerRows.push(bulkCustomerRow(customerFromNode(record as never)));
+  }
+
+  /** A batch's worth of lines has been read. */
+  get full(): boolean {
+    return this.linesInBatch >= this.batchLines;
+  }
+
+  /** The batch to write (the last one: every open order); null when there is nothing to write. */
+  take(last: boolean): AssembledBatch | null {
+    if (this.linesInBatch === 0 && (!last || this.orders.size === 0)) return null;
+    // Carried: the orders read in the last carryLines lines, and every order after the first
+    // line counted in a carried one (a line item ahead of its order), so that all lines after
+    // linesDone belong to carried orders or were staged.
+    const carryAfter = last ? Infinity : this.lastLine - this.carryLines;
+    const carried = new Map<bigint, OpenOrder>();
+    let linesDone = this.lastLine;
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const [id, order] of this.orders) {
+        if (carried.has(id) || (order.line <= carryAfter && order.line <= linesDone)) continue;
+        carried.set(id, order);
+        linesDone = Math.min(linesDone, order.firstLine - 1);
+        grew = true;
+      }
+    }
+    const orderRows: string[] = [];
+    for (const [id, order] of this.orders) if (!carried.has(id)) orderRows.push(orderRow(order));
+    const batch: AssembledBatch = {
+      orderRows,
+      customerRows: this.customerRows,
+      lineItems: [...this.unmatched.values()].flatMap((w) => w.items),
+      products: [...this.products].map(([productId, productType]) => ({ productId, productType })),
+      linesDone,
+      linesRead: this.lastLine,
+    };
+    this.orders = carried;
+    this.customerRows = [];
+    this.unmatched = new Map();
+    this.products = new Map();
+    this.linesInBatch = 0;
+    return batch;
+  }
+}
+
+/** Line items waiting for their order, with the line of the first. */
+interface Waiting {
+  firstLine: number;
+  items: BulkLineItem[];
+}
+
+function wait(map: Map<bigint, Waiting>, line: BulkLineItem, lineNumber: number) {
+  const waiting = map.get(line.orderId);
+  if (waiting) waiting.items.push(line);
+  else map.set(line.orderId, { firstLine: lineNumber, items: [line] });
+}
+
+async function importResult(shopId: string, kind: ExportKind, current: ImportCheckpoint, url: string): Promise<void> {
   // An import from the first line (a new or restarted export) starts with an empty stage.
-  if (kind === "orders" && current.linesDone === 0) await clearStagedLineItems(shopId);
-  // Line items follow their order in the file; those read in the same batch as their order
-  // are added to it before it is written (product types resolved at insert time), the rest
-  // are staged and merged at the end.
-  let orders = new Map<bigint, OpenOrder>();
-  let customers: CustomerRecord[] = [];
-  // Line items whose order is not (yet) in this batch: staged when the batch is written.
-  let unmatched = new Map<bigint, BulkLineItem[]>();
-  let products = new Map<bigint, string>();
-  let pending = 0;
-  let lastLine = current.linesDone;
+  if (kind === "orders" && current.linesDone === 0 && !current.linesRead) await clearStagedLineItems(shopId);
+  const assembler = new BulkImportAssembler(current);
   // One batch is written while the next is parsed; batches commit in order,
   // each atomically with its checkpoint.
   let writing: Promise<void> = Promise.resolve();
-
-  const flush = async () => {
-    if (pending === 0) return;
-    const lineItems = [...unmatched.values()].flat();
-    const batch = {
-      orders: [...orders.values()].map(withTypes),
-      customers,
-      lineItems,
-      products: [...products].map(([productId, productType]) => ({ productId, productType })),
-      checkpoint: lastLine,
-    };
-    orders = new Map();
-    customers = [];
-    unmatched = new Map();
-    products = new Map();
-    pending = 0;
-    const prepared = prepareImportBatch({ ...batch, exportState: { ...current, linesDone: batch.checkpoint } });
+  const write = async (batch: AssembledBatch) => {
+    const checkpoint = { linesDone: batch.linesDone, linesRead: batch.linesRead };
+    const prepared = prepareImportBatch({ ...batch, exportState: { ...current, ...checkpoint } });
     await writing;
     writing = commitImportBatch(shopId, kind, prepared).then(() => {
-      current.linesDone = batch.checkpoint;
+      Object.assign(current, checkpoint);
     });
     // Marked handled now; the failure surfaces at the next await of `writing`.
     writing.catch(() => undefined);
@@ -200,36 +323,14 @@ async function importResult(shopId: string, kind: ExportKind, current: ExportSta
 
   await streamBulkResult(
     url,
-    async (record, lineNumber) => {
-      lastLine = lineNumber;
-      pending++;
-      const id = String(record.id ?? "");
-      if (id.includes("/Order/")) {
-        const order: OpenOrder = { record: orderFromNode(record as never), spendByType: new Map() };
-        orders.set(order.record.id, order);
-        const before = unmatched.get(order.record.id);
-        if (before) {
-          for (const line of before) addLine(order, line);
-          unmatched.delete(order.record.id);
-        }
-      } else if (id.includes("/Customer/")) customers.push(customerFromNode(record as never));
-      else if (id.includes("/LineItem/") && typeof record.__parentId === "string") {
-        const line = lineItemFromLine(record as never);
-        if (line) {
-          if (line.productId !== null) products.set(line.productId, line.productType);
-          const order = orders.get(line.orderId);
-          if (order) addLine(order, line);
-          else {
-            const list = unmatched.get(line.orderId);
-            if (list) list.push(line);
-            else unmatched.set(line.orderId, [line]);
-          }
-        }
-      }
-      if (pending >= BATCH_SIZE) await flush();
+    (record, lineNumber) => {
+      assembler.add(record, lineNumber);
+      // Only a full batch returns a promise: the stream waits for the previous batch's commit.
+      if (assembler.full) return write(assembler.take(false)!);
     },
     current.linesDone,
   );
-  await flush();
+  const last = assembler.take(true);
+  if (last) await write(last);
   await writing;
 }

@@ -2,30 +2,28 @@
 // a live rescore scores one customer against the stored model state (cut
 // points, parameters, trait thresholds), so a new order moves a customer, and
 // changes its traits, within seconds.
-import { factsFromGroupedOrders } from "../../domain/population-facts";
 import { customerScoreAt, type CustomerScore, type ShopModelState } from "../../domain/score-shop";
-import { rescoreWithChampion, scoreWithChampion } from "../../domain/score-with-champion";
+import { rescoreWithChampion } from "../../domain/score-with-champion";
 import type { ChurnChampionState } from "../../domain/churn/champion";
 import { resolveSettings } from "../../domain/shop-settings";
 import { isHoldout } from "../../domain/holdout";
-import { backtest } from "../../domain/backtest";
 import { NO_SHOP_THRESHOLDS, computeTraits, storedThresholds, type StoredTraitThresholds } from "../../domain/traits";
 import { customerTraitFields } from "../../domain/customer-traits";
-import { discoverClusters, type ClusterDescription, type ClusterState } from "../../domain/clusters";
+import type { ClusterDescription, ClusterState } from "../../domain/clusters";
 import type { PreviousScore } from "../../domain/recovered";
-import { findShopOrThrow, installedShopDomains, saveModelState } from "../../models/shops.server";
+import { findShopOrThrow, installedShopSizes, saveModelState } from "../../models/shops.server";
 import {
   deleteScore,
   loadBehaviourOrders,
   previousScores,
   replaceShopScores,
   saveScoresWithChanges,
-  writeDailySnapshot,
   type NewTransition,
   type ScoreRow,
 } from "../../models/scores.server";
 import type { NewTraitEvent } from "../../models/trait-events.server";
-import { enqueue, type JobPayloads } from "../../queue.server";
+import { fitShopModels, fitShopModelsOffThread } from "../shop-models";
+import { enqueue, enqueueMany, recomputePriority, type JobPayloads } from "../../queue.server";
 
 type Shop = Awaited<ReturnType<typeof findShopOrThrow>>;
 
@@ -93,33 +91,43 @@ async function afterScoring(shop: Shop, saved: { transitionIds: string[]; traitE
   }
 }
 
-/** Customers scored, and their rows streamed to the database, per step of a full recompute. */
-const SCORE_CHUNK = 10_000;
+/**
+ * Customers scored, and their rows streamed to the database, per step of a full recompute. Two
+ * chunks are alive at a time (one in PostgreSQL, one being built); at 10,000 their rows outgrew
+ * V8's young generation and were promoted, and the old space swung by 300 MB between major GCs
+ * (a 1M recompute's peak 1,024 MB against 918 MB at 4,000; 73.9 s and 66.6 s wall, both at load 2-3).
+ */
+const SCORE_CHUNK = 4_000;
 
 const eventStatus = (flowEnabled: boolean): NewTraitEvent["flowStatus"] => (flowEnabled ? "pending" : "none");
+
+/**
+ * Shops with at least this many customers fit their models on a worker thread: at 20,000 the fit
+ * is about a second of synchronous code (a 200,000-customer shop's about 13 s), a thread's start
+ * (tsx loading the domain) a few hundred milliseconds.
+ */
+const OFF_THREAD_MIN_CUSTOMERS = 20_000;
 
 export async function recomputeShop(data: JobPayloads["recompute-shop"]): Promise<unknown> {
   const shop = await findShopOrThrow(data.shop);
   const asOf = new Date();
-  const orders = await loadBehaviourOrders(shop.id);
-  const { facts, customerIndex } = factsFromGroupedOrders(orders, asOf);
-  if (facts.n === 0) return { customers: 0 };
-
+  const loaded = await loadBehaviourOrders(shop.id);
   const { segmentMap, churnHorizonDays: horizonDays, flowTriggerEnabled } = resolveSettings(shop.settings);
-  // Churn from the shop's champion (BG/NBD, a supervised model or the heuristic), chosen by its own backtest.
-  const { result, churn } = scoreWithChampion(facts, orders, { asOf, horizonDays, segmentMap });
-  // Measured accuracy (fit H days ago, checked on what happened since), shown on the dashboard.
-  const check = backtest(orders, { asOf, horizonDays, segmentMap });
-  // Traits read the champion's churn (vip_at_risk), indexed by customer.
-  const churnOfCustomer = new Float64Array(orders.offsets.length - 1);
-  for (let i = 0; i < facts.n; i++) churnOfCustomer[customerIndex[i]] = result.columns.churnProbability[i];
-  const traits = computeTraits(orders, { asOf, churnProbability: churnOfCustomer });
   const stored = shop.modelState as unknown as StoredModelState | null;
-  const clustered = discoverClusters(orders, asOf, { previous: stored?.clusters?.state ?? null });
+  // The ids stay here (the thread needs only the columns).
+  const { customerIds, ...columns } = loaded;
+  const input = { orders: columns, asOf, horizonDays, segmentMap, previousClusters: stored?.clusters?.state ?? null };
+  // A big shop's fit off this process's event loop: its other jobs (small shops, live rescores,
+  // lock renewals) go on meanwhile. Its orders move to the thread and back (not copied).
+  const fit = customerIds.length >= OFF_THREAD_MIN_CUSTOMERS ? await fitShopModelsOffThread(input) : { models: fitShopModels(input), orders: columns };
+  const { models } = fit;
+  const orders = { ...fit.orders, customerIds };
+  if (!models.fitted) return { customers: 0 };
+  const { facts, customerIndex, scoring: { result, churn }, check, traits, clustered } = models;
 
   // Scores are built and streamed to the database a chunk at a time (a million rows
   // with their explanations would not fit in the worker's memory).
-  const saved = await replaceShopScores(shop.id, asOf, { why: data.reason, flowEnabled: flowTriggerEnabled }, async (writer) => {
+  const saved = await replaceShopScores(shop.id, asOf, async (writer) => {
     for (let start = 0; start < facts.n; start += SCORE_CHUNK) {
       const end = Math.min(facts.n, start + SCORE_CHUNK);
       const previous = await writer.previousBetween(orders.customerIds[customerIndex[start]], orders.customerIds[customerIndex[end - 1]]);
@@ -132,7 +140,7 @@ export async function recomputeShop(data: JobPayloads["recompute-shop"]): Promis
         rows[i - start] = { ...scoreRow(shop, customerId, customerScoreAt(facts, result, i)), ...fields, clusterId: clustered.ok ? clustered.clusterOf[c] : null };
         for (const trait of gained) traitEvents.push({ customerId, trait, flowStatus: eventStatus(flowTriggerEnabled) });
       }
-      await writer.write(rows, traitEvents);
+      await writer.write(rows, transitionsFor(rows, previous, flowTriggerEnabled, data.reason), traitEvents);
     }
   });
   const clusters: StoredClusters = clustered.ok
@@ -143,7 +151,6 @@ export async function recomputeShop(data: JobPayloads["recompute-shop"]): Promis
     modelKind: result.state.model,
     scoredAt: asOf,
   });
-  await writeDailySnapshot(shop.id, asOf);
   await afterScoring(shop, saved);
   return {
     customers: facts.n,
@@ -187,10 +194,23 @@ export async function rescoreCustomer(data: JobPayloads["rescore-customer"]): Pr
   return { customerId: data.customerId, segment: row.segment, changed: transitions.length > 0, traits: row.traits, gained };
 }
 
+/** Recomputes added per round trip by the fan-out (each chunk one MULTI, within the producer deadline). */
+const FANOUT_CHUNK = 500;
+
+/**
+ * The nightly fan-out: every installed shop's recompute with a priority from its size
+ * (recomputePriority), so the long tail of small shops is taken before a few big ones
+ * (docs/decisions/0015-scale-out-and-fairness.md, "Fairness"). Added smallest first and a chunk
+ * at a time in one MULTI: a worker with free slots takes jobs while later chunks are still
+ * being added, and those first jobs must be small shops too; the priority orders everything
+ * that is queued (a later chunk, a lock-delayed or retried big shop).
+ */
 export async function recomputeAllShops(): Promise<unknown> {
-  const domains = await installedShopDomains();
-  for (const shop of domains) {
-    await enqueue("recompute-shop", { shop, reason: "nightly" });
+  const shops = await installedShopSizes();
+  const customersOf = new Map(shops.map((s) => [s.domain, s.customers]));
+  for (let i = 0; i < shops.length; i += FANOUT_CHUNK) {
+    const chunk = shops.slice(i, i + FANOUT_CHUNK).map(({ domain }) => ({ shop: domain, reason: "nightly" }));
+    await enqueueMany("recompute-shop", chunk, (d) => recomputePriority(customersOf.get(d.shop) ?? 0));
   }
-  return { shops: domains.length };
+  return { shops: shops.length };
 }

@@ -5,7 +5,7 @@
 // with no database lock held, and each accepted chunk is recorded as it is
 // reported, so a failed part stays dirty and is retried next time.
 import { resolveSettings } from "../../domain/shop-settings";
-import { allAccepted, planWriteBack, recordedWrite, type PlannedCustomer } from "../../domain/writeback-plan";
+import { allAccepted, planWriteBack, recordedWrite, type PlannedCustomer, type WriteBackRow } from "../../domain/writeback-plan";
 import { findShopByDomain, findShopOrThrow } from "../../models/shops.server";
 import { deleteShopSegment, listShopSegments, saveShopSegment } from "../../models/shop-segments.server";
 import { loadWriteBackRows, recordBulkWriteFinished, recordBulkWriteStarted, recordWrites } from "../../models/writeback-state.server";
@@ -28,6 +28,8 @@ export interface WriteBackOptions {
   mode?: "auto" | "per-call" | "bulk";
   /** Bulk operation poll interval. */
   pollMs?: number;
+  /** Customers per page of a full write-back (default WRITE_BACK_PAGE; tests use small pages). */
+  pageSize?: number;
 }
 
 export interface WriteBackResult extends Omit<SendReport, "errors"> {
@@ -53,20 +55,18 @@ const toWrite = (p: PlannedCustomer): CustomerWrite => ({
   metafieldDeletes: p.plan.metafieldDeletes,
 });
 
-async function writeCustomers(shop: Shop, client: ShopifyAdminClient | undefined, opts: WriteBackOptions): Promise<WriteBackResult> {
-  const settings = resolveSettings(shop.settings);
-  const rows = await loadWriteBackRows(shop.id, opts.customerIds);
-  const planned = planWriteBack(rows, {
-    shopDomain: shop.domain,
-    tagPrefix: settings.tagPrefix,
-    holdoutPercent: settings.holdoutPercent,
-    traitTagPrefix: settings.traitTagPrefix,
-    enabledTraits: settings.enabledTraits,
-  });
-  const result: WriteBackResult = {
+/**
+ * Customers per page of a full write-back: planned, sent and recorded before the next page is
+ * read, so memory holds one page's rows and plans (a million customers at once did not fit in
+ * the worker's heap: about 2 KB of plan per customer). Each page is its own bulk operation.
+ */
+const WRITE_BACK_PAGE = 50_000;
+
+function emptyResult(): WriteBackResult {
+  return {
     mode: "none",
-    customersConsidered: rows.length,
-    customersChanged: planned.length,
+    customersConsidered: 0,
+    customersChanged: 0,
     customersWritten: 0,
     customersFailed: 0,
     tagCalls: 0,
@@ -77,9 +77,67 @@ async function writeCustomers(shop: Shop, client: ShopifyAdminClient | undefined
     callsUnanswered: 0,
     errors: [],
   };
-  if (planned.length === 0) return result;
-  const admin = client ?? (await adminClientFor(shop.domain));
-  const requestsBefore = admin.stats.requests;
+}
+
+/** Rejection messages kept in a result (the rest are counted). */
+const MAX_ERRORS = 20;
+
+async function writeCustomers(shop: Shop, client: ShopifyAdminClient | undefined, opts: WriteBackOptions): Promise<WriteBackResult> {
+  const result = emptyResult();
+  const settings = resolveSettings(shop.settings);
+  const planOptions = {
+    shopDomain: shop.domain,
+    tagPrefix: settings.tagPrefix,
+    holdoutPercent: settings.holdoutPercent,
+    traitTagPrefix: settings.traitTagPrefix,
+    enabledTraits: settings.enabledTraits,
+  };
+  let moreErrors = 0;
+  const write = async (rows: WriteBackRow[]) => {
+    const planned = planWriteBack(rows, planOptions);
+    result.customersConsidered += rows.length;
+    result.customersChanged += planned.length;
+    if (planned.length === 0) return;
+    client ??= await adminClientFor(shop.domain);
+    const requestsBefore = client.stats.requests;
+    const report = await sendPlanned(shop, client, planned, opts, result);
+    // One mode for the whole write-back: bulk once any page went bulk.
+    if (report.bulk) result.mode = "bulk";
+    else if (result.mode === "none") result.mode = "per-call";
+    result.tagCalls += report.tagCalls;
+    result.metafieldCalls += report.metafieldCalls;
+    result.bulkOperations += report.bulkOperations;
+    result.bulkLines += report.bulkLines;
+    result.callsUnanswered += report.callsUnanswered;
+    const room = Math.max(0, MAX_ERRORS - result.errors.length);
+    result.errors.push(...report.errors.slice(0, room));
+    moreErrors += Math.max(0, report.errors.length - room);
+    result.requests += client.stats.requests - requestsBefore;
+  };
+  if (opts.customerIds) {
+    await write(await loadWriteBackRows(shop.id, { customerIds: opts.customerIds }));
+  } else {
+    const limit = opts.pageSize ?? WRITE_BACK_PAGE;
+    for (let afterId: string | null = null; ; ) {
+      const rows = await loadWriteBackRows(shop.id, { afterId, limit });
+      if (rows.length === 0) break;
+      await write(rows);
+      if (rows.length < limit) break;
+      afterId = rows[rows.length - 1].id;
+    }
+  }
+  if (moreErrors > 0) result.errors.push(`… ${moreErrors} more`);
+  return result;
+}
+
+/** Sends one set of planned customers and records each accepted chunk, counting written and failed customers in `result`. */
+async function sendPlanned(
+  shop: Shop,
+  admin: ShopifyAdminClient,
+  planned: PlannedCustomer[],
+  opts: WriteBackOptions,
+  result: WriteBackResult,
+): Promise<SendReport & { bulk: boolean }> {
   const byId = new Map(planned.map((p) => [p.customerId, p]));
   const onAccepted = async (chunk: AcceptedChunk) => {
     for (const { accepted } of chunk) {
@@ -90,7 +148,6 @@ async function writeCustomers(shop: Shop, client: ShopifyAdminClient | undefined
   };
   const writes = planned.map(toWrite);
   const bulk = opts.mode === "bulk" || (opts.mode !== "per-call" && planned.length > (opts.bulkThreshold ?? DEFAULT_BULK_THRESHOLD));
-  result.mode = bulk ? "bulk" : "per-call";
   const report = bulk
     ? await sendWritesBulk(admin, writes, {
         clientIdentifier: `rfm-writeback:${shop.domain}`,
@@ -100,9 +157,7 @@ async function writeCustomers(shop: Shop, client: ShopifyAdminClient | undefined
         onOperationFinished: (id, outcome) => recordBulkWriteFinished(shop.id, id, outcome),
       })
     : await sendWritesPerCall(admin, writes, { onAccepted });
-  Object.assign(result, { ...report, errors: report.errors.length > 20 ? [...report.errors.slice(0, 20), `… ${report.errors.length - 20} more`] : report.errors });
-  result.requests = admin.stats.requests - requestsBefore;
-  return result;
+  return { ...report, bulk };
 }
 
 /** Our native segments, created or updated in Shopify and recorded as each change is accepted. */
