@@ -11,6 +11,7 @@
 import http from "node:http";
 import { parseArgs } from "node:util";
 import { runMutation, completeAll } from "../test/simulator/bulk";
+import { saveStagedUpload } from "../test/simulator/bulk-files";
 import { generateStore } from "../test/simulator/generator";
 import { startSimulator } from "../test/simulator/server";
 import { attachWebhookEmitter } from "../test/simulator/webhook-emitter";
@@ -58,7 +59,7 @@ if (a.emitter) {
 }
 
 const sim = await startSimulator({ appUrl: sinkUrl });
-if (a.emitter) attachWebhookEmitter(sim.ctx, { appUrl: sinkUrl, apiSecret: "local-dev-secret" });
+const emitter = a.emitter ? attachWebhookEmitter(sim.ctx, { appUrl: sinkUrl, apiSecret: "local-dev-secret" }) : null;
 const domain = "bench-bulk.myshopify.com";
 const g0 = Date.now();
 const { shop } = generateStore({
@@ -114,7 +115,7 @@ function stage(kind: "metafieldsSet" | "tagsAdd", round: number, count: number, 
   const lines: string[] = [];
   for (let k = 0; k < count; k++) lines.push(JSON.stringify(kind === "metafieldsSet" ? metafieldsLine(offset + k, round) : tagsLine(offset + k, round)));
   const key = `tmp/1/bulk/bench-${kind}-${round}/bulk_op_vars`;
-  sim.state.stagedUploads.set(`bench-${kind}-${round}`, { shop: domain, key, data: lines.join("\n") + "\n" });
+  sim.state.stagedUploads.set(`bench-${kind}-${round}`, { shop: domain, key, path: saveStagedUpload(`bench-${kind}-${round}`, lines.join("\n") + "\n") });
   const r = runMutation(sim.state, shop, kind === "metafieldsSet" ? METAFIELDS_SET : TAGS_ADD, key, null);
   if (r.userErrors.length) throw new Error(JSON.stringify(r.userErrors));
   return r.bulkOperation!;
@@ -147,15 +148,25 @@ async function runPage(page: number) {
 for (let page = 0; page < Number(a.pages); page++) await runPage(page);
 if (process.env.HEAP_PARTS) {
   const before = liveHeap();
-  let bytes = 0;
-  for (const u of sim.state.stagedUploads.values()) {
-    bytes += u.data?.length ?? 0;
-    u.data = undefined;
-  }
-  const after1 = liveHeap();
   sim.ctx.customerWrites.length = 0;
+  const after = liveHeap();
+  const internals = emitter as unknown as { queue: unknown[]; head: number; log: unknown[]; emitted: unknown[] } | null;
+  const backlog = internals ? internals.queue.length - internals.head : 0;
+  emitter?.close();
+  if (internals) internals.queue.length = internals.log.length = internals.emitted.length = 0;
+  const internals2 = emitter as unknown as { byId: Map<string, unknown>; copiesLeft: Map<string, unknown> } | null;
+  internals2?.byId.clear();
+  internals2?.copiesLeft.clear();
   const after2 = liveHeap();
-  console.log(`staged uploads: ${mb(bytes)} MB of text, ${mb(before - after1)} MB heap; customerWrites ${mb(after1 - after2)} MB heap`);
+  let fileBytes = 0;
+  for (const f of sim.state.files.values()) fileBytes += (f as { data?: string }).data?.length ?? 0;
+  sim.state.files.clear();
+  for (const ex of sim.state.extras.values()) ex.bulkOps.length = 0;
+  const afterFiles = liveHeap();
+  console.log(`result files ${mb(fileBytes)} MB of text; files and bulk ops ${mb(after2 - afterFiles)} MB heap`);
+  for (const c of shop.customers.values()) c.metafields = [];
+  const after3 = liveHeap();
+  console.log(`customerWrites ${mb(before - after)} MB heap (staged uploads are on disk); emitter ${mb(after - after2)} MB (backlog ${backlog}); customers' metafields ${mb(afterFiles - after3)} MB`);
 }
 
 for (let round = 0; round < nOps; round++) {

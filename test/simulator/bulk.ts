@@ -7,7 +7,7 @@ import { createReadStream } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Kind, parse, validate, visit, type DocumentNode, type FieldNode, type OperationDefinitionNode, type SelectionSetNode } from "graphql";
 import type { SimShop } from "./model";
-import { copyFirstLines, HIDDEN_ID, newExportPath, removeExportFile, type ExportFile } from "./bulk-files";
+import { copyFirstLines, HIDDEN_ID, newExportPath, readStagedUpload, removeExportFile, saveStagedUpload, type ExportFile } from "./bulk-files";
 import { gid, parseGid } from "./graphql/gid";
 import { adminSchema } from "./graphql/schema";
 import { extrasOf, type BulkOp, type ServerState } from "./state";
@@ -151,7 +151,7 @@ async function produceQuery(state: ServerState, shop: SimShop, op: BulkOp): Prom
 async function produceMutation(state: ServerState, shop: SimShop, op: BulkOp): Promise<void> {
   const upload = [...state.stagedUploads.values()].find((u) => u.shop === shop.domain && u.key === op.stagedUploadPath);
   const doc = parse(op.query);
-  const input = (upload?.data ?? "").split(/\r?\n/);
+  const input = (upload?.path ? readStagedUpload(upload.path) : "").split(/\r?\n/);
   const lines: string[] = [];
   let n = 0;
   for (let i = 0; i < input.length; i++) {
@@ -317,7 +317,7 @@ export function runMutation(state: ServerState, shop: SimShop, mutation: string,
     return { bulkOperation: null, userErrors: [{ field: ["mutation"], message: `Mutation ${field.name.value} is not supported in bulk operations.`, code: "INVALID_MUTATION" }] };
   }
   const upload = [...state.stagedUploads.values()].find((u) => u.shop === shop.domain && u.key === stagedUploadPath);
-  if (!upload || upload.data === undefined)
+  if (!upload || upload.path === undefined)
     return { bulkOperation: null, userErrors: [{ field: ["stagedUploadPath"], message: "The JSONL file could not be found. Try uploading the file again, and check that you've entered the URL correctly for the stagedUploadPath mutation argument.", code: "NO_SUCH_FILE" }] };
   if (limitReached(state, shop))
     return { bulkOperation: null, userErrors: [{ field: null, message: `A maximum of ${state.options.maxConcurrentBulkOps} bulk operations can run at the same time per shop.`, code: "LIMIT_REACHED" }] };
@@ -426,7 +426,7 @@ export async function handleStagedUpload(state: ServerState, tok: string, req: I
   if (!up) return xmlError(res, 404, "NoSuchUpload", "The requested upload target does not exist.");
   const body = await readBody(req);
   if (req.method === "PUT") {
-    up.data = body.toString("utf8");
+    up.path = saveStagedUpload(tok, body);
     res.writeHead(200, { etag: `"${token()}"` });
     return res.end();
   }
@@ -440,7 +440,7 @@ export async function handleStagedUpload(state: ServerState, tok: string, req: I
   if (form.get("key") !== up.key) return xmlError(res, 403, "AccessDenied", "Access denied.", "Invalid policy: the key does not match the signed policy.");
   const file = form.get("file");
   if (file == null) return xmlError(res, 400, "InvalidArgument", "Invalid argument.", "Missing file field.");
-  up.data = typeof file === "string" ? file : await (file as Blob).text();
+  up.path = saveStagedUpload(tok, typeof file === "string" ? file : new Uint8Array(await (file as Blob).arrayBuffer()));
   const status = Number(form.get("success_action_status") ?? 204);
   if (status === 201) {
     res.writeHead(201, { "content-type": "application/xml; charset=UTF-8" });

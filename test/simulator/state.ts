@@ -122,7 +122,8 @@ export interface ServerState {
   refreshTokens: Map<string, RefreshToken>;
   extras: Map<string, ShopExtras>;
   files: Map<string, StoredFile>;
-  stagedUploads: Map<string, { shop: string; key: string; data?: string }>;
+  /** Upload targets by token; `path` is the uploaded body on disk (bulk-files.ts), once uploaded. */
+  stagedUploads: Map<string, { shop: string; key: string; path?: string }>;
   /**
    * Runs a parsed Admin GraphQL document without throttling (bulk operations).
    * Handed in by startSimulator so that bulk.ts need not import the executor,

@@ -6,6 +6,7 @@ import type { Env } from "../env";
 import { gid, parseGid } from "../gid";
 import { digest, KNOWN_TYPES, validateMetafieldValue } from "../metafields";
 import { defaultNamespace, metafieldView } from "../views";
+import { intern } from "../../intern";
 
 export interface MfInput {
   ownerId: string;
@@ -23,8 +24,9 @@ function logWrites(env: Env, kind: "metafieldsSet" | "metafieldsDelete", writes:
   for (const w of writes) {
     let r = byCustomer.get(w.customerId);
     if (!r) byCustomer.set(w.customerId, (r = { items: [], redundant: [] }));
-    r.items.push(w.item);
-    if (w.redundant) r.redundant.push(w.item);
+    const item = intern(w.item);
+    r.items.push(item);
+    if (w.redundant) r.redundant.push(item);
   }
   for (const [customerId, r] of byCustomer) env.state.ctx.customerWrites.push({ shop: env.shop.domain, customerId, kind, ...r, at });
 }
@@ -93,10 +95,10 @@ export function metafieldsSet(env: Env, args: { metafields: MfInput[] }) {
     let mf = p.c.metafields.find((x) => x.namespace === p.ns && x.key === p.key);
     if (mf) {
       mf.value = p.value;
-      mf.type = p.type;
+      mf.type = intern(p.type);
       mf.updatedAt = now;
     } else {
-      mf = { namespace: p.ns, key: p.key, type: p.type, value: p.value, updatedAt: now };
+      mf = { namespace: intern(p.ns), key: intern(p.key), type: intern(p.type), value: p.value, updatedAt: now };
       p.c.metafields = [...p.c.metafields, mf]; // may be a shared frozen array
     }
     return metafieldView(env, gid("Customer", p.c.id), mf);

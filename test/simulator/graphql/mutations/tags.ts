@@ -5,9 +5,10 @@ import { customerPayload } from "../../webhook-payloads";
 import type { Env } from "../env";
 import { parseGid } from "../gid";
 import { customerView } from "../views";
+import { intern } from "../../intern";
 
 function normalizeTags(tags: string[]): string[] {
-  return tags.flatMap((t) => t.split(",")).map((t) => t.trim()).filter(Boolean);
+  return tags.flatMap((t) => t.split(",")).map((t) => intern(t.trim())).filter(Boolean);
 }
 
 /**
