@@ -281,6 +281,13 @@ const SCORE_STAGE_COLUMNS = `customer_id bigint, frequency int, recency_days int
   explanation json, holdout bool, traits text, specialist_type text, expected_next timestamp, recovered_at timestamp,
   cluster_id int, trait_reasons json`;
 
+const TRANSITION_COPY_TARGET = `"SegmentTransition" ("shopId", "customerId", "fromSegment", "toSegment", at, reason, "flowStatus")`;
+
+/** One transition as a line of COPY text (the columns of TRANSITION_COPY_TARGET). */
+function transitionCopyLine(shopId: string, at: Date, t: NewTransition): string {
+  return [copyText(shopId), t.customerId, copyText(t.fromSegment), copyText(t.toSegment), at.toISOString(), copyText(JSON.stringify(t.reason)), t.flowStatus].join("\t");
+}
+
 /** What a full recompute's write did: the rows pending a Flow trigger, and counts. */
 export interface ReplacedScores {
   transitions: number;
@@ -316,7 +323,12 @@ export async function replaceShopScores(shopId: string, asOf: Date, score: (writ
     const writeChunk = async (lines: string[], transitions: NewTransition[], traitEvents: readonly NewTraitEvent[]) => {
       await copyRows(db, "score_stage", lines);
       replaced.transitions += transitions.length;
-      replaced.transitionIds.push(...(await insertTransitions(shopId, asOf, transitions, db)));
+      // Only the transitions pending a Flow trigger need their ids back; the rest (a first
+      // recompute's million first scores) are COPYed, not inserted through unnest.
+      const pending = transitions.filter((t) => t.flowStatus === "pending");
+      const recorded = pending.length === transitions.length ? [] : transitions.filter((t) => t.flowStatus !== "pending");
+      await copyRows(db, TRANSITION_COPY_TARGET, recorded.map((t) => transitionCopyLine(shopId, asOf, t)));
+      replaced.transitionIds.push(...(await insertTransitions(shopId, asOf, pending, db)));
       await db.query(scoreInsertSql("score_stage u"), [shopId, asOf]);
       await db.query(`insert into segment_tally select segment, count(*), sum(monetary_minor), sum(clv) from score_stage group by segment`);
       await db.query("truncate score_stage");

@@ -190,4 +190,24 @@ describe("replaceShopScores", () => {
     expect([...other.keys()].sort()).toEqual(["1", "9"]);
     expect(other.get("9")?.segment).toBe("lost");
   });
+
+  it("a transition's reason and time are stored as given whichever way it is written (COPY for first scores, insert for pending ones)", async () => {
+    const third = (await createShop(h, `third-${process.pid}.myshopify.com`)).shop.id;
+    await customers(third, [11, 12]);
+    const reason = { why: 'tab\there, "quoted", back\\slash\nnew line', r: 4, f: 2 };
+    await scores.replaceShopScores(third, AS_OF, async (w) => {
+      await w.write([row(11, "champions"), row(12, "loyal")], [
+        { customerId: "11", fromSegment: null, toSegment: "champions", reason, flowStatus: "none" },
+        { customerId: "12", fromSegment: "lost", toSegment: "loyal", reason, flowStatus: "pending" },
+      ], []);
+    });
+    const r = await h.app.pool.pool.query<{ customerId: string; reason: unknown; at: Date; flowStatus: string }>(
+      `select "customerId"::text as "customerId", reason, at, "flowStatus" from "SegmentTransition" where "shopId" = $1 order by "customerId"`,
+      [third],
+    );
+    expect(r.rows).toEqual([
+      { customerId: "11", reason, at: AS_OF, flowStatus: "none" },
+      { customerId: "12", reason, at: AS_OF, flowStatus: "pending" },
+    ]);
+  });
 });
