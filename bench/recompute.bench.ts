@@ -4,6 +4,8 @@
 //   --sizes a,b        several sizes, printed side by side (e.g. 200000,1000000)
 //   --reuse            keep a database already prepared for that size (its scores from
 //                      the last run stay: the recompute then updates them, as nightly)
+//   --vacuum           after SQL seeding, VACUUM (ANALYZE) the orders and customers, as a
+//                      backfill of that size does before its first recompute
 //   --backfill         prepare by a simulator backfill through the worker (as bench:ingest)
 //                      instead of SQL seeding; practical up to about 200,000 customers
 // Data: by default each size has its own database rfm_bench_recompute_sql_<N>, seeded
@@ -32,6 +34,7 @@ const SHOP = "bench-recompute.myshopify.com";
 const PREFIX = `bench-recompute-${process.pid}`;
 const REUSE = process.argv.includes("--reuse");
 const BACKFILL = process.argv.includes("--backfill");
+const VACUUM = process.argv.includes("--vacuum");
 
 interface SizeFigures {
   customers: number;
@@ -91,7 +94,12 @@ async function prepare(customers: number): Promise<{ env: Record<string, string>
   try {
     const started = Date.now();
     const seeded = await seedRecomputeShop(client, { shop: SHOP, customers, seed: 0.42 });
-    return { env, note: `SQL-seeded ${seeded.orders.toLocaleString()} orders in ${((Date.now() - started) / 1000).toFixed(0)} s` };
+    const note = `SQL-seeded ${seeded.orders.toLocaleString()} orders in ${((Date.now() - started) / 1000).toFixed(0)} s`;
+    if (!VACUUM) return { env, note };
+    // What a backfill of this size does before its first recompute (vacuumImportedTables).
+    const vacuumStarted = Date.now();
+    await client.query(`vacuum (analyze) "Order", "Customer"`);
+    return { env, note: `${note}, vacuumed in ${((Date.now() - vacuumStarted) / 1000).toFixed(1)} s` };
   } finally {
     await client.end();
   }

@@ -1,7 +1,7 @@
 // One batch of a bulk-export import, committed atomically with its checkpoint,
 // so a killed worker resumes after the last committed line with no duplicates.
 // Rows go in with COPY into staging tables and one set-based merge per table.
-import { inTransaction } from "../db-pool.server";
+import { inTransaction, pool } from "../db-pool.server";
 import type { BulkLineItem, CustomerRecord, OrderRecord } from "../domain/order-record";
 import { bulkCustomerRows, copyBulkCustomers } from "./customers.server";
 import { bulkOrderRows, copyBulkOrders, lineItemRows, stageLineItems } from "./orders.server";
@@ -72,4 +72,16 @@ export async function commitImportBatch(shopId: string, kind: ExportKind, batch:
     },
     { durable: false },
   );
+}
+
+/**
+ * After a big import: VACUUM (ANALYZE) the tables it filled. Rows fresh from COPY carry no
+ * hint bits and no visibility-map bits, so the first statement to read them (the shop's first
+ * recompute) would set the bits and write every page out again; and a server without
+ * autovacuum (this machine's) would never gather the planner's statistics for them. VACUUM
+ * passes over only the pages not yet all-visible, so the cost is the new rows'; it does not
+ * block reads or writes. Cannot run in a transaction.
+ */
+export async function vacuumImportedTables(): Promise<void> {
+  await pool.query(`vacuum (analyze) "Order", "Customer"`);
 }

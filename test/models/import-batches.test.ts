@@ -178,4 +178,16 @@ describe("bulk import batches through COPY", () => {
     const stored = await h.app.db.prisma.customer.findMany({ where: { shopId, id: { in: [901n, 902n, 903n] } }, select: { id: true } });
     expect(stored.map((c) => c.id).sort()).toEqual([901n, 902n, 903n]);
   });
+  it("after a big import the orders and customers are vacuumed and analyzed (PostgreSQL's own statistics say when)", async () => {
+    const before = new Date(Date.now() - 1000);
+    await batches.vacuumImportedTables();
+    const { rows } = await h.app.pool.pool.query<{ relname: string; last_vacuum: Date | null; last_analyze: Date | null }>(
+      `select relname, last_vacuum, last_analyze from pg_stat_user_tables where relname in ('Order', 'Customer') order by relname`,
+    );
+    expect(rows.map((r) => r.relname)).toEqual(["Customer", "Order"]);
+    for (const r of rows) {
+      expect(r.last_vacuum!.getTime()).toBeGreaterThanOrEqual(before.getTime());
+      expect(r.last_analyze!.getTime()).toBeGreaterThanOrEqual(before.getTime());
+    }
+  });
 });
