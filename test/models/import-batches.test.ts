@@ -178,6 +178,7 @@ describe("bulk import batches through COPY", () => {
     const stored = await h.app.db.prisma.customer.findMany({ where: { shopId, id: { in: [901n, 902n, 903n] } }, select: { id: true } });
     expect(stored.map((c) => c.id).sort()).toEqual([901n, 902n, 903n]);
   });
+
   it("after a big import the orders and customers are vacuumed and analyzed (PostgreSQL's own statistics say when)", async () => {
     const before = new Date(Date.now() - 1000);
     await batches.vacuumImportedTables();
