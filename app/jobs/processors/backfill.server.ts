@@ -30,6 +30,7 @@ import {
   type ExportState,
 } from "../../models/shops.server";
 import { BULK_POLL_DELAY_MS, enqueue, type JobPayloads } from "../../queue.server";
+import { logger } from "../../logger.server";
 
 /** Lines per committed batch (about 10,000 orders with their line items). */
 const BATCH_SIZE = 25_000;
@@ -151,7 +152,9 @@ async function finishSyncIfAllDone(
   if (!Object.values(exports).every((e) => e.status === "completed")) return false;
   const lines = Object.values(exports).reduce((sum, e) => sum + (e.linesDone ?? 0), 0);
   // An optimisation, never a reason to fail the sync (a database user that does not own the tables may not vacuum them).
-  if (lines >= VACUUM_AFTER_LINES) await vacuumImportedTables().catch((e: Error) => console.warn(`[backfill] ${shop.domain}: vacuum after the import skipped: ${e.message}`));
+  if (lines >= VACUUM_AFTER_LINES) {
+    await vacuumImportedTables().catch((e: Error) => logger.warn({ shop: shop.domain, err: e.message }, "vacuum after the import skipped"));
+  }
   await markSyncCompleted(shop.id, shop.syncStartedAt);
   await enqueue("recompute-shop", { shop: shop.domain, reason: "initial sync" });
   return true;
