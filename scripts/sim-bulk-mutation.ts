@@ -150,13 +150,15 @@ if (process.env.HEAP_PARTS) {
   const before = liveHeap();
   sim.ctx.customerWrites.length = 0;
   const after = liveHeap();
-  const internals = emitter as unknown as { queue: unknown[]; head: number; log: unknown[]; emitted: unknown[] } | null;
+  // The emitter's private queue and logs, emptied to see what they held.
+  const internals = emitter as unknown as { queue: unknown[]; head: number; log: unknown[]; emitted: unknown[]; byId: Map<string, unknown>; copiesLeft: Map<string, unknown> } | null;
   const backlog = internals ? internals.queue.length - internals.head : 0;
   emitter?.close();
-  if (internals) internals.queue.length = internals.log.length = internals.emitted.length = 0;
-  const internals2 = emitter as unknown as { byId: Map<string, unknown>; copiesLeft: Map<string, unknown> } | null;
-  internals2?.byId.clear();
-  internals2?.copiesLeft.clear();
+  if (internals) {
+    internals.queue.length = internals.log.length = internals.emitted.length = 0;
+    internals.byId.clear();
+    internals.copiesLeft.clear();
+  }
   const after2 = liveHeap();
   let fileBytes = 0;
   for (const f of sim.state.files.values()) fileBytes += (f as { data?: string }).data?.length ?? 0;
