@@ -27,6 +27,16 @@ describe("BG/NBD on CDNOW (FHL 2005)", () => {
     expect(Math.abs(fit.logLik - -9582.4)).toBeLessThan(0.1);
   });
 
+  it("an evaluation budget: ample, the published fit; too small, unconverged within it and no fallback", () => {
+    const budgeted = fitBgNbd(data, { fallback: false, maxEvaluations: 1_500 });
+    expect(budgeted.converged).toBe(true);
+    expect(budgeted.params.r).toBeCloseTo(published.r, 3);
+    expect(budgeted.params.b).toBeCloseTo(published.b, 3);
+    const starved = fitBgNbd(data, { fallback: false, maxEvaluations: 5 });
+    expect(starved.converged).toBe(false);
+    expect(starved.evaluations).toBeLessThanOrEqual(5);
+  });
+
   it("unique-tuple compression is exact", () => {
     expect(data.count).toBeLessThan(data.customers);
     // The same customers with no merging: one tuple per customer, weight 1.

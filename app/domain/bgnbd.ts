@@ -340,8 +340,10 @@ const fromLog = (v: number[]): BgNbdParams => ({ r: Math.exp(v[0]), alpha: Math.
  * BFGS on the analytic gradient first (fast on large shops); if it does not converge,
  * Nelder-Mead with restarts from the best point found, unless `fallback: false` (it can take
  * seconds on data without a dropout signal: too slow to repeat at every backtest cut).
+ * `maxEvaluations` caps the likelihood evaluations of all the BFGS runs together; a fit that
+ * reaches it has not converged.
  */
-export function fitBgNbd(data: BtydTuples, opts: { fallback?: boolean } = {}): BgNbdFit {
+export function fitBgNbd(data: BtydTuples, opts: { fallback?: boolean; maxEvaluations?: number } = {}): BgNbdFit {
   const n = Math.max(1, data.customers);
   // Start alpha at the mean observation length: alpha is a time scale, so this puts the
   // start in the right units whatever the data's unit is.
@@ -355,6 +357,8 @@ export function fitBgNbd(data: BtydTuples, opts: { fallback?: boolean } = {}): B
     return -ll / n;
   };
   let evaluations = 0;
+  // What is left of the budget for the next BFGS run (each run counts against the same budget).
+  const left = () => Math.max(0, (opts.maxEvaluations ?? Number.POSITIVE_INFINITY) - evaluations);
   let warm: { x: number[]; inverseHessian: number[][] } | null = null;
   if (data.count > SUBSAMPLE_ABOVE_TUPLES) {
     // Large shop: most iterations only need to get near the optimum, so take them on a
@@ -366,14 +370,14 @@ export function fitBgNbd(data: BtydTuples, opts: { fallback?: boolean } = {}): B
       const ll = logLikelihoodWithGradient(fromLog(v), sub, grad);
       for (let i = 0; i < 4; i++) grad[i] = -grad[i] / subN;
       return -ll / subN;
-    }, start);
+    }, start, { maxEvaluations: left() });
     evaluations += subRes.evaluations;
     if (subRes.converged) warm = subRes;
   }
-  let res: MinimizeResult = warm ? bfgs(fg, warm.x, { initialInverseHessian: warm.inverseHessian }) : bfgs(fg, start);
+  let res: MinimizeResult = warm ? bfgs(fg, warm.x, { initialInverseHessian: warm.inverseHessian, maxEvaluations: left() }) : bfgs(fg, start, { maxEvaluations: left() });
   evaluations += res.evaluations;
-  if (!res.converged && warm) {
-    res = bfgs(fg, start);
+  if (!res.converged && warm && left() > 0) {
+    res = bfgs(fg, start, { maxEvaluations: left() });
     evaluations += res.evaluations;
   }
   if (!res.converged && opts.fallback !== false) {

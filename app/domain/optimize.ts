@@ -125,10 +125,13 @@ export function minimize(f: (x: number[]) => number, x0: number[], maxRestarts =
 export function bfgs(
   fg: (x: number[], grad: number[]) => number,
   x0: number[],
-  opts: { maxIterations?: number; gradTolerance?: number; initialInverseHessian?: number[][] } = {},
+  opts: { maxIterations?: number; maxEvaluations?: number; gradTolerance?: number; initialInverseHessian?: number[][] } = {},
 ): MinimizeResult & { inverseHessian: number[][] } {
   const n = x0.length;
   const maxIterations = opts.maxIterations ?? 100;
+  // A budget of objective evaluations (line-search steps included): past it the search stops
+  // unconverged. On a flat ridge every iteration can take dozens of halvings.
+  const maxEvaluations = opts.maxEvaluations ?? Number.POSITIVE_INFINITY;
   // Objectives here are per-customer averages of sums over up to 10^6 terms; rounding noise
   // in the gradient is ~1e-7 there, so a tighter tolerance would never be met.
   const gradTol = opts.gradTolerance ?? 1e-6;
@@ -146,7 +149,7 @@ export function bfgs(
   if (!Number.isFinite(fx)) return { x, fx, converged: false, evaluations, restarts: 0, inverseHessian: H };
   let converged = false;
   let stalled = 0;
-  for (let iter = 0; iter < maxIterations; iter++) {
+  for (let iter = 0; iter < maxIterations && evaluations < maxEvaluations; iter++) {
     const gnorm = Math.sqrt(g.reduce((s, v) => s + v * v, 0));
     if (gnorm < gradTol) {
       converged = true;
@@ -166,7 +169,7 @@ export function bfgs(
     const gNew = new Array<number>(n).fill(0);
     let xNew = x;
     let fNew = Number.POSITIVE_INFINITY;
-    for (let k = 0; k < 60; k++) {
+    for (let k = 0; k < 60 && evaluations < maxEvaluations; k++) {
       xNew = x.map((v, i) => v + step * d[i]);
       fNew = evaluate(xNew, gNew);
       if (fNew <= fx + 1e-4 * step * slope) break;

@@ -151,7 +151,7 @@ export interface BgNbdDecision {
 
 export function decideBgNbd(
   facts: FactsColumns,
-  opts: { minCustomers?: number; minRepeatCustomers?: number; fallback?: boolean } = {},
+  opts: { minCustomers?: number; minRepeatCustomers?: number; fallback?: boolean; maxEvaluations?: number } = {},
 ): BgNbdDecision {
   const minCustomers = opts.minCustomers ?? MIN_CUSTOMERS_FOR_MODEL;
   const minRepeat = opts.minRepeatCustomers ?? MIN_REPEAT_CUSTOMERS_FOR_MODEL;
@@ -160,7 +160,7 @@ export function decideBgNbd(
   const no = (fit: BgNbdFit | null, reason: string): BgNbdDecision => ({ fit, usable: false, reason, repeatCustomers: repeat });
   if (facts.n < minCustomers) return no(null, `only ${facts.n} customers (model needs ${minCustomers})`);
   if (repeat < minRepeat) return no(null, `only ${repeat} repeat customers (model needs ${minRepeat})`);
-  const fit = fitBgNbd(compressTuples(facts.x, facts.tx, facts.T), { fallback: opts.fallback });
+  const fit = fitBgNbd(compressTuples(facts.x, facts.tx, facts.T), { fallback: opts.fallback, maxEvaluations: opts.maxEvaluations });
   if (!fit.converged) return no(fit, "BG/NBD fit did not converge");
   // a = 1 is a removable singularity of the expected-purchases formula and a + b ≤ 1 makes its
   // hypergeometric argument invalid for one-time buyers; such fits describe no sensible shop.
