@@ -143,7 +143,8 @@ export function bfgs(
   };
   let x = x0.slice();
   let g = new Array<number>(n).fill(0);
-  let fx = evaluate(x, g);
+  // No budget left: not even the start is evaluated (the caller's budget is a hard cap).
+  let fx = maxEvaluations >= 1 ? evaluate(x, g) : Number.POSITIVE_INFINITY;
   // Inverse-Hessian approximation: the identity, or a warm start (e.g. from a subsample fit).
   let H: number[][] = opts.initialInverseHessian?.map((row) => row.slice()) ?? Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 1 : 0)));
   if (!Number.isFinite(fx)) return { x, fx, converged: false, evaluations, restarts: 0, inverseHessian: H };
