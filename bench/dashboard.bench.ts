@@ -87,21 +87,15 @@ async function seedScores(db: Db, shopId: string, n: number, segment: string | n
   const grid = DEFAULT_SEGMENT_MAP.grid.flat();
   await db.query(`INSERT INTO "Customer" ("shopId", id) SELECT $1, g FROM generate_series(1, $2::int) g`, [shopId, n]);
   // R uniform, F skewed towards 1 (most customers order once or twice), M uniform; traits at
-  // rates like a real shop's, listed in sorted order; explanation and trait reasons of the
-  // size the recompute stores (five reasons, one sentence per trait).
+  // rates like a real shop's, listed in sorted order; the reasons' numbers and trait reasons of
+  // the size the recompute stores (one sentence per trait).
   await db.query(
     `INSERT INTO "CustomerScore" ("shopId", "customerId", "asOf", frequency, "recencyDays", "monetaryMinor", r, f, m, segment, x, tx, "T",
-        "pAlive", "churnProbability", "expectedPurchases90d", "predictedClv12m", model, "churnModel", explanation, holdout, traits,
+        "pAlive", "churnProbability", "expectedPurchases90d", "predictedClv12m", model, "churnModel", "recencyPercent", "frequencyPercent", "monetaryPercent", "horizonDays", holdout, traits,
         "specialistType", "expectedNextOrderAt", "clusterId", "traitReasons", "updatedAt")
      SELECT $1, g, $3::timestamp, freq, recency, spent, r, f, m, coalesce($4::text, ($5::text[])[(r - 1) * 5 + f]), freq - 1, 400 - recency, 400,
         1 - churn, churn, (1 - churn) * 0.8, round(((1 - churn) * spent / 100.0 * 0.6)::numeric, 6)::float8, 'bgnbd', 'supervised',
-        jsonb_build_array(
-          jsonb_build_object('kind', 'recency', 'score', r, 'days', recency, 'percentMoreRecentThan', r * 19),
-          jsonb_build_object('kind', 'frequency', 'score', f, 'orders', freq, 'percentMoreOrdersThan', f * 18),
-          jsonb_build_object('kind', 'monetary', 'score', m, 'amountMinor', spent, 'percentSpentMoreThan', m * 17),
-          jsonb_build_object('kind', 'segment', 'segment', coalesce($4::text, ($5::text[])[(r - 1) * 5 + f]), 'r', r, 'f', f),
-          jsonb_build_object('kind', 'churn', 'model', 'supervised', 'probability', churn, 'horizonDays', 90, 'pAlive', 1 - churn,
-                             'daysSinceLastOrder', recency, 'typicalGapDays', 45)),
+        r * 19, f * 18, m * 17, 90,
         g % 10 = 0, traits, CASE WHEN 'category_specialist' = ANY(traits) THEN 'Shoes' END,
         CASE WHEN freq > 1 THEN $3::timestamp + (g % 120) * interval '1 day' END, g % 6,
         (SELECT coalesce(jsonb_agg(jsonb_build_object('key', t, 'text', 'Explained in words and numbers: ' || t || ', with the figures that put this customer over the threshold.')), '[]')

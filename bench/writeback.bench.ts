@@ -83,9 +83,9 @@ async function main() {
     // Scores now: segment B (r changes with it), everything else as written.
     await pool.query(
       `INSERT INTO "CustomerScore" ("shopId", "customerId", "asOf", frequency, "recencyDays", "monetaryMinor", r, f, m, segment, x, tx, "T",
-                                    "pAlive", "churnProbability", "expectedPurchases90d", "predictedClv12m", model, explanation, holdout, "writtenHash", "writtenAt", "updatedAt")
+                                    "pAlive", "churnProbability", "expectedPurchases90d", "predictedClv12m", model, holdout, "writtenHash", "writtenAt", "updatedAt")
        SELECT $1, v.id, $2, 2, 10, 10000, 1 + ((v.n + 1) % 5), 1 + (v.n % 4), 1 + (v.n % 3), v.seg, 1, 10, 100,
-              0.9, (v.n % 97) / 100.0, (v.n % 9) / 4.0, 50 + (v.n % 500), 'bgnbd', '{}'::jsonb, v.holdout, v.hash, now(), now()
+              0.9, (v.n % 97) / 100.0, (v.n % 9) / 4.0, 50 + (v.n % 500), 'bgnbd', v.holdout, v.hash, now(), now()
          FROM (SELECT u.*, (u.ord - 1)::int AS n FROM unnest($3::bigint[], $4::text[], $5::text[], $6::boolean[]) WITH ORDINALITY AS u(id, seg, hash, holdout, ord)) AS v`,
       [shop.id, ASOF, ids, newSeg, hashes, holdouts],
     );

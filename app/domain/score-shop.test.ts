@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createRng, sampleBeta, sampleExponential, sampleGamma } from "../../test/support/random";
 import { conditionalExpectedPurchases } from "./bgnbd";
-import { renderReasons } from "./explanations";
+import { reasonsFromScore, renderReasons, storedReasonFields } from "./explanations";
 import { conditionalExpectedAverageSpend } from "./gamma-gamma";
 import { type ShopCustomerInput, rescoreOne, rescoreOneFromOrders, scoreShop } from "./score-shop";
 
@@ -51,6 +51,11 @@ describe("scoreShop", () => {
     expect(sorted[0].churnProbability).toBeLessThan(sorted[sorted.length - 1].churnProbability);
     const text = renderReasons(scores[0].reasons).join("\n");
     expect(text).toMatch(/simple rule/);
+    // What a score row stores (its columns and the reasons' own numbers) gives the same reasons back.
+    for (const s of scores) {
+      const row = { ...s, monetaryMinor: Math.round(s.monetaryMinor), ...storedReasonFields(s.reasons) };
+      expect(reasonsFromScore(row)).toEqual(s.reasons.map((r) => (r.kind === "monetary" ? { ...r, amountMinor: Math.round(r.amountMinor) } : r)));
+    }
     expect(text).toMatch(new RegExp(`last order ${scores[0].recencyDays} day`));
   });
 

@@ -1,5 +1,5 @@
 import { prisma } from "../db.server";
-import { renderReasons, type Reason } from "../domain/explanations";
+import { reasonsFromScore, renderReasons } from "../domain/explanations";
 import { SEGMENT_NAMES, type SegmentKey } from "../domain/segment-map";
 
 const HISTORY_LIMIT = 100;
@@ -86,7 +86,7 @@ export async function loadCustomerDetail(shopDomain: string, customerIdParam: st
           predictedClv12m: s.predictedClv12m,
           model: s.model,
           holdout: s.holdout,
-          reasons: Array.isArray(s.explanation) ? renderReasons(s.explanation as unknown as Reason[]) : [],
+          reasons: renderReasons(reasonsFromScore(s)),
           churnModel: s.churnModel,
           traits: s.traits.map((key) => ({ key, text: traitText(s.traitReasons, key) })),
           specialistType: s.specialistType,

@@ -2,6 +2,7 @@
 // for the merchant to download (the app holds ids, scores, traits, transitions and order
 // totals only: no names, emails, phones or addresses). Scoped by shop.
 import { prisma } from "../db.server";
+import { reasonsFromScore } from "../domain/explanations";
 
 export interface CustomerDataRecord {
   shopDomain: string;
@@ -55,7 +56,7 @@ export async function recordDataRequest(shop: { id: string; domain: string }, cu
           recoveredAt: iso(score.recoveredAt),
           discoveredSegment: score.clusterId,
           holdout: score.holdout,
-          explanation: score.explanation,
+          explanation: reasonsFromScore(score),
         }
       : null,
     transitions: transitions.map((t) => ({ from: t.fromSegment, to: t.toSegment, at: t.at.toISOString() })),

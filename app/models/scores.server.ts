@@ -4,6 +4,7 @@
 // 1,000,000-customer shop fits in a worker's memory.
 import { inTransaction, pool, withClient, type Queryable } from "../db-pool.server";
 import type { BehaviourOrders } from "../domain/behaviour-orders";
+import type { StoredReasonFields } from "../domain/explanations";
 import type { PreviousScore } from "../domain/recovered";
 import { copyBehaviourOrders } from "./behaviour-orders-reader.server";
 import { copyRows, copyText } from "./copy.server";
@@ -140,7 +141,7 @@ export async function previousScores(shopId: string, customerIds?: string[]): Pr
   return new Map(result.rows.map(([id, segment, asOf, recoveredAt, traits, clusterId]) => [id, { segment, asOf, recoveredAt, traits: traits ?? [], clusterId }]));
 }
 
-export interface ScoreRow {
+export interface ScoreRow extends StoredReasonFields {
   customerId: string;
   frequency: number;
   recencyDays: number;
@@ -159,7 +160,6 @@ export interface ScoreRow {
   model: string;
   /** The churn champion that produced churnProbability. */
   churnModel: string;
-  explanation: unknown;
   holdout: boolean;
   /** Trait keys, sorted, `recovered` included while it holds. */
   traits: string[];
@@ -178,7 +178,9 @@ const SCORE_UPDATE_SET = `
           segment = excluded.segment, x = excluded.x, tx = excluded.tx, "T" = excluded."T",
           "pAlive" = excluded."pAlive", "churnProbability" = excluded."churnProbability",
           "expectedPurchases90d" = excluded."expectedPurchases90d", "predictedClv12m" = excluded."predictedClv12m",
-          model = excluded.model, "churnModel" = excluded."churnModel", explanation = excluded.explanation, holdout = excluded.holdout,
+          model = excluded.model, "churnModel" = excluded."churnModel", holdout = excluded.holdout,
+          "recencyPercent" = excluded."recencyPercent", "frequencyPercent" = excluded."frequencyPercent",
+          "monetaryPercent" = excluded."monetaryPercent", "horizonDays" = excluded."horizonDays", "typicalGapDays" = excluded."typicalGapDays",
           traits = excluded.traits, "specialistType" = excluded."specialistType", "expectedNextOrderAt" = excluded."expectedNextOrderAt",
           "recoveredAt" = excluded."recoveredAt", "clusterId" = excluded."clusterId", "traitReasons" = excluded."traitReasons", "updatedAt" = now()`;
 
@@ -190,9 +192,10 @@ const SCORE_UPDATE_SET = `
 function scoreInsertSql(source: string): string {
   return `insert into "CustomerScore" ("shopId", "customerId", "asOf", frequency, "recencyDays", "monetaryMinor", r, f, m,
           segment, x, tx, "T", "pAlive", "churnProbability", "expectedPurchases90d", "predictedClv12m", model,
-          "churnModel", explanation, holdout, traits, "specialistType", "expectedNextOrderAt", "recoveredAt", "clusterId", "traitReasons", "updatedAt")
+          "churnModel", holdout, "recencyPercent", "frequencyPercent", "monetaryPercent", "horizonDays", "typicalGapDays", traits, "specialistType", "expectedNextOrderAt", "recoveredAt", "clusterId", "traitReasons", "updatedAt")
        select $1, u.customer_id, $2, u.frequency, u.recency_days, u.monetary_minor, u.r, u.f, u.m,
-          u.segment, u.x, u.tx, u.t, u.p_alive, u.churn, u.expected, u.clv, u.model, u.churn_model, u.explanation, u.holdout,
+          u.segment, u.x, u.tx, u.t, u.p_alive, u.churn, u.expected, u.clv, u.model, u.churn_model, u.holdout,
+          u.recency_percent, u.frequency_percent, u.monetary_percent, u.horizon_days, u.typical_gap_days,
           coalesce(string_to_array(nullif(u.traits, ''), ','), array[]::text[]), u.specialist_type, u.expected_next, u.recovered_at, u.cluster_id, u.trait_reasons, now()
        from ${source}
        on conflict ("shopId", "customerId") do update set ${SCORE_UPDATE_SET}`;
@@ -206,9 +209,11 @@ export async function upsertScores(shopId: string, asOf: Date, rows: ScoreRow[],
     await db.query(
       scoreInsertSql(`unnest($3::bigint[], $4::int[], $5::int[], $6::bigint[], $7::int[], $8::int[], $9::int[], $10::text[],
           $11::int[], $12::int[], $13::int[], $14::float8[], $15::float8[], $16::float8[], $17::float8[], $18::text[],
-          $19::text[], $20::json[], $21::bool[], $22::text[], $23::text[], $24::timestamp[], $25::timestamp[], $26::int[], $27::json[])
+          $19::text[], $20::bool[], $21::smallint[], $22::smallint[], $23::smallint[], $24::smallint[], $25::float8[],
+          $26::text[], $27::text[], $28::timestamp[], $29::timestamp[], $30::int[], $31::json[])
          as u(customer_id, frequency, recency_days, monetary_minor, r, f, m, segment, x, tx, t, p_alive, churn,
-              expected, clv, model, churn_model, explanation, holdout, traits, specialist_type, expected_next, recovered_at, cluster_id, trait_reasons)`),
+              expected, clv, model, churn_model, holdout, recency_percent, frequency_percent, monetary_percent, horizon_days,
+              typical_gap_days, traits, specialist_type, expected_next, recovered_at, cluster_id, trait_reasons)`),
       [
         shopId,
         asOf,
@@ -229,8 +234,12 @@ export async function upsertScores(shopId: string, asOf: Date, rows: ScoreRow[],
         col("predictedClv12m"),
         col("model"),
         col("churnModel"),
-        batch.map((r) => JSON.stringify(r.explanation)),
         col("holdout"),
+        col("recencyPercent"),
+        col("frequencyPercent"),
+        col("monetaryPercent"),
+        col("horizonDays"),
+        col("typicalGapDays"),
         batch.map((r) => r.traits.join(",")),
         col("specialistType"),
         col("expectedNextOrderAt"),
@@ -265,8 +274,12 @@ function scoreCopyLine(r: ScoreRow): string {
     copyNumber(r.predictedClv12m),
     copyText(r.model),
     copyText(r.churnModel),
-    copyText(JSON.stringify(r.explanation)),
     r.holdout ? "t" : "f",
+    copyNumber(r.recencyPercent),
+    copyNumber(r.frequencyPercent),
+    copyNumber(r.monetaryPercent),
+    copyNumber(r.horizonDays),
+    copyNumber(r.typicalGapDays),
     copyText(r.traits.join(",")),
     copyText(r.specialistType),
     copyDate(r.expectedNextOrderAt),
@@ -278,7 +291,8 @@ function scoreCopyLine(r: ScoreRow): string {
 
 const SCORE_STAGE_COLUMNS = `customer_id bigint, frequency int, recency_days int, monetary_minor bigint, r int, f int, m int,
   segment text, x int, tx int, t int, p_alive float8, churn float8, expected float8, clv float8, model text, churn_model text,
-  explanation json, holdout bool, traits text, specialist_type text, expected_next timestamp, recovered_at timestamp,
+  holdout bool, recency_percent smallint, frequency_percent smallint, monetary_percent smallint,
+  horizon_days smallint, typical_gap_days float8, traits text, specialist_type text, expected_next timestamp, recovered_at timestamp,
   cluster_id int, trait_reasons json`;
 
 const TRANSITION_COPY_TARGET = `"SegmentTransition" ("shopId", "customerId", "fromSegment", "toSegment", at, reason, "flowStatus")`;

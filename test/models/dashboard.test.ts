@@ -36,13 +36,11 @@ function scoreRow(shopId: string, customerId: number, segment: string, extra: Pa
     expectedPurchases90d: 0.7,
     predictedClv12m: extra.predictedClv12m ?? 55.5,
     model: "heuristic",
-    explanation: [
-      { kind: "recency", score: 4, days: 10, percentMoreRecentThan: 72 },
-      { kind: "frequency", score: 2, orders: 2, percentMoreOrdersThan: 40 },
-      { kind: "monetary", score: 3, amountMinor: 10000, percentSpentMoreThan: 50 },
-      { kind: "segment", segment, r: 4, f: 2 },
-      { kind: "churn", model: "heuristic", probability: 0.3, horizonDays: 90, pAlive: 0.8, daysSinceLastOrder: 10, typicalGapDays: 30 },
-    ],
+    churnModel: "heuristic",
+    recencyPercent: 72,
+    frequencyPercent: 40,
+    monetaryPercent: 50,
+    typicalGapDays: 30,
     holdout: extra.holdout ?? false,
   };
 }

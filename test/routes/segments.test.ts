@@ -123,9 +123,9 @@ beforeAll(async () => {
   await pg.pool.query(`INSERT INTO "Customer" ("shopId", id) SELECT $1, g FROM generate_series(1, $2::int) g`, [big.id, BIG_N]);
   await pg.pool.query(
     `INSERT INTO "CustomerScore" ("shopId", "customerId", "asOf", frequency, "recencyDays", "monetaryMinor", r, f, m, segment, x, tx, "T",
-        "pAlive", "churnProbability", "expectedPurchases90d", "predictedClv12m", model, explanation, holdout, traits, "updatedAt")
+        "pAlive", "churnProbability", "expectedPurchases90d", "predictedClv12m", model, holdout, traits, "updatedAt")
      SELECT $1, g, $3::timestamp, 1 + g % 9, g % 365, g * 100 + g % 100, 1 + g % 5, 1 + g % 4, 1 + g % 3, 'at_risk', 1, 10, 100,
-        0.5, (g % 1000) / 1000.0, 0.2, g / 8.0, 'bgnbd', '[]', g % 10 = 0, CASE WHEN g % 2 = 0 THEN ARRAY['discount_seeker'] ELSE ARRAY[]::text[] END, now()
+        0.5, (g % 1000) / 1000.0, 0.2, g / 8.0, 'bgnbd', g % 10 = 0, CASE WHEN g % 2 = 0 THEN ARRAY['discount_seeker'] ELSE ARRAY[]::text[] END, now()
        FROM generate_series(1, $2::int) g`,
     [big.id, BIG_N, AS_OF.toISOString().slice(0, 23)],
   );

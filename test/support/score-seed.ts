@@ -24,7 +24,7 @@ export interface SeededMove {
 
 const DAY = 86_400_000;
 
-/** A customer score row with an explanation that renders to known sentences. */
+/** A customer score row whose reasons render to known sentences. */
 export function scoreRow(shopId: string, c: SeededCustomer, asOf: Date) {
   return {
     shopId,
@@ -45,13 +45,13 @@ export function scoreRow(shopId: string, c: SeededCustomer, asOf: Date) {
     expectedPurchases90d: 0.7,
     predictedClv12m: c.predictedClv12m ?? 55.5,
     model: "heuristic",
-    explanation: [
-      { kind: "recency", score: 4, days: 10, percentMoreRecentThan: 72 },
-      { kind: "frequency", score: 2, orders: 2, percentMoreOrdersThan: 40 },
-      { kind: "monetary", score: 3, amountMinor: Number(c.monetaryMinor ?? 10_000n), percentSpentMoreThan: 50 },
-      { kind: "segment", segment: c.segment, r: 4, f: 2 },
-      { kind: "churn", model: "heuristic", probability: c.churnProbability ?? 0.3, horizonDays: 90, pAlive: c.pAlive ?? 0.8, daysSinceLastOrder: 10, typicalGapDays: 30 },
-    ],
+    churnModel: "heuristic",
+    // The reasons' own numbers: they render to known sentences (reasonsFromScore).
+    recencyPercent: 72,
+    frequencyPercent: 40,
+    monetaryPercent: 50,
+    horizonDays: 90,
+    typicalGapDays: 30,
     holdout: c.holdout ?? false,
   };
 }

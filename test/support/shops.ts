@@ -78,7 +78,6 @@ export async function setScores(h: Harness, domain: string, shopId: string, inpu
       predictedClv12m: c.predictedClv12m ?? 120.5,
       model: "bgnbd",
       churnModel: c.churnModel ?? "bgnbd",
-      explanation: {},
       traits: c.traits ?? [],
       expectedNextOrderAt: c.expectedNextOrderAt ?? null,
     };

@@ -2,6 +2,7 @@
 // a live rescore scores one customer against the stored model state (cut
 // points, parameters, trait thresholds), so a new order moves a customer, and
 // changes its traits, within seconds.
+import { storedReasonFields } from "../../domain/explanations";
 import { customerScoreAt, type CustomerScore, type ShopModelState } from "../../domain/score-shop";
 import { rescoreWithChampion } from "../../domain/score-with-champion";
 import type { ChurnChampionState } from "../../domain/churn/champion";
@@ -56,7 +57,7 @@ function scoreRow(shop: Shop, customerId: string, score: CustomerScore): Omit<Sc
     predictedClv12m: Math.round(score.predictedClv12mMinor) / 100,
     model: score.model,
     churnModel: score.churnModel,
-    explanation: score.reasons,
+    ...storedReasonFields(score.reasons),
     holdout: isHoldout(shop.domain, customerId, resolveSettings(shop.settings).holdoutPercent),
   };
 }
@@ -126,7 +127,7 @@ export async function recomputeShop(data: JobPayloads["recompute-shop"]): Promis
   const { facts, customerIndex, scoring: { result, churn }, check, traits, clustered } = models;
 
   // Scores are built and streamed to the database a chunk at a time (a million rows
-  // with their explanations would not fit in the worker's memory).
+  // with their trait reasons would not fit in the worker's memory).
   const saved = await replaceShopScores(shop.id, asOf, async (writer) => {
     for (let start = 0; start < facts.n; start += SCORE_CHUNK) {
       const end = Math.min(facts.n, start + SCORE_CHUNK);
