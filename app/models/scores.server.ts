@@ -344,8 +344,9 @@ export async function replaceShopScores(shopId: string, asOf: Date, score: (writ
       await copyRows(db, TRANSITION_COPY_TARGET, recorded.map((t) => transitionCopyLine(shopId, asOf, t)));
       replaced.transitionIds.push(...(await insertTransitions(shopId, asOf, pending, db)));
       await db.query(scoreInsertSql("score_stage u"), [shopId, asOf]);
-      await db.query(`insert into segment_tally select segment, count(*), sum(monetary_minor), sum(clv) from score_stage group by segment`);
-      await db.query("truncate score_stage");
+      // Two statements, one round trip (no parameters: the simple protocol takes several).
+      await db.query(`insert into segment_tally select segment, count(*), sum(monetary_minor), sum(clv) from score_stage group by segment;
+                      truncate score_stage`);
       replaced.traitEventIds.push(...(await insertTraitEvents(shopId, asOf, traitEvents, db)));
     };
     // One chunk's statements run in PostgreSQL while the loop builds the next chunk (waiting

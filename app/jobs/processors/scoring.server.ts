@@ -100,6 +100,16 @@ async function afterScoring(shop: Shop, saved: { transitionIds: string[]; traitE
  */
 const SCORE_CHUNK = 4_000;
 
+/**
+ * Customers built between turns of the event loop. The previous chunk's statements go to
+ * PostgreSQL one after another, each sent from a callback: a chunk built in one synchronous
+ * run (~90 ms at 4,000) held each next statement back until it ended, so PostgreSQL and the
+ * build took turns instead of overlapping (a 1M write phase at 218 ms a chunk, 128 of them
+ * the upsert).
+ */
+const BUILD_SLICE = 500;
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 const eventStatus = (flowEnabled: boolean): NewTraitEvent["flowStatus"] => (flowEnabled ? "pending" : "none");
 
 /**
@@ -135,6 +145,7 @@ export async function recomputeShop(data: JobPayloads["recompute-shop"]): Promis
       const rows: ScoreRow[] = new Array(end - start);
       const traitEvents: NewTraitEvent[] = [];
       for (let i = start; i < end; i++) {
+        if (i > start && (i - start) % BUILD_SLICE === 0) await nextTurn();
         const c = customerIndex[i];
         const customerId = orders.customerIds[c];
         const { gained, ...fields } = customerTraitFields(traits, c, orders.timesMs[orders.offsets[c + 1] - 1], previous.get(customerId) ?? null, asOf, shop.currency);
