@@ -2,7 +2,7 @@
 //
 // 1. Data, set-based in PostgreSQL (database rfm_bench_dashboard; --reuse keeps it when it
 //    already holds this data): a shop with 200,000 scored customers (RFM cells, segments from
-//    the default map, traits, discovered segments, holdout, explanations of the stored size),
+//    the default map, traits, discovered segments, holdout, the reasons' numbers and trait reasons of the stored size),
 //    a year of segment history (first scores a year ago, 1.5 % of the customers moving every
 //    night: ~1.1M transitions) and 365 daily snapshots; a second shop with 200,000 customers
 //    all in one segment, for the export (and as another shop's rows in the same tables).
