@@ -23,7 +23,7 @@ import {
   getFactsRow,
   toMs,
 } from "./customer-facts";
-import type { Reason } from "./explanations";
+import { type Reason, reasonsFromScore } from "./explanations";
 import { median } from "./median";
 import { type GammaGammaParams, conditionalExpectedAverageSpend, fitGammaGamma, spendData } from "./gamma-gamma";
 import { type RfmCutPoints, scoreRfm, scoreWithCutPoints } from "./rfm";
@@ -310,21 +310,19 @@ function reasonsFor(
   s: { r: number; f: number; m: number; segment: SegmentKey; recencyPercent: number; frequencyPercent: number | null; monetaryPercent: number; pAlive: number; churn: number },
   state: ShopModelState,
 ): Reason[] {
-  return [
-    { kind: "recency", score: s.r, days: f.recencyDays, percentMoreRecentThan: s.recencyPercent },
-    { kind: "frequency", score: s.f, orders: f.frequency, percentMoreOrdersThan: f.frequency >= 2 ? s.frequencyPercent : null },
-    { kind: "monetary", score: s.m, amountMinor: f.monetaryMinor, percentSpentMoreThan: s.monetaryPercent },
-    { kind: "segment", segment: s.segment, r: s.r, f: s.f },
-    {
-      kind: "churn",
-      model: state.churnModel ?? state.model,
-      probability: s.churn,
-      horizonDays: state.horizonDays,
-      pAlive: s.pAlive,
-      daysSinceLastOrder: f.recencyDays,
-      typicalGapDays: (state.churnModel ?? state.model) === "heuristic" ? state.heuristic.typicalGapDays : null,
-    },
-  ];
+  const churnModel = state.churnModel ?? state.model;
+  // The same reasons a stored score's columns give back (reasonsFromScore).
+  return reasonsFromScore({
+    ...s,
+    recencyDays: f.recencyDays,
+    frequency: f.frequency,
+    monetaryMinor: f.monetaryMinor,
+    frequencyPercent: f.frequency >= 2 ? s.frequencyPercent : null,
+    churnModel,
+    churnProbability: s.churn,
+    horizonDays: state.horizonDays,
+    typicalGapDays: churnModel === "heuristic" ? state.heuristic.typicalGapDays : null,
+  });
 }
 
 /** One customer's score object from the columns (with explanations). */
