@@ -121,6 +121,41 @@ describe("loadDashboard", () => {
     expect(b.scoredCustomers).toBe(2);
   });
 
+  it("counts traits over every segment: customers, spend and share per trait, largest first, ties by key", async () => {
+    const domain = `ui-c-${RUN}.myshopify.com`;
+    const shop = await prisma.shop.create({ data: { domain, currency: "EUR" } });
+    // Hand-computed: discount_seeker 3 customers (1,000 + 2,000 + 3,000), category_specialist and
+    // one_and_done 2 each (1,000 + 4,000 and 3,000 + 5,000), the tie in key order; 5 scored.
+    const customers: [string, string[], bigint][] = [
+      ["champions", ["category_specialist", "discount_seeker"], 1000n],
+      ["champions", ["discount_seeker"], 2000n],
+      ["at_risk", ["discount_seeker", "one_and_done"], 3000n],
+      ["at_risk", ["category_specialist"], 4000n],
+      ["hibernating", ["one_and_done"], 5000n],
+    ];
+    try {
+      await prisma.customer.createMany({ data: customers.map((_, i) => ({ shopId: shop.id, id: BigInt(1000 + i) })) });
+      await prisma.customerScore.createMany({
+        data: customers.map(([segment, traits, monetaryMinor], i) => ({ ...scoreRow(shop.id, 1000 + i, segment, { monetaryMinor }), traits })),
+      });
+      const d = await loadDashboard(domain, NOW);
+      expect(d.traits).toEqual([
+        { trait: "discount_seeker", customers: 3, share: 0.6, monetaryMinor: "6000" },
+        { trait: "category_specialist", customers: 2, share: 0.4, monetaryMinor: "5000" },
+        { trait: "one_and_done", customers: 2, share: 0.4, monetaryMinor: "8000" },
+      ]);
+      expect(d.segments.map((s) => [s.segment, s.customers, s.monetaryMinor])).toEqual([
+        ["at_risk", 2, "7000"],
+        ["champions", 2, "3000"],
+        ["hibernating", 1, "5000"],
+      ]);
+      // Shop A's customers have no traits: none of these counted there.
+      expect((await loadDashboard(SHOP_A, NOW)).traits).toEqual([]);
+    } finally {
+      await prisma.shop.delete({ where: { id: shop.id } });
+    }
+  });
+
   it("an unknown shop gets an empty dashboard", async () => {
     const d = await loadDashboard(`nobody-${RUN}.myshopify.com`, NOW);
     expect(d.shop).toBeNull();
