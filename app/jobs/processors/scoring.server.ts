@@ -122,7 +122,10 @@ const OFF_THREAD_MIN_CUSTOMERS = 20_000;
 export async function recomputeShop(data: JobPayloads["recompute-shop"]): Promise<unknown> {
   const shop = await findShopOrThrow(data.shop);
   const asOf = new Date();
+  // Wall milliseconds per phase, in the job's stats (JobRun.stats): where a big shop's time goes.
+  const started = performance.now();
   const loaded = await loadBehaviourOrders(shop.id);
+  const readMs = performance.now() - started;
   const { segmentMap, churnHorizonDays: horizonDays, flowTriggerEnabled } = resolveSettings(shop.settings);
   const stored = shop.modelState as unknown as StoredModelState | null;
   // The ids stay here (the thread needs only the columns).
@@ -132,6 +135,7 @@ export async function recomputeShop(data: JobPayloads["recompute-shop"]): Promis
   // lock renewals) go on meanwhile. Its orders move to the thread and back (not copied).
   const fit = customerIds.length >= OFF_THREAD_MIN_CUSTOMERS ? await fitShopModelsOffThread(input) : { models: fitShopModels(input), orders: columns };
   const { models } = fit;
+  const fitMs = performance.now() - started - readMs;
   const orders = { ...fit.orders, customerIds };
   if (!models.fitted) return { customers: 0 };
   const { facts, customerIndex, scoring: { result, churn }, check, traits, clustered } = models;
@@ -155,6 +159,7 @@ export async function recomputeShop(data: JobPayloads["recompute-shop"]): Promis
       await writer.write(rows, transitionsFor(rows, previous, flowTriggerEnabled, data.reason), traitEvents);
     }
   });
+  const writeMs = performance.now() - started - readMs - fitMs;
   const clusters: StoredClusters = clustered.ok
     ? { state: clustered.state, k: clustered.k, silhouette: clustered.silhouette, reason: null, clusters: clustered.clusters }
     : { state: null, k: null, silhouette: null, reason: clustered.reason, clusters: [] };
@@ -174,6 +179,7 @@ export async function recomputeShop(data: JobPayloads["recompute-shop"]): Promis
     traitEvents: saved.traitEventIds.length,
     clusters: clusters.k,
     scoresDropped: saved.dropped,
+    phaseMs: { read: Math.round(readMs), fit: Math.round(fitMs), write: Math.round(writeMs), total: Math.round(performance.now() - started) },
   };
 }
 
