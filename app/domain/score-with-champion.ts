@@ -12,12 +12,20 @@ export interface ChampionScoring {
   churn: ChurnChampionState;
 }
 
-type ChampionOptions = ScoreOptions & { asOf: Date; horizonDays: number };
+export type ChampionOptions = ScoreOptions & { asOf: Date; horizonDays: number };
 
 /** Scores the facts at asOf and replaces churnProbability with the champion's (state.churnModel names it). */
 export function scoreWithChampion(facts: FactsColumns, orders: GroupedOrders, options: ChampionOptions): ChampionScoring {
-  const result = scoreFacts(facts, options);
-  const churn = selectChampion(orders, options, result.state);
+  return completeWithChampion(scoreFacts(facts, options), facts, orders, options, null);
+}
+
+/**
+ * scoreFacts' result of these facts completed as scoreWithChampion would: with `selection` when
+ * it was selected on the same fit (selectChampionAlone, on another thread), else with a
+ * champion selected here.
+ */
+export function completeWithChampion(result: ScoreFactsResult, facts: FactsColumns, orders: GroupedOrders, options: ChampionOptions, selection: ChampionSelection | null): ChampionScoring {
+  const churn = selection && sameChampionFit(selection.fit, result.state) ? selection.churn : selectChampion(orders, options, result.state);
   applyChampion(result, churn, championChurnColumns(churn, facts, result.state, options.horizonDays));
   return { result, churn };
 }

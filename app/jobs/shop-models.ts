@@ -6,10 +6,11 @@
 // (docs/decisions/0015-scale-out-and-fairness.md, "Fairness").
 import { Worker } from "node:worker_threads";
 import type { BehaviourOrders } from "../domain/behaviour-orders";
-import { factsFromGroupedOrders, type PopulationFacts } from "../domain/population-facts";
-import { scoreWithChampion, type ChampionScoring } from "../domain/score-with-champion";
+import { factsFromGroupedOrders, type GroupedOrders, type PopulationFacts } from "../domain/population-facts";
+import { completeWithChampion, scoreWithChampion, type ChampionScoring, type ChampionSelection } from "../domain/score-with-champion";
+import { scoreFacts, type ScoreFactsResult } from "../domain/score-shop";
 import { backtest, type BacktestOutcome } from "../domain/backtest";
-import { computeTraits, type ShopTraits } from "../domain/traits";
+import { addVipAtRisk, computeTraits, type ShopTraits } from "../domain/traits";
 import { discoverClusters, type ClusterResult, type ClusterState } from "../domain/clusters";
 import type { SegmentMap } from "../domain/segment-map";
 
@@ -42,10 +43,50 @@ export function fitShopModels({ orders, asOf, horizonDays, segmentMap, previousC
   // Measured accuracy (fit H days ago, checked on what happened since), shown on the dashboard.
   const check = backtest(orders, { asOf, horizonDays, segmentMap });
   // Traits read the champion's churn (vip_at_risk), indexed by customer.
-  const churnOfCustomer = new Float64Array(orders.offsets.length - 1);
-  for (let i = 0; i < facts.n; i++) churnOfCustomer[customerIndex[i]] = scoring.result.columns.churnProbability[i];
-  const traits = computeTraits(orders, { asOf, churnProbability: churnOfCustomer });
+  const traits = computeTraits(orders, { asOf, churnProbability: churnByCustomer(scoring, customerIndex, orders.offsets.length - 1) });
   const clustered = discoverClusters(orders, asOf, { previous: previousClusters });
+  return { fitted: true, customers: facts.n, facts, customerIndex, scoring, check, traits, clustered };
+}
+
+function churnByCustomer(scoring: ChampionScoring, customerIndex: ArrayLike<number>, customers: number): Float64Array {
+  const churn = new Float64Array(customers);
+  const byRow = scoring.result.columns.churnProbability;
+  for (let i = 0; i < byRow.length; i++) churn[customerIndex[i]] = byRow[i];
+  return churn;
+}
+
+/** fitShopModels' work that needs no churn champion, for the fit thread while another thread selects it. */
+export interface ModelsBeforeChampion {
+  facts: PopulationFacts["facts"];
+  customerIndex: PopulationFacts["customerIndex"];
+  result: ScoreFactsResult;
+  check: BacktestOutcome;
+  /** Without vip_at_risk, which reads the champion's churn (addVipAtRisk). */
+  traits: ShopTraits;
+  clustered: ClusterResult;
+}
+
+export function fitModelsBeforeChampion({ orders, asOf, horizonDays, segmentMap, previousClusters }: ShopModelsInput): ModelsBeforeChampion | null {
+  const { facts, customerIndex } = factsFromGroupedOrders(orders, asOf);
+  if (facts.n === 0) return null;
+  const result = scoreFacts(facts, { asOf, horizonDays, segmentMap });
+  const check = backtest(orders, { asOf, horizonDays, segmentMap });
+  const traits = computeTraits(orders, { asOf, churnProbability: null });
+  const clustered = discoverClusters(orders, asOf, { previous: previousClusters });
+  return { facts, customerIndex, result, check, traits, clustered };
+}
+
+/**
+ * fitModelsBeforeChampion's models completed with the champion selected on another thread
+ * (selectChampionAlone), or selected here when there is none or it was selected on another fit:
+ * exactly what fitShopModels gives (test/scoring/shop-models-thread.test.ts).
+ */
+export function completeShopModels(before: ModelsBeforeChampion | null, input: ShopModelsInput, selection: ChampionSelection | null): ShopModels {
+  if (!before) return { fitted: false };
+  const { facts, customerIndex, result, check, traits, clustered } = before;
+  const { orders, asOf, horizonDays, segmentMap } = input;
+  const scoring = completeWithChampion(result, facts, orders, { asOf, horizonDays, segmentMap }, selection);
+  addVipAtRisk(traits, churnByCustomer(scoring, customerIndex, orders.offsets.length - 1));
   return { fitted: true, customers: facts.n, facts, customerIndex, scoring, check, traits, clustered };
 }
 
@@ -56,7 +97,7 @@ let threadFree: Promise<unknown> = Promise.resolve();
  * The ArrayBuffers under the typed arrays of a value (objects and short arrays walked a few
  * levels deep), each once: what postMessage can move instead of copying.
  */
-function transferablesOf(value: unknown, depth = 4, out = new Set<ArrayBuffer>()): ArrayBuffer[] {
+function transferablesOf(value: unknown, depth = 6, out = new Set<ArrayBuffer>()): ArrayBuffer[] {
   if (ArrayBuffer.isView(value)) {
     if (value.buffer instanceof ArrayBuffer) out.add(value.buffer);
   } else if (depth > 0 && value !== null && typeof value === "object" && !(value instanceof Date)) {
@@ -83,6 +124,8 @@ export function sendMoving<T>(value: unknown, send: (transferList: ArrayBuffer[]
 export interface ThreadFit {
   models: ShopModels;
   orders: BehaviourOrders;
+  /** Whether the churn champion came from the champion thread (false: selected on the fit thread after all). */
+  championBeside: boolean;
 }
 
 /**
@@ -100,22 +143,55 @@ export function fitShopModelsOffThread(input: ShopModelsInput): Promise<ThreadFi
   return fit;
 }
 
+/** What the champion thread (champion-thread.ts) is given: the scoring columns, in shared memory. */
+export interface ChampionThreadInput {
+  orders: GroupedOrders;
+  asOfMs: number;
+  horizonDays: number;
+}
+
+/**
+ * Two threads: the fit thread (shop-models-thread.ts) takes the orders and fits everything but
+ * the churn champion, while the champion thread selects it (its backtest over the cuts, about
+ * half of a big shop's fit) on the same columns, shared rather than copied where the reader
+ * put them in shared memory. The selection goes to the fit thread, which completes the models;
+ * if the champion thread fails, the fit thread selects the champion itself.
+ */
 function fitOnThread(input: ShopModelsInput): Promise<ThreadFit> {
-  return new Promise((resolve, reject) => {
-    const url = new URL("./shop-models-thread.ts", import.meta.url);
-    const thread = sendMoving(input.orders, (transferList) => new Worker(url, { workerData: input, transferList, execArgv: ["--import", "tsx"] }));
+  const { offsets, timesMs, amountsMinor } = input.orders;
+  const championInput: ChampionThreadInput = { orders: { offsets, timesMs, amountsMinor }, asOfMs: input.asOf.getTime(), horizonDays: input.horizonDays };
+  const champion = runThread<ChampionSelection>("./champion-thread.ts", championInput, false);
+  const fit = runThread<ThreadFit>("./shop-models-thread.ts", input, true);
+  void champion.answer.then(
+    (selection) => fit.send(selection),
+    () => fit.send(null),
+  );
+  return fit.answer.finally(() => champion.stop());
+}
+
+/** A worker thread started on `workerData` (its arrays moved when `move`), its one answer, and a way to message it. */
+function runThread<T>(entry: string, workerData: unknown, move: boolean): { answer: Promise<T>; send: (message: unknown) => void; stop: () => void } {
+  const url = new URL(entry, import.meta.url);
+  const start = (transferList: ArrayBuffer[]) => new Worker(url, { workerData, transferList, execArgv: ["--import", "tsx"] });
+  const thread = move ? sendMoving(workerData, start) : start([]);
+  const answer = new Promise<T>((resolve, reject) => {
     let settled = false;
-    thread.once("message", (answer: ThreadFit) => {
+    thread.once("message", (message: T) => {
       settled = true;
-      resolve(answer);
-      void thread.terminate();
+      // Answered once the thread is gone: its heap (a big shop's intermediate columns) is freed
+      // before the caller goes on to build and write the scores.
+      void thread.terminate().then(
+        () => resolve(message),
+        () => resolve(message),
+      );
     });
     thread.once("error", (error) => {
       settled = true;
       reject(error);
     });
     thread.once("exit", (code) => {
-      if (!settled) reject(new Error(`shop models thread exited with code ${code} before answering`));
+      if (!settled) reject(new Error(`${entry} exited with code ${code} before answering`));
     });
   });
+  return { answer, send: (message) => thread.postMessage(message), stop: () => void thread.terminate() };
 }

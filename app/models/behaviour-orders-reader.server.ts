@@ -41,6 +41,13 @@ class Growing<T extends Float64Array | Int32Array | Uint8Array> {
   done(): T {
     return this.array.slice(0, this.length) as T;
   }
+  /** The filled part in a SharedArrayBuffer: threads given it read the same memory, nothing copied. */
+  doneShared(): T {
+    const array = this.array;
+    const shared = new (array.constructor as new (buffer: SharedArrayBuffer) => T)(new SharedArrayBuffer(this.length * array.BYTES_PER_ELEMENT));
+    shared.set(array.subarray(0, this.length));
+    return shared;
+  }
 }
 
 /** An int8 at `at` as a double (exact below 2^53, which Shopify ids, minor amounts and microsecond times are). */
@@ -197,11 +204,13 @@ export class BehaviourOrdersParser {
     if (!this.ended || this.pending) throw new Error("binary COPY stream ended early");
     this.offsets.push(this.orders);
     this.typeOffsets.push(this.typeIndex.length);
+    // The scoring columns (GroupedOrders) in shared memory: a big shop's fit thread and its
+    // churn champion's thread read them at once (app/jobs/shop-models.ts).
     return {
       customerIds: this.customerIds,
-      offsets: this.offsets.done(),
-      timesMs: this.timesMs.done(),
-      amountsMinor: this.amountsMinor.done(),
+      offsets: this.offsets.doneShared(),
+      timesMs: this.timesMs.doneShared(),
+      amountsMinor: this.amountsMinor.doneShared(),
       discounted: this.discounted.done(),
       typeOffsets: this.typeOffsets.done(),
       typeIndex: this.typeIndex.done(),

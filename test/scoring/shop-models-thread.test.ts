@@ -1,6 +1,6 @@
-// A big shop's models are fitted on a worker thread (app/jobs/shop-models.ts): the thread's
-// answer, moved back by postMessage, must be exactly what the same fit gives on the
-// calling thread (every column, the champion, the backtest, traits and discovered segments),
+// A big shop's models are fitted on two worker threads (app/jobs/shop-models.ts: the churn
+// champion on one, the rest on the other): the answer, moved back by postMessage, must be
+// exactly what the same fit gives on the calling thread (every column, the champion, the backtest, traits and discovered segments),
 // on a shop seeded in PostgreSQL and read by the recompute's own reader.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedRecomputeShop } from "../../bench/support/seed-recompute";
@@ -38,8 +38,13 @@ describe("the shop models off the event loop", () => {
     expect(here.fitted && here.customers).toBeGreaterThan(2900);
     // Strict: a class instance would come back a plain object (structured clone), and its methods gone.
     expect(there.models).toStrictEqual(here);
-    // The orders come back whole, and the copy handed over was moved, not copied (its arrays are empty now).
+    // …with the champion selected on the champion thread, not again on the fit thread.
+    expect(there.championBeside).toBe(true);
+    // The orders come back whole. The copy handed over was moved, not copied (its own arrays are
+    // empty now), except the scoring columns, which the reader put in shared memory for both threads.
     expect(there.orders).toStrictEqual(input.orders);
-    expect(moved.orders.timesMs.length).toBe(0);
+    expect(moved.orders.discounted.length).toBe(0);
+    expect((moved.orders.timesMs as Float64Array).buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(moved.orders.timesMs.length).toBe(input.orders.timesMs.length);
   }, 60_000);
 });

@@ -131,9 +131,10 @@ export async function recomputeShop(data: JobPayloads["recompute-shop"]): Promis
   // The ids stay here (the thread needs only the columns).
   const { customerIds, ...columns } = loaded;
   const input = { orders: columns, asOf, horizonDays, segmentMap, previousClusters: stored?.clusters?.state ?? null };
-  // A big shop's fit off this process's event loop: its other jobs (small shops, live rescores,
-  // lock renewals) go on meanwhile. Its orders move to the thread and back (not copied).
-  const fit = customerIds.length >= OFF_THREAD_MIN_CUSTOMERS ? await fitShopModelsOffThread(input) : { models: fitShopModels(input), orders: columns };
+  // A big shop's fit off this process's event loop, on two threads (the churn champion beside
+  // the rest): its other jobs (small shops, live rescores, lock renewals) go on meanwhile. Its
+  // orders move to the threads and back (not copied).
+  const fit = customerIds.length >= OFF_THREAD_MIN_CUSTOMERS ? await fitShopModelsOffThread(input) : { models: fitShopModels(input), orders: columns, championBeside: false };
   const { models } = fit;
   const fitMs = performance.now() - started - readMs;
   const orders = { ...fit.orders, customerIds };
@@ -179,6 +180,7 @@ export async function recomputeShop(data: JobPayloads["recompute-shop"]): Promis
     traitEvents: saved.traitEventIds.length,
     clusters: clusters.k,
     scoresDropped: saved.dropped,
+    championBeside: fit.championBeside,
     phaseMs: { read: Math.round(readMs), fit: Math.round(fitMs), write: Math.round(writeMs), total: Math.round(performance.now() - started) },
   };
 }
