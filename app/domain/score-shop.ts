@@ -50,6 +50,11 @@ export interface ScoreOptions {
   segmentMap?: SegmentMap;
   minCustomers?: number;
   minRepeatCustomers?: number;
+  /**
+   * The BG/NBD decision already made for these same facts and options (bgNbdAndHeuristicState):
+   * used instead of fitting BG/NBD again (a big shop's fit thread shares it with the champion's).
+   */
+  bgnbdDecision?: Pick<ShopModelState, "model" | "fallbackReason" | "bgnbd">;
 }
 
 export interface HeuristicParams {
@@ -168,7 +173,7 @@ export function decideBgNbd(
   return { fit, usable: true, reason: null, repeatCustomers: repeat };
 }
 
-export function fitShopModels(facts: FactsColumns, opts: { minCustomers?: number; minRepeatCustomers?: number } = {}): ModelFit {
+export function fitShopModels(facts: FactsColumns, opts: { minCustomers?: number; minRepeatCustomers?: number; bgnbdDecision?: ScoreOptions["bgnbdDecision"] } = {}): ModelFit {
   const spend = spendData(facts.x, facts.repeatDayMeanMinor);
   let gammaGamma: ShopModelState["gammaGamma"] = null;
   if (spend.count >= MIN_SPEND_CUSTOMERS_FOR_MODEL) {
@@ -176,7 +181,8 @@ export function fitShopModels(facts: FactsColumns, opts: { minCustomers?: number
     // q > 1 is needed for a finite mean spend; otherwise fall back to average order value.
     if (gg.converged && gg.params.q > 1) gammaGamma = { ...gg.params, customers: gg.customers, converged: gg.converged };
   }
-  return { ...bgNbdStateOf(decideBgNbd(facts, opts)), gammaGamma };
+  const d = opts.bgnbdDecision;
+  return { ...(d ? { model: d.model, fallbackReason: d.fallbackReason, bgnbd: d.bgnbd } : bgNbdStateOf(decideBgNbd(facts, opts))), gammaGamma };
 }
 
 /** The state's BG/NBD fields from the decision. */

@@ -53,7 +53,11 @@ export interface ChampionSelection {
  * scoreWithChampion would, when `fit` equals that result's state fields (sameChampionFit).
  */
 export function selectChampionAlone(facts: FactsColumns, orders: GroupedOrders, options: ChampionOptions): ChampionSelection {
-  const fit = bgNbdAndHeuristicState(facts, options);
+  return selectChampionOnFit(orders, options, bgNbdAndHeuristicState(facts, options));
+}
+
+/** The selection on a fit already made (bgNbdAndHeuristicState of the same orders' facts at asOf). */
+export function selectChampionOnFit(orders: GroupedOrders, options: ChampionOptions, fit: ChampionFit): ChampionSelection {
   return { churn: selectChampion(orders, options, fit), fit };
 }
 

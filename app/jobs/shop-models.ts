@@ -8,7 +8,8 @@ import { Worker } from "node:worker_threads";
 import type { BehaviourOrders } from "../domain/behaviour-orders";
 import { factsFromGroupedOrders, type GroupedOrders, type PopulationFacts } from "../domain/population-facts";
 import { completeWithChampion, scoreWithChampion, type ChampionScoring, type ChampionSelection } from "../domain/score-with-champion";
-import { scoreFacts, type ScoreFactsResult } from "../domain/score-shop";
+import type { ChampionFit } from "../domain/churn/champion";
+import { bgNbdAndHeuristicState, scoreFacts, type ScoreFactsResult } from "../domain/score-shop";
 import { backtest, type BacktestOutcome } from "../domain/backtest";
 import { addVipAtRisk, computeTraits, type ShopTraits } from "../domain/traits";
 import { discoverClusters, type ClusterResult, type ClusterState } from "../domain/clusters";
@@ -66,10 +67,20 @@ export interface ModelsBeforeChampion {
   clustered: ClusterResult;
 }
 
-export function fitModelsBeforeChampion({ orders, asOf, horizonDays, segmentMap, previousClusters }: ShopModelsInput): ModelsBeforeChampion | null {
+/**
+ * The BG/NBD fit first, handed to `onFit` (the champion's selection reads it: null when the
+ * shop has no customers to score), then the rest, scored on that same fit.
+ */
+export function fitModelsBeforeChampion(input: ShopModelsInput, onFit: (fit: ChampionFit | null) => void): ModelsBeforeChampion | null {
+  const { orders, asOf, horizonDays, segmentMap, previousClusters } = input;
   const { facts, customerIndex } = factsFromGroupedOrders(orders, asOf);
-  if (facts.n === 0) return null;
-  const result = scoreFacts(facts, { asOf, horizonDays, segmentMap });
+  if (facts.n === 0) {
+    onFit(null);
+    return null;
+  }
+  const fit = bgNbdAndHeuristicState(facts);
+  onFit(fit);
+  const result = scoreFacts(facts, { asOf, horizonDays, segmentMap, bgnbdDecision: fit });
   const check = backtest(orders, { asOf, horizonDays, segmentMap });
   const traits = computeTraits(orders, { asOf, churnProbability: null });
   const clustered = discoverClusters(orders, asOf, { previous: previousClusters });
@@ -150,48 +161,55 @@ export interface ChampionThreadInput {
   horizonDays: number;
 }
 
+/** What the fit thread (shop-models-thread.ts) sends: its BG/NBD fit for the champion thread, then its answer. */
+export type FitThreadMessage = { kind: "fit"; fit: ChampionFit | null } | { kind: "answer"; answer: ThreadFit };
+
 /**
- * Two threads: the fit thread (shop-models-thread.ts) takes the orders and fits everything but
- * the churn champion, while the champion thread selects it (its backtest over the cuts, about
- * half of a big shop's fit) on the same columns, shared rather than copied where the reader
- * put them in shared memory. The selection goes to the fit thread, which completes the models;
- * if the champion thread fails, the fit thread selects the champion itself.
+ * Two threads. The fit thread (shop-models-thread.ts) takes the orders, fits BG/NBD and sends
+ * the fit here, then scores and fits the rest; the champion thread (champion-thread.ts), given
+ * the same scoring columns (shared memory where the reader put them there, not copied), gets
+ * that fit and selects the churn champion on it (its backtest over the cuts, about half of a
+ * big shop's fit) meanwhile. The selection goes back to the fit thread, which completes the
+ * models; if the champion thread fails, the fit thread selects the champion itself.
  */
 function fitOnThread(input: ShopModelsInput): Promise<ThreadFit> {
   const { offsets, timesMs, amountsMinor } = input.orders;
   const championInput: ChampionThreadInput = { orders: { offsets, timesMs, amountsMinor }, asOfMs: input.asOf.getTime(), horizonDays: input.horizonDays };
-  const champion = runThread<ChampionSelection>("./champion-thread.ts", championInput, false);
-  const fit = runThread<ThreadFit>("./shop-models-thread.ts", input, true);
-  void champion.answer.then(
-    (selection) => fit.send(selection),
-    () => fit.send(null),
-  );
-  return fit.answer.finally(() => champion.stop());
-}
-
-/** A worker thread started on `workerData` (its arrays moved when `move`), its one answer, and a way to message it. */
-function runThread<T>(entry: string, workerData: unknown, move: boolean): { answer: Promise<T>; send: (message: unknown) => void; stop: () => void } {
-  const url = new URL(entry, import.meta.url);
-  const start = (transferList: ArrayBuffer[]) => new Worker(url, { workerData, transferList, execArgv: ["--import", "tsx"] });
-  const thread = move ? sendMoving(workerData, start) : start([]);
-  const answer = new Promise<T>((resolve, reject) => {
+  const champion = startThread("./champion-thread.ts", championInput, false);
+  const fitThread = startThread("./shop-models-thread.ts", input, true);
+  const selection = new Promise<ChampionSelection | null>((resolve) => {
+    champion.once("message", resolve);
+    champion.once("error", () => resolve(null));
+    champion.once("exit", () => resolve(null));
+  });
+  void selection.then((s) => fitThread.postMessage(s));
+  const answer = new Promise<ThreadFit>((resolve, reject) => {
     let settled = false;
-    thread.once("message", (message: T) => {
+    fitThread.on("message", (message: FitThreadMessage) => {
+      if (message.kind === "fit") {
+        champion.postMessage(message.fit);
+        return;
+      }
       settled = true;
       // Answered once the thread is gone: its heap (a big shop's intermediate columns) is freed
       // before the caller goes on to build and write the scores.
-      void thread.terminate().then(
-        () => resolve(message),
-        () => resolve(message),
-      );
+      const done = () => resolve(message.answer);
+      void fitThread.terminate().then(done, done);
     });
-    thread.once("error", (error) => {
+    fitThread.once("error", (error) => {
       settled = true;
       reject(error);
     });
-    thread.once("exit", (code) => {
-      if (!settled) reject(new Error(`${entry} exited with code ${code} before answering`));
+    fitThread.once("exit", (code) => {
+      if (!settled) reject(new Error(`shop models thread exited with code ${code} before answering`));
     });
   });
-  return { answer, send: (message) => thread.postMessage(message), stop: () => void thread.terminate() };
+  return answer.finally(() => void champion.terminate());
+}
+
+/** A worker thread of this folder on `workerData`, its arrays moved to it when `move`. */
+function startThread(entry: string, workerData: unknown, move: boolean): Worker {
+  const url = new URL(entry, import.meta.url);
+  const start = (transferList: ArrayBuffer[]) => new Worker(url, { workerData, transferList, execArgv: ["--import", "tsx"] });
+  return move ? sendMoving(workerData, start) : start([]);
 }
