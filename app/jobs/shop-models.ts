@@ -175,8 +175,8 @@ export type FitThreadMessage = { kind: "fit"; fit: ChampionFit | null } | { kind
 function fitOnThread(input: ShopModelsInput): Promise<ThreadFit> {
   const { offsets, timesMs, amountsMinor } = input.orders;
   const championInput: ChampionThreadInput = { orders: { offsets, timesMs, amountsMinor }, asOfMs: input.asOf.getTime(), horizonDays: input.horizonDays };
-  const champion = startThread("./champion-thread.ts", championInput, false);
-  const fitThread = startThread("./shop-models-thread.ts", input, true);
+  const champion = startThread(new URL("./champion-thread.ts", import.meta.url), championInput, false);
+  const fitThread = startThread(new URL("./shop-models-thread.ts", import.meta.url), input, true);
   const selection = new Promise<ChampionSelection | null>((resolve) => {
     champion.once("message", resolve);
     champion.once("error", () => resolve(null));
@@ -207,9 +207,8 @@ function fitOnThread(input: ShopModelsInput): Promise<ThreadFit> {
   return answer.finally(() => void champion.terminate());
 }
 
-/** A worker thread of this folder on `workerData`, its arrays moved to it when `move`. */
-function startThread(entry: string, workerData: unknown, move: boolean): Worker {
-  const url = new URL(entry, import.meta.url);
+/** A worker thread running `url` on `workerData`, its arrays moved to it when `move`. */
+function startThread(url: URL, workerData: unknown, move: boolean): Worker {
   const start = (transferList: ArrayBuffer[]) => new Worker(url, { workerData, transferList, execArgv: ["--import", "tsx"] });
   return move ? sendMoving(workerData, start) : start([]);
 }
