@@ -21,7 +21,7 @@ export function scoreWithChampion(facts: FactsColumns, orders: GroupedOrders, op
 
 /**
  * scoreFacts' result of these facts completed as scoreWithChampion would: with `selection` when
- * it was selected on the same fit (selectChampionAlone, on another thread), else with a
+ * it was selected on the same fit (selectChampionAlone or selectChampionOnFit, on another thread), else with a
  * champion selected here.
  */
 export function completeWithChampion(result: ScoreFactsResult, facts: FactsColumns, orders: GroupedOrders, options: ChampionOptions, selection: ChampionSelection | null): ChampionScoring {

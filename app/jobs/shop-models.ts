@@ -89,7 +89,7 @@ export function fitModelsBeforeChampion(input: ShopModelsInput, onFit: (fit: Cha
 
 /**
  * fitModelsBeforeChampion's models completed with the champion selected on another thread
- * (selectChampionAlone), or selected here when there is none or it was selected on another fit:
+ * (selectChampionOnFit), or selected here when there is none or it was selected on another fit:
  * exactly what fitShopModels gives (test/scoring/shop-models-thread.test.ts).
  */
 export function completeShopModels(before: ModelsBeforeChampion | null, input: ShopModelsInput, selection: ChampionSelection | null): ShopModels {
